@@ -1,0 +1,37 @@
+// The activity as a room sees it: loaded from D1 when the room opens, then kept in the room's storage.
+// Pure data, shared by the HTTP API (which writes it) and the room (which runs it).
+
+/** One quiz question: 2–4 options, `correct` a 0-based index into them. */
+export interface QuestionConfig {
+  text: string;
+  options: string[];
+  correct: number;
+}
+
+/** One red-packet rain: the packet amounts are precomputed from `seed` when the activity is created. */
+export interface RainConfig {
+  totalCents: number;
+  count: number;
+  /** Taps per second the room wants to reach it, across all players; sets the client throttle. */
+  targetTapsPerSec: number;
+  durationMs: number;
+  seed: string;
+  /** Precomputed packet amounts in cents: every one ≥ 1, summing exactly to `totalCents`. */
+  packets: number[];
+}
+
+export interface ActivityConfig {
+  id: string;
+  title: string;
+  startAtMs: number;
+  prizePoolCents: number;
+  answerWindowMs: number;
+  streamUrl: string;
+  /** Red packets one player may grab in this activity, across all its rains. */
+  grabCap: number;
+  questions: QuestionConfig[];
+  rains: RainConfig[];
+}
+
+export const DEFAULT_ANSWER_WINDOW_MS = 10_000;
+export const DEFAULT_GRAB_CAP = 3;
