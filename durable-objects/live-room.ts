@@ -1,15 +1,542 @@
+// The LiveRoom Durable Object: a thin adapter. It moves frames, storage and time in and out of
+// the pure rules in ./quiz and ./protocol; it decides nothing itself.
 import { DurableObject } from "cloudflare:workers";
+import { sealOutcome } from "../client/seal";
 import { liveroom } from "../schema/generated/live.js";
+import { canOperate, type Role, verifyToken } from "../workers/auth/token";
+import { loadActivityConfig } from "../workers/db/activities";
+import { loadRevivalCards } from "../workers/db/users";
+import type { Env } from "../workers/index";
+import type { ControlOp, ControlResult, RoomStatsView } from "./control";
+import { type ClientRequest, decodeClientFrame, HEARTBEAT_TEXT } from "./protocol/decode";
+import {
+  answerRevealed,
+  failure,
+  fromBase64,
+  gameOver,
+  PHASE,
+  PLAYER_STATUS,
+  questionPushed,
+  success,
+  toBase64,
+} from "./protocol/encode";
+import { judgeAnswer, settleMissed } from "./quiz/answer";
+import { decideClose, decideEnd, decideOpen, decidePush, decideReveal } from "./quiz/operator";
+import type { RoomState } from "./quiz/state";
+import { RoomStore } from "./room-store";
+import { nextAlarmMs, planAlarm } from "./schedule";
 
-export class LiveRoom extends DurableObject {
-  override async fetch(_req: Request): Promise<Response> {
-    const pair = new WebSocketPair();
-    this.ctx.acceptWebSocket(pair[1], ["viewer"]);
-    return new Response(null, { status: 101, webSocket: pair[0] });
+const T = liveroom.Type;
+type CodeName = keyof typeof liveroom.Code;
+
+/** What a socket carries across hibernation (≤ 2,048 bytes): who it is and when it connected. */
+interface Attachment {
+  u: string | null;
+  r: Role | null;
+  c: number;
+}
+
+/** A socket silent (no heartbeat) for this long is dropped by the sweep. */
+const DEAD_AFTER_MS = 60_000;
+const SWEEP_EVERY_MS = 60_000;
+
+type OpResult = { ok: true } | { ok: false; code: CodeName; message: string };
+
+export class LiveRoom extends DurableObject<Env> {
+  readonly #store: RoomStore;
+  #room: RoomState;
+  #seq: number;
+  readonly #graceMs: number;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#store = new RoomStore(ctx.storage.sql);
+    ({ room: this.#room, seq: this.#seq } = this.#store.loadRoom());
+    this.#graceMs = Number(env.ANSWER_GRACE_MS ?? "500");
+    // Heartbeats are answered by the runtime without waking the room.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT_TEXT, HEARTBEAT_TEXT));
   }
-  override async webSocketMessage(ws: WebSocket, msg: ArrayBuffer | string) {
-    if (typeof msg === "string") return;
-    const f = liveroom.Frame.decode(new Uint8Array(msg));
-    ws.send(liveroom.Frame.encode({ type: f.type, seq: f.seq, response: { status: 1 } }).finish());
+
+  /** The WebSocket upgrade, forwarded by the Worker after it verified any token. */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+      return Response.json(
+        { error: { code: "UPGRADE_REQUIRED", message: "expected a WebSocket upgrade" } },
+        { status: 426 },
+      );
+    }
+    const activityId = request.headers.get("X-Liveroom-Activity") ?? "";
+    if (!(await this.#ensureActivity(activityId))) {
+      return Response.json(
+        { error: { code: "ACTIVITY_NOT_FOUND", message: `no activity ${activityId}` } },
+        { status: 404 },
+      );
+    }
+    const user = request.headers.get("X-Liveroom-User");
+    const role = request.headers.get("X-Liveroom-Role") as Role | null;
+    if (user !== null) await this.#ensurePlayer(user);
+
+    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+    this.ctx.acceptWebSocket(server);
+    server.serializeAttachment({
+      u: user,
+      r: user === null ? null : role,
+      c: Date.now(),
+    } satisfies Attachment);
+    this.#ensureSweep();
+    const headers = new Headers();
+    if (request.headers.get("X-Liveroom-Protocol") === "liveroom")
+      headers.set("Sec-WebSocket-Protocol", "liveroom");
+    return new Response(null, { status: 101, webSocket: client, headers });
   }
+
+  /** Operator controls over RPC (the HTTP API); host frames take the same path. */
+  async control(activityId: string, op: ControlOp): Promise<ControlResult> {
+    try {
+      if (!(await this.#ensureActivity(activityId))) {
+        return {
+          ok: false,
+          code: liveroom.Code.ACTIVITY_NOT_FOUND,
+          codeName: "ACTIVITY_NOT_FOUND",
+          message: "no such activity",
+        };
+      }
+      const result = this.#operate(op);
+      if (!result.ok)
+        return {
+          ok: false,
+          code: liveroom.Code[result.code],
+          codeName: result.code,
+          message: result.message,
+        };
+      return { ok: true, stats: this.#stats() };
+    } catch (err) {
+      console.error("liveroom control failed", { activityId, op: op.kind, err: String(err) });
+      return { ok: false, code: liveroom.Code.INTERNAL, codeName: "INTERNAL", message: "internal error" };
+    }
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: ArrayBuffer | string): Promise<void> {
+    const decoded = decodeClientFrame(message);
+    if (decoded.kind === "heartbeat") {
+      ws.send(HEARTBEAT_TEXT);
+      return;
+    }
+    if (decoded.kind === "error") {
+      this.#send(ws, failure(decoded.type, decoded.seq, decoded.code, decoded.message));
+      return;
+    }
+    const req = decoded.request;
+    try {
+      await this.#handle(ws, req);
+    } catch (err) {
+      // A bug: log it with the room's context and answer; never let it escape the handler.
+      console.error("liveroom frame failed", { type: req.type, seq: req.seq, err: String(err) });
+      this.#send(ws, failure(req.type, req.seq, "INTERNAL", "internal error"));
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    closeQuietly(ws, code);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    closeQuietly(ws, 1011);
+  }
+
+  override async alarm(): Promise<void> {
+    const { due } = planAlarm(this.#store.scheduled(), Date.now());
+    for (const name of due) {
+      this.#store.unschedule(name);
+      if (name.startsWith("close:")) this.#closeWindow();
+      else if (name === "sweep") this.#sweep();
+    }
+    this.#armAlarm();
+  }
+
+  // ---- frames ----
+
+  async #handle(ws: WebSocket, req: ClientRequest): Promise<void> {
+    const att = ws.deserializeAttachment() as Attachment;
+    if (req.type === T.AUTH) return this.#auth(ws, att, req.seq, req.token);
+    if (att.u === null) {
+      this.#send(
+        ws,
+        failure(req.type, req.seq, "NOT_AUTHENTICATED", "send an AUTH frame with a token first"),
+      );
+      return;
+    }
+    const userId = att.u;
+    switch (req.type) {
+      case T.RESUME:
+        return this.#resume(ws, req.seq, req.afterSeq);
+      case T.ANSWER:
+        return this.#answer(ws, userId, req);
+      case T.GRAB:
+        this.#send(ws, failure(req.type, req.seq, "NO_RAIN", "no rain is running"));
+        return;
+      case T.OPEN:
+      case T.PUSH_QUESTION:
+      case T.REVEAL:
+      case T.END:
+      case T.START_RAIN:
+      case T.STATS: {
+        if (att.r === null || !canOperate(att.r)) {
+          this.#send(
+            ws,
+            failure(req.type, req.seq, "FORBIDDEN", "host operations need a host or admin token"),
+          );
+          return;
+        }
+        const result = this.#operate(toControlOp(req));
+        this.#send(
+          ws,
+          result.ok
+            ? success(req.type, req.seq, { stats: statsMessage(this.#stats()) })
+            : failure(req.type, req.seq, result.code, result.message),
+        );
+        return;
+      }
+      default:
+        return assertNever(req);
+    }
+  }
+
+  async #auth(ws: WebSocket, att: Attachment, seq: number, token: string): Promise<void> {
+    const check = await verifyToken(token, this.env.JWT_SECRET);
+    if (!check.ok) {
+      this.#send(ws, failure(T.AUTH, seq, "TOKEN_INVALID", `token ${check.reason}`));
+      return;
+    }
+    const { sub, role } = check.claims;
+    if (att.u !== null && att.u !== sub) {
+      this.#send(ws, failure(T.AUTH, seq, "ALREADY_AUTHENTICATED", "this socket belongs to another user"));
+      return;
+    }
+    await this.#ensurePlayer(sub);
+    if (att.u === null || att.r !== role)
+      ws.serializeAttachment({ ...att, u: sub, r: role } satisfies Attachment);
+    this.#send(ws, success(T.AUTH, seq, { welcome: await this.#welcome(sub, role) }));
+  }
+
+  #resume(ws: WebSocket, seq: number, afterSeq: number): void {
+    const { oldest, frames } = this.#store.notificationsAfter(afterSeq);
+    const gap = afterSeq + 1 < oldest;
+    this.#send(ws, success(T.RESUME, seq, { resumed: { fromSeq: afterSeq + 1, toSeq: this.#seq, gap } }));
+    for (const frame of frames) this.#send(ws, frame);
+  }
+
+  async #answer(
+    ws: WebSocket,
+    userId: string,
+    req: ClientRequest & { type: typeof T.ANSWER },
+  ): Promise<void> {
+    const now = Date.now();
+    const player = this.#store.getPlayer(userId) ?? (await this.#ensurePlayer(userId));
+    // Everything from here to the write is synchronous: no other frame can interleave.
+    const decision = judgeAnswer({
+      room: this.#room,
+      player,
+      alreadyAnswered: this.#store.answerOutcome(req.question, userId) !== null,
+      question: req.question,
+      option: req.option,
+      nowMs: now,
+      graceMs: this.#graceMs,
+    });
+    if (decision.kind === "rejected") {
+      this.#send(ws, failure(req.type, req.seq, decision.code, `answer rejected: ${decision.code}`));
+      return;
+    }
+    this.ctx.storage.transactionSync(() => {
+      this.#store.putPlayer(decision.player);
+      this.#store.recordAnswer(req.question, userId, req.option, decision.outcome, now);
+      if (decision.usedRevival) this.#recordRevival(userId, req.question, now);
+    });
+    const key = fromBase64(this.#room.current!.keyB64);
+    const sealed = await sealOutcome(decision.outcome, key, userId);
+    this.#send(ws, success(req.type, req.seq, { answer: { question: req.question, sealed } }));
+  }
+
+  // ---- operator ----
+
+  #operate(op: ControlOp): OpResult {
+    const now = Date.now();
+    switch (op.kind) {
+      case "open": {
+        const d = decideOpen(this.#room);
+        if (d.kind === "rejected") return { ok: false, code: d.code, message: d.message };
+        this.#commitRoom(d.room);
+        const activity = d.room.activity!;
+        this.#broadcast(T.ROOM_OPENED, {
+          roomOpened: { title: activity.title, questionCount: activity.questions.length },
+        });
+        return { ok: true };
+      }
+      case "push": {
+        const keyB64 = toBase64(crypto.getRandomValues(new Uint8Array(16)));
+        const d = decidePush(this.#room, {
+          question: op.question,
+          nowMs: now,
+          streamTsMs: op.streamTsMs,
+          keyB64,
+        });
+        if (d.kind === "rejected") return { ok: false, code: d.code, message: d.message };
+        const current = d.room.current!;
+        this.ctx.storage.transactionSync(() => {
+          this.#commitRoom(d.room);
+          this.#store.schedule(`close:${current.index}`, current.deadlineMs + this.#graceMs);
+        });
+        this.#armAlarm();
+        this.#broadcast(T.QUESTION, { question: questionPushed(d.room.activity!, current) });
+        return { ok: true };
+      }
+      case "reveal": {
+        this.#closeWindow();
+        const current = this.#room.current;
+        const options = current === null ? 0 : this.#room.activity!.questions[current.index]!.options.length;
+        const counts = current === null ? [] : this.#store.counts(current.index, options);
+        const d = decideReveal(this.#room, { question: op.question, counts, streamTsMs: op.streamTsMs });
+        if (d.kind === "rejected") return { ok: false, code: d.code, message: d.message };
+        this.#commitRoom(d.room);
+        this.#broadcast(T.ANSWER_REVEALED, { reveal: answerRevealed(d.reveal) });
+        return { ok: true };
+      }
+      case "end": {
+        const last = (this.#room.activity?.questions.length ?? 0) - 1;
+        const d = decideEnd(this.#room, this.#store.survivors(last));
+        if (d.kind === "rejected") return { ok: false, code: d.code, message: d.message };
+        const activityId = d.room.activity!.id;
+        this.ctx.storage.transactionSync(() => {
+          for (const share of d.split.shares) {
+            this.#store.setWinner(share.userId, share.cents);
+            this.#store.addOutbox(
+              `prize:${activityId}:${share.userId}`,
+              { kind: "prize", activityId, userId: share.userId, amountCents: share.cents },
+              now,
+            );
+          }
+          this.#commitRoom(d.room);
+        });
+        this.#broadcast(T.GAME_OVER, { gameOver: gameOver(d.room.gameOver!) });
+        this.#sendPrizes(new Map(d.split.shares.map((s) => [s.userId, s.cents])));
+        return { ok: true };
+      }
+      case "startRain":
+        return { ok: false, code: "UNKNOWN_RAIN", message: "red-packet rains are not available yet" };
+      case "stats":
+        return { ok: true };
+      default:
+        return assertNever(op);
+    }
+  }
+
+  /** Closes the current answer window (idempotent) and settles everyone who did not answer. */
+  #closeWindow(): void {
+    const d = decideClose(this.#room);
+    if (d.kind === "none") return;
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      for (const player of this.#store.missedAnswer(d.question)) {
+        const settled = settleMissed(player, d.question);
+        this.#store.putPlayer(settled.player);
+        if (settled.usedRevival) this.#recordRevival(player.userId, d.question, now);
+      }
+      this.#store.unschedule(`close:${d.question}`);
+      this.#commitRoom(d.room);
+    });
+  }
+
+  #recordRevival(userId: string, question: number, now: number): void {
+    const activityId = this.#room.activity!.id;
+    this.#store.addOutbox(
+      `revival:${activityId}:${userId}`,
+      { kind: "revival_card", activityId, userId, question, count: 1 },
+      now,
+    );
+  }
+
+  // ---- notifications ----
+
+  /** Numbers, stores and sends one notification: encoded once, the same bytes to every socket. */
+  #broadcast(type: number, event: Omit<liveroom.Notification.$Properties, "roomSeq">): void {
+    const seq = this.#seq + 1;
+    const bytes = liveroom.Frame.encode({ type, notification: { roomSeq: seq, ...event } }).finish();
+    this.#store.appendNotification(seq, bytes);
+    this.#seq = seq;
+    for (const ws of this.ctx.getWebSockets()) this.#send(ws, bytes);
+  }
+
+  /** Personal, unnumbered notifications: each winner's prize, to their own sockets. */
+  #sendPrizes(prizes: Map<string, number>): void {
+    for (const ws of this.ctx.getWebSockets()) {
+      const att = ws.deserializeAttachment() as Attachment | null;
+      const cents = att?.u == null ? undefined : prizes.get(att.u);
+      if (cents === undefined) continue;
+      this.#send(
+        ws,
+        liveroom.Frame.encode({ type: T.PRIZE, notification: { roomSeq: 0, prize: { cents } } }).finish(),
+      );
+    }
+  }
+
+  #send(ws: WebSocket, bytes: Uint8Array | string): void {
+    try {
+      ws.send(bytes);
+    } catch {
+      // The socket is closing; its close handler cleans up.
+    }
+  }
+
+  // ---- state ----
+
+  async #ensureActivity(activityId: string): Promise<boolean> {
+    if (this.#room.activity !== null) return this.#room.activity.id === activityId;
+    if (activityId === "") return false;
+    const activity = await loadActivityConfig(this.env.DB, activityId);
+    if (activity === null) return false;
+    // Another event may have loaded it while we awaited D1.
+    if (this.#room.activity === null) this.#commitRoom({ ...this.#room, activity });
+    return this.#room.activity!.id === activityId;
+  }
+
+  async #ensurePlayer(userId: string) {
+    const existing = this.#store.getPlayer(userId);
+    if (existing !== null) return existing;
+    const cards = await loadRevivalCards(this.env.DB, userId);
+    return this.#store.ensurePlayer(userId, cards);
+  }
+
+  #commitRoom(room: RoomState): void {
+    this.#room = room;
+    this.#store.saveRoom(room);
+  }
+
+  async #welcome(userId: string, role: Role): Promise<liveroom.Welcome.$Properties> {
+    const room = this.#room;
+    const activity = room.activity!;
+    const player = this.#store.getPlayer(userId)!;
+    const current = room.current;
+    const outcome = current === null ? null : this.#store.answerOutcome(current.index, userId);
+    const sealed =
+      current === null || outcome === null
+        ? undefined
+        : await sealOutcome(outcome, fromBase64(current.keyB64), userId);
+    return {
+      userId,
+      role:
+        role === "admin" ? liveroom.Role.ADMIN : role === "host" ? liveroom.Role.HOST : liveroom.Role.VIEWER,
+      roomSeq: this.#seq,
+      serverTimeMs: Date.now(),
+      room: {
+        activityId: activity.id,
+        title: activity.title,
+        phase: PHASE[room.phase],
+        questionCount: activity.questions.length,
+        current: current === null ? null : questionPushed(activity, current),
+        lastReveal: room.reveal === null ? null : answerRevealed(room.reveal),
+        prizePoolCents: activity.prizePoolCents,
+        streamUrl: activity.streamUrl,
+        online: this.ctx.getWebSockets().length,
+        gameOver: room.gameOver === null ? null : gameOver(room.gameOver),
+      },
+      player: {
+        status: PLAYER_STATUS[player.status],
+        revivalCards: player.revivalCards,
+        revivalUsed: player.revivalUsed,
+        passed: player.passed,
+        sealed: sealed ?? new Uint8Array(),
+        prizeCents: this.#store.prizeCents(userId),
+        grabbed: 0,
+      },
+    };
+  }
+
+  #stats(): RoomStatsView {
+    const current = this.#room.current;
+    const options = current === null ? 0 : this.#room.activity!.questions[current.index]!.options.length;
+    return {
+      phase: this.#room.phase,
+      online: this.ctx.getWebSockets().length,
+      ...this.#store.playerCounts(),
+      currentQuestion: current?.index ?? -1,
+      counts: current === null ? [] : this.#store.counts(current.index, options),
+      roomSeq: this.#seq,
+      packetsLeft: 0,
+      grantedCents: 0,
+      grabs: 0,
+      throttled: 0,
+    };
+  }
+
+  // ---- time ----
+
+  #armAlarm(): void {
+    const nextMs = nextAlarmMs(this.#store.scheduled());
+    if (nextMs === null) void this.ctx.storage.deleteAlarm();
+    else void this.ctx.storage.setAlarm(nextMs);
+  }
+
+  #ensureSweep(): void {
+    if (this.#store.scheduled().some((t) => t.name === "sweep")) return;
+    this.#store.schedule("sweep", Date.now() + SWEEP_EVERY_MS);
+    this.#armAlarm();
+  }
+
+  /** Drops sockets that stopped heartbeating (a phone that lost its network never sends a close). */
+  #sweep(): void {
+    const now = Date.now();
+    const sockets = this.ctx.getWebSockets();
+    for (const ws of sockets) {
+      const att = ws.deserializeAttachment() as Attachment | null;
+      const lastBeat = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
+      if (now - Math.max(lastBeat, att?.c ?? 0) > DEAD_AFTER_MS) closeQuietly(ws, 4000, "heartbeat timeout");
+    }
+    if (this.ctx.getWebSockets().length > 0) this.#store.schedule("sweep", now + SWEEP_EVERY_MS);
+  }
+}
+
+function toControlOp(req: ClientRequest): ControlOp {
+  switch (req.type) {
+    case T.OPEN:
+      return { kind: "open" };
+    case T.PUSH_QUESTION:
+      return { kind: "push", question: req.question, streamTsMs: req.streamTsMs };
+    case T.REVEAL:
+      return { kind: "reveal", question: req.question, streamTsMs: req.streamTsMs };
+    case T.END:
+      return { kind: "end" };
+    case T.START_RAIN:
+      return { kind: "startRain", rain: req.rain, streamTsMs: req.streamTsMs };
+    default:
+      return { kind: "stats" };
+  }
+}
+
+function statsMessage(s: RoomStatsView): liveroom.RoomStats.$Properties {
+  return {
+    phase: PHASE[s.phase],
+    online: s.online,
+    players: s.players,
+    alive: s.alive,
+    currentQuestion: s.currentQuestion,
+    counts: s.counts,
+    roomSeq: s.roomSeq,
+    packetsLeft: s.packetsLeft,
+    grantedCents: s.grantedCents,
+    grabs: s.grabs,
+    throttled: s.throttled,
+  };
+}
+
+/** Answers a close frame; close codes the peer may not send (1005, 1006) become 1000. */
+function closeQuietly(ws: WebSocket, code: number, reason = ""): void {
+  try {
+    ws.close(code === 1005 || code === 1006 || code === 1015 ? 1000 : code, reason);
+  } catch {
+    // Already closed.
+  }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unhandled ${JSON.stringify(x)}`);
 }

@@ -1,0 +1,106 @@
+import { liveroom } from "../../schema/generated/live.js";
+
+/** Frames larger than this are refused unread (the largest legitimate request is an auth token). */
+export const MAX_FRAME_BYTES = 2048;
+
+/** The protobuf bytes of Frame { type: -1 }: the constant heartbeat, sent as a text frame. */
+export const HEARTBEAT_TEXT = "\x08\x01";
+
+const T = liveroom.Type;
+
+/** A client frame, decoded once at the boundary. */
+export type ClientRequest =
+  | { type: typeof T.AUTH; seq: number; token: string }
+  | { type: typeof T.RESUME; seq: number; afterSeq: number }
+  | { type: typeof T.ANSWER; seq: number; question: number; option: number }
+  | { type: typeof T.GRAB; seq: number; rain: number }
+  | { type: typeof T.OPEN; seq: number }
+  | { type: typeof T.PUSH_QUESTION; seq: number; question: number; streamTsMs: number }
+  | { type: typeof T.REVEAL; seq: number; question: number; streamTsMs: number }
+  | { type: typeof T.END; seq: number }
+  | { type: typeof T.START_RAIN; seq: number; rain: number; streamTsMs: number }
+  | { type: typeof T.STATS; seq: number };
+
+export type FrameError = "MALFORMED" | "TEXT_FRAME" | "UNKNOWN_TYPE" | "TOO_LARGE";
+
+export type Decoded =
+  | { kind: "heartbeat" }
+  | { kind: "request"; request: ClientRequest }
+  | { kind: "error"; code: FrameError; type: number; seq: number; message: string };
+
+const fail = (code: FrameError, message: string, type = 0, seq = 0): Decoded => ({
+  kind: "error",
+  code,
+  type,
+  seq,
+  message,
+});
+
+/**
+ * Decodes one WebSocket message into a request, or says exactly why it is not one.
+ * The `type` must match the request's payload: a mismatch is MALFORMED, not a guess.
+ * @example decodeClientFrame(bytes) // { kind: "request", request: { type: 2, seq: 5, question: 0, option: 1 } }
+ */
+export function decodeClientFrame(message: ArrayBuffer | string): Decoded {
+  if (typeof message === "string") {
+    if (message === HEARTBEAT_TEXT) return { kind: "heartbeat" };
+    return fail("TEXT_FRAME", "frames are binary protobuf; only the heartbeat is text");
+  }
+  if (message.byteLength > MAX_FRAME_BYTES) {
+    return fail("TOO_LARGE", `frame of ${message.byteLength} bytes exceeds ${MAX_FRAME_BYTES}`);
+  }
+  let frame: liveroom.Frame;
+  try {
+    frame = liveroom.Frame.decode(new Uint8Array(message));
+  } catch {
+    return fail("MALFORMED", "not a protobuf Frame");
+  }
+  const { type, seq } = frame;
+  if (type === T.HEARTBEAT) return { kind: "heartbeat" };
+  if (frame.body !== "request" || !frame.request) {
+    return fail("MALFORMED", "a client frame must carry a request", type, seq);
+  }
+  const r = frame.request;
+  const mismatch = () => fail("MALFORMED", `type ${type} does not match the request's payload`, type, seq);
+  switch (type) {
+    case T.AUTH:
+      return r.auth ? ok({ type, seq, token: r.auth.token ?? "" }) : mismatch();
+    case T.RESUME:
+      return r.resume ? ok({ type, seq, afterSeq: r.resume.afterSeq ?? 0 }) : mismatch();
+    case T.ANSWER:
+      return r.answer
+        ? ok({ type, seq, question: r.answer.question ?? 0, option: r.answer.option ?? 0 })
+        : mismatch();
+    case T.GRAB:
+      return r.grab ? ok({ type, seq, rain: r.grab.rain ?? 0 }) : mismatch();
+    case T.OPEN:
+      return r.open ? ok({ type, seq }) : mismatch();
+    case T.PUSH_QUESTION:
+      return r.pushQuestion
+        ? ok({
+            type,
+            seq,
+            question: r.pushQuestion.question ?? 0,
+            streamTsMs: r.pushQuestion.streamTsMs ?? 0,
+          })
+        : mismatch();
+    case T.REVEAL:
+      return r.reveal
+        ? ok({ type, seq, question: r.reveal.question ?? 0, streamTsMs: r.reveal.streamTsMs ?? 0 })
+        : mismatch();
+    case T.END:
+      return r.end ? ok({ type, seq }) : mismatch();
+    case T.START_RAIN:
+      return r.startRain
+        ? ok({ type, seq, rain: r.startRain.rain ?? 0, streamTsMs: r.startRain.streamTsMs ?? 0 })
+        : mismatch();
+    case T.STATS:
+      return r.stats ? ok({ type, seq }) : mismatch();
+    default:
+      return fail("UNKNOWN_TYPE", `unknown type ${type}`, type, seq);
+  }
+}
+
+function ok(request: ClientRequest): Decoded {
+  return { kind: "request", request };
+}

@@ -1,0 +1,88 @@
+// Builders from the room's pure state to protobuf messages, so the wire shape lives in one place.
+import { liveroom } from "../../schema/generated/live.js";
+import type { ActivityConfig } from "../activity";
+import type { CurrentQuestion, GameOverRecord, Phase, PlayerStatus, RevealRecord } from "../quiz/state";
+
+export const PHASE: Record<Phase, liveroom.Phase> = {
+  created: liveroom.Phase.CREATED,
+  lobby: liveroom.Phase.LOBBY,
+  asking: liveroom.Phase.ASKING,
+  closed: liveroom.Phase.CLOSED,
+  revealed: liveroom.Phase.REVEALED,
+  ended: liveroom.Phase.ENDED,
+};
+
+export const PLAYER_STATUS: Record<PlayerStatus, liveroom.PlayerStatus> = {
+  spectator: liveroom.PlayerStatus.SPECTATOR,
+  playing: liveroom.PlayerStatus.PLAYING,
+  out: liveroom.PlayerStatus.OUT,
+  winner: liveroom.PlayerStatus.WINNER,
+};
+
+export function questionPushed(
+  activity: ActivityConfig,
+  q: CurrentQuestion,
+): liveroom.QuestionPushed.$Properties {
+  const config = activity.questions[q.index]!;
+  return {
+    question: q.index,
+    text: config.text,
+    options: config.options,
+    deadlineMs: q.deadlineMs,
+    windowMs: q.windowMs,
+    streamTsMs: q.streamTsMs,
+    questionCount: activity.questions.length,
+  };
+}
+
+export function answerRevealed(r: RevealRecord): liveroom.AnswerRevealed.$Properties {
+  return {
+    question: r.question,
+    correct: r.correct,
+    key: fromBase64(r.keyB64),
+    counts: r.counts,
+    streamTsMs: r.streamTsMs,
+  };
+}
+
+export function gameOver(g: GameOverRecord): liveroom.GameOver.$Properties {
+  return {
+    prizePoolCents: g.prizePoolCents,
+    winners: g.winners,
+    baseShareCents: g.baseShareCents,
+    remainder: g.remainder,
+  };
+}
+
+/** Encodes a failed response. `code` is a liveroom.Code name. */
+export function failure(
+  type: number,
+  seq: number,
+  code: keyof typeof liveroom.Code,
+  message: string,
+): Uint8Array {
+  return liveroom.Frame.encode({
+    type,
+    seq,
+    response: { status: liveroom.Status.FAILED, code: liveroom.Code[code], message },
+  }).finish();
+}
+
+/** Encodes a successful response with its result. */
+export function success(
+  type: number,
+  seq: number,
+  result: Omit<liveroom.Response.$Properties, "status">,
+): Uint8Array {
+  return liveroom.Frame.encode({ type, seq, response: { status: liveroom.Status.OK, ...result } }).finish();
+}
+
+export function toBase64(bytes: Uint8Array): string {
+  let s = "";
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s);
+}
+
+export function fromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+}
