@@ -1,0 +1,9 @@
+import type { LiveRoom } from "../durable-objects/live-room";
+
+/** The Worker's bindings (wrangler.toml, plus the JWT_SECRET secret from .dev.vars or `wrangler secret`). */
+export interface Env {
+  DB: D1Database;
+  LIVE_ROOM: DurableObjectNamespace<LiveRoom>;
+  JWT_SECRET: string;
+  ANSWER_GRACE_MS: string;
+}

@@ -1,0 +1,8 @@
+import type { Claims } from "../auth/token";
+import type { Env } from "../env";
+
+/** Hono's type parameter for every route: the bindings, and the caller's verified claims once authenticated. */
+export interface AppEnv {
+  Bindings: Env;
+  Variables: { claims: Claims };
+}

@@ -1,0 +1,42 @@
+import type { Context } from "hono";
+import { z } from "zod";
+import type { ControlOp, ControlResult } from "../../durable-objects/control";
+import { liveroom } from "../../schema/generated/live.js";
+import { setActivityStatus } from "../db/activities";
+import type { AppEnv } from "../http/app-env";
+import { ApiError } from "../http/errors";
+import { parseInput, readJsonBody } from "../http/validate";
+import { StreamTsInput } from "../input/control";
+import { ActivityId, PathIndex } from "../input/ids";
+
+/** The path parameters of room routes: the room (activity) id, and question / rain indexes. */
+export const RoomParams = z.object({ id: ActivityId });
+export const QuestionParams = z.object({ id: ActivityId, k: PathIndex });
+export const RainParams = z.object({ id: ActivityId, r: PathIndex });
+
+/** Validates a route's path parameters; a bad one is a 400 naming it (`k`). */
+export function pathParams<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.output<S> {
+  return parseInput(schema, c.req.param());
+}
+
+/** The optional `{ streamTsMs }` body of push, reveal and start-rain. */
+export async function streamTs(c: Context<AppEnv>): Promise<number> {
+  return parseInput(StreamTsInput, await readJsonBody(c)).streamTsMs;
+}
+
+/**
+ * Runs one operator control in the activity's room (RPC to its LiveRoom) and answers with HTTP:
+ * 200 `{ stats }` on success; 404 for ACTIVITY_NOT_FOUND; 409 with the room's code name for any
+ * other refusal (NOT_ALLOWED_NOW, WRONG_QUESTION, ...). Open and end also record the activity's status.
+ */
+export async function runControl(c: Context<AppEnv>, activityId: string, op: ControlOp): Promise<Response> {
+  const stub = c.env.LIVE_ROOM.get(c.env.LIVE_ROOM.idFromName(activityId));
+  const result: ControlResult = await stub.control(activityId, op);
+  if (!result.ok) {
+    const status = result.code === liveroom.Code.ACTIVITY_NOT_FOUND ? 404 : 409;
+    throw new ApiError(status, result.codeName, result.message);
+  }
+  if (op.kind === "open") await setActivityStatus(c.env.DB, activityId, "live");
+  if (op.kind === "end") await setActivityStatus(c.env.DB, activityId, "ended");
+  return c.json({ stats: result.stats }, 200);
+}

@@ -1,0 +1,49 @@
+import type { Handler } from "hono";
+import type { ActivityConfig, RainConfig } from "../../durable-objects/activity";
+import { splitRedPackets } from "../../durable-objects/rain/split";
+import { getActivityDetail, insertActivity } from "../db/activities";
+import type { AppEnv } from "../http/app-env";
+import { ApiError } from "../http/errors";
+import { parseInput, readJsonBody } from "../http/validate";
+import { ActivityInput } from "../input/activity";
+
+/** 128 crypto-random bits, hex: the default seed of a rain's packet split. */
+function randomSeed(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function toRain(rain: ActivityInput["rains"][number]): RainConfig {
+  const seed = rain.seed ?? randomSeed();
+  return {
+    totalCents: rain.totalCents,
+    count: rain.count,
+    targetTapsPerSec: rain.targetTapsPerSec,
+    durationMs: rain.durationMs,
+    seed,
+    packets: splitRedPackets(rain.totalCents, rain.count, seed),
+  };
+}
+
+/**
+ * `POST /api/admin/activities`: validates the activity, precomputes every rain's packets from its
+ * seed and stores it all at once. 201 `{ activity }`; 409 ACTIVITY_EXISTS when `id` is taken.
+ */
+export const adminActivityCreate: Handler<AppEnv> = async (c) => {
+  const input = parseInput(ActivityInput, await readJsonBody(c));
+  const config: ActivityConfig = {
+    id: input.id ?? crypto.randomUUID(),
+    title: input.title,
+    startAtMs: input.startAt,
+    prizePoolCents: input.prizePoolCents,
+    answerWindowMs: input.answerWindowMs,
+    streamUrl: input.streamUrl ?? "",
+    grabCap: input.grabCap,
+    questions: input.questions,
+    rains: input.rains.map(toRain),
+  };
+  if ((await insertActivity(c.env.DB, config, Date.now())) === "exists") {
+    throw new ApiError(409, "ACTIVITY_EXISTS", `activity ${config.id} already exists`, "id");
+  }
+  return c.json({ activity: await getActivityDetail(c.env.DB, config.id) }, 201);
+};

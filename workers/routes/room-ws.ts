@@ -1,0 +1,50 @@
+import type { Handler } from "hono";
+import { liveroom } from "../../schema/generated/live.js";
+import { verifyToken } from "../auth/token";
+import type { AppEnv } from "../http/app-env";
+import { errorResponse } from "../http/errors";
+import { pathParams, RoomParams } from "../rooms/control";
+
+/** The subprotocol the room speaks; browsers pass the token as a second offered "protocol". */
+export const SUBPROTOCOL = "liveroom";
+
+/** What a `Sec-WebSocket-Protocol: liveroom, <jwt>` header offers. */
+export function parseSubprotocols(header: string | undefined): { liveroom: boolean; token: string | null } {
+  const offered = (header ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
+  if (!offered.includes(SUBPROTOCOL)) return { liveroom: false, token: null };
+  return { liveroom: true, token: offered.find((p) => p !== SUBPROTOCOL) ?? null };
+}
+
+/**
+ * `GET /rooms/:id/ws`: checks the token before anything reaches the room, then hands the raw
+ * upgrade to the room's Durable Object (hibernatable sockets need the raw request, not Hono's helper).
+ * The token comes from `?token=` or the subprotocol; without one the client authenticates with an
+ * auth frame. Only the Worker sets `X-Liveroom-*`: the room trusts them, so none of the client's pass.
+ * 426 without `Upgrade: websocket`; 401 `{ error: { code: 100 } }` for a bad or expired token.
+ */
+export const roomWs: Handler<AppEnv> = async (c) => {
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
+    c.header("Upgrade", "websocket");
+    return errorResponse(c, 426, "UPGRADE_REQUIRED", "this route only accepts a WebSocket upgrade");
+  }
+  const { id } = pathParams(c, RoomParams);
+  const offer = parseSubprotocols(c.req.header("Sec-WebSocket-Protocol"));
+  const token = c.req.query("token") || offer.token;
+  const headers = new Headers({ Upgrade: "websocket", "X-Liveroom-Activity": id });
+  if (token) {
+    const check = await verifyToken(token, c.env.JWT_SECRET);
+    if (!check.ok) {
+      const message = check.reason === "expired" ? "token expired" : "token invalid";
+      return errorResponse(c, 401, liveroom.Code.TOKEN_INVALID, message);
+    }
+    headers.set("X-Liveroom-User", check.claims.sub);
+    headers.set("X-Liveroom-Role", check.claims.role);
+  }
+  // The browser drops a socket whose server does not pick one of the offered subprotocols.
+  if (offer.liveroom) headers.set("X-Liveroom-Protocol", SUBPROTOCOL);
+  const stub = c.env.LIVE_ROOM.get(c.env.LIVE_ROOM.idFromName(id));
+  return stub.fetch(new Request(c.req.url, { headers }));
+};
