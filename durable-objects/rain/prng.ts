@@ -35,7 +35,8 @@ export function cyrb128(str: string): [number, number, number, number] {
 
 /**
  * sfc32 (Chris Doty-Humphrey's Small Fast Counting generator, 32-bit): 128-bit state, period ≥ 2³².
- * Returns a generator of uint32s.
+ * Returns a generator of uint32s. Follows PractRand's C reference (`tmp = a + b + counter++`): some JS
+ * copies increment the counter before adding it and produce a different sequence.
  *
  * @example const next = sfc32(1, 2, 3, 4); next() // → a uint32
  */
