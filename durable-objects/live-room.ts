@@ -2,7 +2,7 @@
 // the pure rules in ./quiz and ./protocol; it decides nothing itself.
 import { DurableObject } from "cloudflare:workers";
 import { sealOutcome } from "../client/seal";
-import { liveroom } from "../schema/generated/live.js";
+import { liveroom } from "../schema/proto";
 import { canOperate, type Role, verifyToken } from "../workers/auth/token";
 import { loadActivityConfig } from "../workers/db/activities";
 import { loadRevivalCards } from "../workers/db/users";

@@ -1,4 +1,4 @@
-import { liveroom } from "../../schema/generated/live.js";
+import { liveroom } from "../../schema/proto";
 
 /** Frames larger than this are refused unread (the largest legitimate request is an auth token). */
 export const MAX_FRAME_BYTES = 2048;

@@ -1,5 +1,5 @@
 // Builders from the room's pure state to protobuf messages, so the wire shape lives in one place.
-import { liveroom } from "../../schema/generated/live.js";
+import { liveroom } from "../../schema/proto";
 import type { ActivityConfig } from "../activity";
 import type { CurrentQuestion, GameOverRecord, Phase, PlayerStatus, RevealRecord } from "../quiz/state";
 

@@ -1,7 +1,7 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect, it } from "vitest";
-import { liveroom } from "../../schema/generated/live.js";
+import { liveroom } from "../../schema/proto";
 
 it("echoes a protobuf frame through a hibernatable DO, also after eviction", async () => {
   const res = await exports.default.fetch("http://x/rooms/r1/ws", { headers: { Upgrade: "websocket" } });

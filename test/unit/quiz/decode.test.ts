@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeClientFrame, HEARTBEAT_TEXT, MAX_FRAME_BYTES } from "../../../durable-objects/protocol/decode";
-import { liveroom } from "../../../schema/generated/live.js";
+import { liveroom } from "../../../schema/proto";
 
 const bytes = (f: liveroom.Frame.$Properties) => {
   const u8 = liveroom.Frame.encode(f).finish();

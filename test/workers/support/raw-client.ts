@@ -1,0 +1,116 @@
+import { expect, vi } from "vitest";
+// A minimal socket driver for room tests: raw frames in and out, nothing hidden. The SDK has
+// its own tests; room tests that need exact bytes (malformed frames, text frames) use this.
+import { env } from "cloudflare:workers";
+import type { ActivityConfig, QuestionConfig } from "../../../durable-objects/activity";
+import { liveroom } from "../../../schema/proto";
+import { signToken } from "../../../workers/auth/token";
+import { insertActivity } from "../../../workers/db/activities";
+import { upsertUser } from "../../../workers/db/users";
+
+export const SECRET = "test-secret";
+let counter = 0;
+
+/** A unique activity id per test, so tests never share a room. */
+export function uniqueId(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}`;
+}
+
+export async function createActivity(over: Partial<ActivityConfig> & { questions: QuestionConfig[] }) {
+  const config: ActivityConfig = {
+    id: uniqueId("act"),
+    title: "Test quiz",
+    startAtMs: Date.now(),
+    prizePoolCents: 100_000,
+    answerWindowMs: 1_000,
+    streamUrl: "",
+    grabCap: 3,
+    rains: [],
+    ...over,
+  };
+  expect(await insertActivity(env.DB, config, Date.now())).toBe("created");
+  return config;
+}
+
+export async function createUser(id: string, revivalCards = 0) {
+  await upsertUser(env.DB, { id, name: id, revivalCards }, Date.now());
+}
+
+export function token(sub: string, role: "viewer" | "host" | "admin" = "viewer", expInSec = 3600) {
+  return signToken({ sub, role, exp: Math.floor(Date.now() / 1000) + expInSec }, SECRET);
+}
+
+export function roomStub(activityId: string) {
+  return env.LIVE_ROOM.get(env.LIVE_ROOM.idFromName(activityId));
+}
+
+export class RawClient {
+  readonly frames: liveroom.Frame[] = [];
+  readonly texts: string[] = [];
+  closed: { code: number; reason: string } | null = null;
+  #seq = 0;
+
+  constructor(readonly ws: WebSocket) {
+    ws.binaryType = "arraybuffer";
+    ws.accept();
+    ws.addEventListener("message", (e) => {
+      if (typeof e.data === "string") this.texts.push(e.data);
+      else this.frames.push(liveroom.Frame.decode(new Uint8Array(e.data as ArrayBuffer)));
+    });
+    ws.addEventListener("close", (e) => {
+      this.closed = { code: e.code, reason: e.reason };
+    });
+  }
+
+  /** Connects straight to the room as the Worker would after verifying a token. */
+  static async join(activityId: string, userId: string | null, role = "viewer"): Promise<RawClient> {
+    const headers: Record<string, string> = { Upgrade: "websocket", "X-Liveroom-Activity": activityId };
+    if (userId !== null) {
+      headers["X-Liveroom-User"] = userId;
+      headers["X-Liveroom-Role"] = role;
+    }
+    const res = await roomStub(activityId).fetch("http://room/ws", { headers });
+    expect(res.status).toBe(101);
+    return new RawClient(res.webSocket!);
+  }
+
+  sendRaw(data: ArrayBuffer | Uint8Array | string) {
+    this.ws.send(data);
+  }
+
+  /** Sends a request and waits for the response with the same seq. */
+  async request(type: number, request: liveroom.Request.$Properties): Promise<liveroom.Response> {
+    this.#seq += 1;
+    const seq = this.#seq;
+    this.ws.send(liveroom.Frame.encode({ type, seq, request }).finish());
+    return this.response(seq);
+  }
+
+  async response(seq: number): Promise<liveroom.Response> {
+    await vi.waitUntil(() => this.frames.some((f) => f.response && f.seq === seq), { timeout: 5_000 });
+    return this.frames.find((f) => f.response && f.seq === seq)!.response as liveroom.Response;
+  }
+
+  /** The numbered notifications received so far, in arrival order. */
+  notifications(): liveroom.Notification[] {
+    return this.frames.filter((f) => f.notification).map((f) => f.notification as liveroom.Notification);
+  }
+
+  async waitForNotification(pred: (n: liveroom.Notification) => boolean): Promise<liveroom.Notification> {
+    await vi.waitUntil(() => this.notifications().some(pred), { timeout: 5_000 });
+    return this.notifications().find(pred)!;
+  }
+
+  answer(question: number, option: number) {
+    return this.request(liveroom.Type.ANSWER, { answer: { question, option } });
+  }
+
+  close() {
+    try {
+      this.ws.close(1000, "done");
+    } catch {
+      // already closed
+    }
+  }
+}
