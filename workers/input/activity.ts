@@ -28,8 +28,16 @@ function text(max: number) {
 const MAX_EPOCH_MS = 8_640_000_000_000_000;
 const START_AT = "must be an ISO 8601 date-time with a zone (2026-05-01T20:00:00Z) or epoch milliseconds";
 const StartAt = z
-  .union([z.int().min(0).max(MAX_EPOCH_MS), z.iso.datetime({ offset: true })], { error: must(START_AT) })
-  .transform((v) => (typeof v === "number" ? v : Date.parse(v)));
+  .union(
+    [
+      z.int({ error: START_AT }).min(0, { error: START_AT }).max(MAX_EPOCH_MS, { error: START_AT }),
+      z.iso.datetime({ offset: true, error: START_AT }),
+    ],
+    { error: must(START_AT) },
+  )
+  .transform((v) => (typeof v === "number" ? v : Date.parse(v)))
+  // The ISO pattern admits days that do not exist (02-30), which parse to NaN.
+  .refine(Number.isFinite, { error: START_AT });
 
 const Question = z
   .strictObject(

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import type { ControlOp, ControlResult } from "../../durable-objects/control";
-import { liveroom } from "../../schema/generated/live.js";
+import { liveroom } from "../../schema/proto";
 import { setActivityStatus } from "../db/activities";
 import type { AppEnv } from "../http/app-env";
 import { ApiError } from "../http/errors";

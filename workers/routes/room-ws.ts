@@ -1,5 +1,5 @@
 import type { Handler } from "hono";
-import { liveroom } from "../../schema/generated/live.js";
+import { liveroom } from "../../schema/proto";
 import { verifyToken } from "../auth/token";
 import type { AppEnv } from "../http/app-env";
 import { errorResponse } from "../http/errors";
