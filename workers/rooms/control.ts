@@ -24,16 +24,23 @@ export async function streamTs(c: Context<AppEnv>): Promise<number> {
   return parseInput(StreamTsInput, await readJsonBody(c)).streamTsMs;
 }
 
+/** HTTP status of a room's refusal: unknown activity 404, a bug in the room 500, anything else a 409 conflict. */
+function statusOf(code: number): 404 | 409 | 500 {
+  if (code === liveroom.Code.ACTIVITY_NOT_FOUND) return 404;
+  if (code === liveroom.Code.INTERNAL) return 500;
+  return 409;
+}
+
 /**
  * Runs one operator control in the activity's room (RPC to its LiveRoom) and answers with HTTP:
  * 200 `{ stats }` on success; 404 for ACTIVITY_NOT_FOUND; 409 with the room's code name for any
- * other refusal (NOT_ALLOWED_NOW, WRONG_QUESTION, ...). Open and end also record the activity's status.
+ * other refusal (NOT_ALLOWED_NOW, WRONG_QUESTION, ...); 500 INTERNAL. Open and end also record the activity's status.
  */
 export async function runControl(c: Context<AppEnv>, activityId: string, op: ControlOp): Promise<Response> {
   const stub = c.env.LIVE_ROOM.get(c.env.LIVE_ROOM.idFromName(activityId));
   const result: ControlResult = await stub.control(activityId, op);
   if (!result.ok) {
-    const status = result.code === liveroom.Code.ACTIVITY_NOT_FOUND ? 404 : 409;
+    const status = statusOf(result.code);
     throw new ApiError(status, result.codeName, result.message);
   }
   if (op.kind === "open") await setActivityStatus(c.env.DB, activityId, "live");
