@@ -1,0 +1,718 @@
+import { liveroom } from "../schema/generated/live.js";
+import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./backoff.js";
+import {
+  type AnswerAck,
+  codeName,
+  type DecodedResponse,
+  decodeInbound,
+  encodeRequest,
+  type GrabResult,
+  HEARTBEAT,
+  type Outcome,
+  type ResponseResult,
+  type Resumed,
+  type RevealInfo,
+  type RoomNotification,
+  type RoomStats,
+  type Welcome,
+} from "./codec.js";
+import { type ClientEvents, type ConnectionEvent, type ConnectionState, Emitter } from "./events.js";
+import { OUTCOME_CORRECT, OUTCOME_OUT_WRONG, OUTCOME_UNKNOWN, unsealOutcome } from "./seal.js";
+import { SeqTracker } from "./sequence.js";
+import { PPM_ALL, shouldSendTap } from "./throttle.js";
+import { ConnectError, type Connector, messageReader, OPEN, type SocketLike } from "./transport.js";
+
+/**
+ * Failures decided by the client, not the room:
+ * - TIMEOUT: no response within `requestTimeoutMs` (the room may still have applied the request);
+ * - DISCONNECTED: the socket went away before the response (same caveat);
+ * - NOT_CONNECTED: sent while not connected; nothing reached the room;
+ * - CONNECT_FAILED: the socket could not be opened;
+ * - CLOSED: `close()` was called;
+ * - BAD_RESPONSE: a success without the result its request calls for (a room bug);
+ * - THROTTLED_LOCALLY: `tap()` kept this tap back to honour the rain's throttle factor.
+ */
+export type LocalCode =
+  | "TIMEOUT"
+  | "DISCONNECTED"
+  | "NOT_CONNECTED"
+  | "CONNECT_FAILED"
+  | "CLOSED"
+  | "BAD_RESPONSE"
+  | "THROTTLED_LOCALLY";
+
+/** A failed request as a value: a room code (a `liveroom.Code` number) or a `LocalCode`. */
+export interface Failure {
+  ok: false;
+  code: liveroom.Code | LocalCode;
+  /** The enum name of a room code ("TOO_LATE"), or the local code itself. */
+  codeName: string;
+  message: string;
+}
+
+/** Every request resolves to one of these; nothing is thrown for an expected failure. */
+export type Result<T> = ({ ok: true } & T) | Failure;
+
+export interface ClientOptions {
+  /** Opens a socket for a token: `browserConnector`, `nodeConnector`, `fetchConnector` or your own. */
+  connector: Connector;
+  /** The JWT; sent in the connect URL by the connectors and in the AUTH frame. */
+  token: string;
+  /** Default 10 000. */
+  requestTimeoutMs?: number;
+  /** How often the heartbeat text frame is sent. Default 15 000. */
+  heartbeatIntervalMs?: number;
+  /** Silence after which the socket counts as dead. Default 2 heartbeat intervals + 5 000. */
+  deadAfterMs?: number;
+  /** How long a missing room sequence may hold later notifications back before a re-sync. Default 3 000. */
+  holeTimeoutMs?: number;
+  /** Reconnect back-off, or false to never reconnect on its own. */
+  reconnect?: Partial<BackoffOptions> | false;
+  /** A room sequence persisted by the app (e.g. across a page reload): the first connect resumes after it. */
+  lastRoomSeq?: number;
+  /** Random source in [0, 1) for jitter and tap throttling. Default Math.random. */
+  random?: () => number;
+}
+
+type Timer = ReturnType<typeof setTimeout>;
+
+interface Pending {
+  settle(res: DecodedResponse): void;
+  fail(code: LocalCode, message: string): void;
+}
+
+const HEARTBEAT_TIMEOUT_CLOSE = 4000;
+
+function failure(code: LocalCode, message: string): Failure {
+  return { ok: false, code, codeName: code, message };
+}
+
+function closeQuietly(socket: SocketLike | undefined, code = 1000, reason = ""): void {
+  try {
+    socket?.close(code, reason);
+  } catch {
+    // a socket that is already closing or closed: nothing left to release
+  }
+}
+
+const pickWelcome = (r: ResponseResult | undefined) =>
+  r?.kind === "welcome" ? { welcome: r.welcome } : undefined;
+const pickResumed = (r: ResponseResult | undefined): Resumed | undefined =>
+  r?.kind === "resumed" ? { fromSeq: r.fromSeq, toSeq: r.toSeq, gap: r.gap } : undefined;
+const pickAnswer = (r: ResponseResult | undefined): AnswerAck | undefined =>
+  r?.kind === "answer" ? { question: r.question, sealed: r.sealed } : undefined;
+const pickGrab = (r: ResponseResult | undefined): GrabResult | undefined =>
+  r?.kind === "grab" ? { rain: r.rain, amountCents: r.amountCents, grabbed: r.grabbed } : undefined;
+// Operator requests may or may not carry figures; a success is a success either way.
+const pickStats = (r: ResponseResult | undefined): { stats: RoomStats | undefined } => ({
+  stats: r?.kind === "stats" ? r.stats : undefined,
+});
+
+/**
+ * Unseals your own answer result with the key from the reveal.
+ *
+ * @example
+ * const outcome = await unseal(ack.sealed, reveal.key, welcome.userId); // liveroom.Outcome.CORRECT
+ */
+export async function unseal(sealed: Uint8Array, key: Uint8Array, userId: string): Promise<Outcome> {
+  const o = await unsealOutcome(sealed, key, userId);
+  return o >= OUTCOME_CORRECT && o <= OUTCOME_OUT_WRONG ? (o as Outcome) : (OUTCOME_UNKNOWN as Outcome);
+}
+
+/**
+ * A connection to one live room: auth, heartbeat, requests matched by sequence, typed
+ * notifications delivered exactly once and in order, sealed results opened at the reveal, and
+ * reconnect with resume.
+ *
+ * @example
+ * const client = new LiveroomClient({ token, connector: browserConnector("https://live.example.com", "act_1") });
+ * client.on("question", (q) => showAt(q.streamTsMs, q));
+ * client.on("outcome", (o) => console.log(o.question, o.outcome));
+ * const hello = await client.connect();
+ * if (!hello.ok) throw new Error(hello.codeName);
+ * const r = await client.answer(0, 2);
+ * if (!r.ok) console.warn(r.codeName); // e.g. "TOO_LATE"
+ */
+export class LiveroomClient {
+  readonly #events = new Emitter<ClientEvents>();
+  readonly #connector: Connector;
+  #token: string;
+  readonly #requestTimeoutMs: number;
+  readonly #heartbeatIntervalMs: number;
+  readonly #deadAfterMs: number;
+  readonly #holeTimeoutMs: number;
+  readonly #backoff: BackoffOptions | undefined;
+  readonly #random: () => number;
+
+  #state: ConnectionState = "idle";
+  #socket: SocketLike | undefined;
+  // Bumped whenever a socket is attached or torn down: events of older sockets are ignored.
+  #session = 0;
+  #seq = 0;
+  readonly #pending = new Map<number, Pending>();
+  readonly #tracker: SeqTracker<RoomNotification>;
+  #welcome: Welcome | undefined;
+  #clockOffsetMs = 0;
+  #syncing = false;
+  #closedByUser = false;
+  #attempt = 0;
+  #inflight: Promise<Result<{ welcome: Welcome }>> | undefined;
+
+  readonly #sealed = new Map<number, Uint8Array>();
+  readonly #outcomes = new Set<number>();
+  readonly #throttle = new Map<number, number>();
+
+  #heartbeatTimer: Timer | undefined;
+  #watchdogTimer: Timer | undefined;
+  #reconnectTimer: Timer | undefined;
+  #holeTimer: Timer | undefined;
+
+  // Events go out through one ordered queue so that an outcome (unsealed asynchronously) is
+  // emitted right after its reveal and before anything the room sent later.
+  readonly #backlog: Array<() => void | Promise<void>> = [];
+  #draining = false;
+
+  constructor(opts: ClientOptions) {
+    this.#connector = opts.connector;
+    this.#token = opts.token;
+    this.#requestTimeoutMs = opts.requestTimeoutMs ?? 10_000;
+    this.#heartbeatIntervalMs = opts.heartbeatIntervalMs ?? 15_000;
+    this.#deadAfterMs = opts.deadAfterMs ?? 2 * this.#heartbeatIntervalMs + 5_000;
+    this.#holeTimeoutMs = opts.holeTimeoutMs ?? 3_000;
+    this.#backoff = opts.reconnect === false ? undefined : { ...DEFAULT_BACKOFF, ...opts.reconnect };
+    this.#random = opts.random ?? Math.random;
+    this.#tracker = new SeqTracker(opts.lastRoomSeq);
+  }
+
+  /** "idle" | "connecting" | "open" | "reconnecting" | "closed". */
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** The highest room sequence delivered with nothing missing before it (0 before the first Welcome). */
+  get lastRoomSeq(): number {
+    return this.#tracker.last ?? 0;
+  }
+
+  /** The latest Welcome (refreshed on every reconnect). */
+  get welcome(): Welcome | undefined {
+    return this.#welcome;
+  }
+
+  /** The room's clock now, estimated from the last Welcome: compare with question deadlines. */
+  serverNow(): number {
+    return Date.now() + this.#clockOffsetMs;
+  }
+
+  /** The throttle factor (ppm) `tap()` applies to a rain: from RAIN_STARTED / THROTTLE, 0 once ended. */
+  throttlePpm(rain: number): number {
+    return this.#throttle.get(rain) ?? PPM_ALL;
+  }
+
+  /** Uses `token` for the next AUTH and the next connection (e.g. after a refresh). */
+  setToken(token: string): void {
+    this.#token = token;
+  }
+
+  /**
+   * Subscribes to an event; returns the unsubscribe function.
+   *
+   * @example
+   * const off = client.on("reveal", (r) => console.log(r.question, r.correct, r.counts));
+   */
+  on<K extends keyof ClientEvents>(type: K, handler: (event: ClientEvents[K]) => void): () => void {
+    return this.#events.on(type, handler);
+  }
+
+  off<K extends keyof ClientEvents>(type: K, handler: (event: ClientEvents[K]) => void): void {
+    this.#events.off(type, handler);
+  }
+
+  /**
+   * The next event of a type (optionally matching `filter`); rejects after `timeoutMs`.
+   *
+   * @example
+   * const reveal = await client.next("reveal", (r) => r.question === 0, 5000);
+   */
+  next<K extends keyof ClientEvents>(
+    type: K,
+    filter?: (event: ClientEvents[K]) => boolean,
+    timeoutMs?: number,
+  ): Promise<ClientEvents[K]> {
+    return this.#events.next(type, filter, timeoutMs);
+  }
+
+  /**
+   * Opens the socket, authenticates and (with a known room sequence) resumes. One attempt: a
+   * failure is returned and the state becomes "closed"; reconnects happen only once a session
+   * has been established and is lost.
+   */
+  connect(): Promise<Result<{ welcome: Welcome }>> {
+    if (this.#state === "open" && this.#welcome) return Promise.resolve({ ok: true, welcome: this.#welcome });
+    this.#closedByUser = false;
+    return this.#attemptNow(this.#state === "idle" || this.#state === "closed");
+  }
+
+  /** Drops the current socket and reconnects now, resuming after `lastRoomSeq`. */
+  reconnect(): Promise<Result<{ welcome: Welcome }>> {
+    if (this.#inflight) return this.#inflight;
+    this.#closedByUser = false;
+    const socket = this.#socket;
+    this.#teardown("DISCONNECTED", "reconnect requested");
+    closeQuietly(socket, 1000, "reconnect");
+    this.#attempt = 0;
+    this.#setState({ state: "reconnecting", reason: "reconnect requested", attempt: 1, delayMs: 0 });
+    return this.#attemptNow(false);
+  }
+
+  /** Closes for good: no reconnect; pending requests resolve with CLOSED. `connect()` starts over. */
+  close(): void {
+    this.#closedByUser = true;
+    this.#clearTimer("reconnect");
+    const socket = this.#socket;
+    this.#teardown("CLOSED", "closed by the client");
+    closeQuietly(socket, 1000, "bye");
+    this.#setState({ state: "closed", reason: "closed by the client" });
+  }
+
+  /**
+   * Answers question `question` with option `option` (both 0-based). The sealed result is kept
+   * and opened at the reveal (`outcome` event).
+   */
+  async answer(question: number, option: number): Promise<Result<AnswerAck>> {
+    const r = await this.#call(liveroom.Type.ANSWER, { answer: { question, option } }, pickAnswer);
+    if (r.ok) this.#sealed.set(r.question, r.sealed);
+    return r;
+  }
+
+  /** Grabs a red packet of rain `rain`, unthrottled (see `tap`). */
+  grab(rain: number): Promise<Result<GrabResult>> {
+    return this.#call(liveroom.Type.GRAB, { grab: { rain } }, pickGrab);
+  }
+
+  /**
+   * One tap on the rain: sent as a GRAB with probability throttle/1e6, otherwise resolved at once
+   * as THROTTLED_LOCALLY. Rains not seen start (e.g. joined mid-rain) send every tap; ended rains none.
+   */
+  tap(rain: number): Promise<Result<GrabResult>> {
+    const ppm = this.throttlePpm(rain);
+    if (!shouldSendTap(ppm, this.#random)) {
+      return Promise.resolve(failure("THROTTLED_LOCALLY", `throttle ${ppm} ppm for rain ${rain}`));
+    }
+    return this.grab(rain);
+  }
+
+  /**
+   * Asks for the notifications after `lastRoomSeq` on the open socket (reconnects do this by
+   * themselves). On a gap it re-authenticates and emits `resync` with the fresh Welcome.
+   */
+  async resume(): Promise<Result<Resumed>> {
+    const last = this.lastRoomSeq;
+    const r = await this.#call(liveroom.Type.RESUME, { resume: { afterSeq: last } }, pickResumed);
+    if (r.ok && r.gap) {
+      const a = await this.#call(liveroom.Type.AUTH, { auth: { token: this.#token } }, pickWelcome);
+      if (a.ok) {
+        this.#adoptWelcome(a.welcome);
+        this.#resync(a.welcome, last, Math.max(a.welcome.roomSeq, this.lastRoomSeq));
+      }
+    }
+    return r;
+  }
+
+  /** Host: opens the room (lobby). */
+  open(): Promise<Result<{ stats: RoomStats | undefined }>> {
+    return this.#call(liveroom.Type.OPEN, { open: {} }, pickStats);
+  }
+
+  /** Host: pushes question k, stamped with the stream position the host sees. */
+  pushQuestion(question: number, streamTsMs: number): Promise<Result<{ stats: RoomStats | undefined }>> {
+    return this.#call(liveroom.Type.PUSH_QUESTION, { pushQuestion: { question, streamTsMs } }, pickStats);
+  }
+
+  /** Host: closes question k if still open and reveals its answer. */
+  reveal(question: number, streamTsMs: number): Promise<Result<{ stats: RoomStats | undefined }>> {
+    return this.#call(liveroom.Type.REVEAL, { reveal: { question, streamTsMs } }, pickStats);
+  }
+
+  /** Host: ends the game and splits the prize pool. */
+  end(): Promise<Result<{ stats: RoomStats | undefined }>> {
+    return this.#call(liveroom.Type.END, { end: {} }, pickStats);
+  }
+
+  /** Host: starts red-packet rain r. */
+  startRain(rain: number, streamTsMs: number): Promise<Result<{ stats: RoomStats | undefined }>> {
+    return this.#call(liveroom.Type.START_RAIN, { startRain: { rain, streamTsMs } }, pickStats);
+  }
+
+  /** Host: the room's figures. */
+  stats(): Promise<Result<{ stats: RoomStats | undefined }>> {
+    return this.#call(liveroom.Type.STATS, { stats: {} }, pickStats);
+  }
+
+  // ---- connection lifecycle ----
+
+  #attemptNow(first: boolean): Promise<Result<{ welcome: Welcome }>> {
+    if (this.#inflight) return this.#inflight;
+    this.#clearTimer("reconnect");
+    if (first) this.#setState({ state: "connecting" });
+    const run = async (): Promise<Result<{ welcome: Welcome }>> => {
+      const r = await this.#open();
+      this.#inflight = undefined;
+      if (r.ok) {
+        this.#attempt = 0;
+        this.#setState({ state: "open" });
+        this.#checkHole();
+        return r;
+      }
+      if (this.#closedByUser) return r;
+      if (first || r.code === liveroom.Code.TOKEN_INVALID)
+        this.#setState({ state: "closed", reason: r.codeName });
+      else this.#scheduleReconnect(r.codeName);
+      return r;
+    };
+    this.#inflight = run();
+    return this.#inflight;
+  }
+
+  async #open(): Promise<Result<{ welcome: Welcome }>> {
+    let socket: SocketLike;
+    try {
+      socket = await this.#connector(this.#token);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (err instanceof ConnectError && err.status === 401) {
+        return { ok: false, code: liveroom.Code.TOKEN_INVALID, codeName: "TOKEN_INVALID", message };
+      }
+      return failure("CONNECT_FAILED", message);
+    }
+    if (this.#closedByUser) {
+      closeQuietly(socket);
+      return failure("CLOSED", "closed by the client");
+    }
+    const session = this.#attach(socket);
+    const r = await this.#sync();
+    if (!r.ok) {
+      if (session === this.#session) this.#teardown("DISCONNECTED", "handshake failed");
+      closeQuietly(socket, 1000, "handshake failed");
+      return r;
+    }
+    // The socket may have died between the handshake's last response and now.
+    if (session !== this.#session) return failure("DISCONNECTED", "socket lost during the handshake");
+    return r;
+  }
+
+  #attach(socket: SocketLike): number {
+    const session = ++this.#session;
+    this.#socket = socket;
+    const read = messageReader((data) => this.#onMessage(session, data));
+    socket.addEventListener("message", (e) => {
+      if (session === this.#session) read(e.data);
+    });
+    socket.addEventListener("close", (e) =>
+      this.#lost(session, `closed (${e.code ?? 0}${e.reason ? ` ${e.reason}` : ""})`),
+    );
+    socket.addEventListener("error", () => this.#lost(session, "socket error"));
+    this.#heartbeatTimer = setInterval(() => {
+      if (session === this.#session && socket.readyState === OPEN) socket.send(HEARTBEAT);
+    }, this.#heartbeatIntervalMs);
+    this.#armWatchdog(session);
+    return session;
+  }
+
+  #armWatchdog(session: number): void {
+    this.#clearTimer("watchdog");
+    this.#watchdogTimer = setTimeout(
+      () => this.#lost(session, "heartbeat timeout", HEARTBEAT_TIMEOUT_CLOSE),
+      this.#deadAfterMs,
+    );
+  }
+
+  #lost(session: number, reason: string, closeCode = 1000): void {
+    if (session !== this.#session || !this.#socket) return;
+    const socket = this.#socket;
+    const wasOpen = this.#state === "open";
+    this.#teardown("DISCONNECTED", reason);
+    closeQuietly(socket, closeCode, reason);
+    // While connecting, the handshake sees its requests fail and the attempt decides what next.
+    if (wasOpen && !this.#closedByUser) this.#scheduleReconnect(reason);
+  }
+
+  #teardown(code: LocalCode, reason: string): void {
+    this.#session++;
+    this.#socket = undefined;
+    this.#clearTimer("heartbeat");
+    this.#clearTimer("watchdog");
+    this.#clearTimer("hole");
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const p of pending) p.fail(code, reason);
+  }
+
+  #scheduleReconnect(reason: string): void {
+    if (!this.#backoff || this.#attempt >= this.#backoff.maxAttempts) {
+      this.#setState({ state: "closed", reason });
+      return;
+    }
+    const delayMs = backoffDelay(this.#attempt, this.#backoff, this.#random);
+    this.#attempt++;
+    this.#setState({ state: "reconnecting", reason, attempt: this.#attempt, delayMs });
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined;
+      void this.#attemptNow(false);
+    }, delayMs);
+  }
+
+  #setState(event: ConnectionEvent): void {
+    if (event.state === this.#state && event.state !== "reconnecting") return;
+    this.#state = event.state;
+    this.#events.emit("connection", event);
+  }
+
+  #clearTimer(which: "heartbeat" | "watchdog" | "reconnect" | "hole"): void {
+    switch (which) {
+      case "heartbeat":
+        clearInterval(this.#heartbeatTimer);
+        this.#heartbeatTimer = undefined;
+        return;
+      case "watchdog":
+        clearTimeout(this.#watchdogTimer);
+        this.#watchdogTimer = undefined;
+        return;
+      case "reconnect":
+        clearTimeout(this.#reconnectTimer);
+        this.#reconnectTimer = undefined;
+        return;
+      case "hole":
+        clearTimeout(this.#holeTimer);
+        this.#holeTimer = undefined;
+        return;
+    }
+  }
+
+  // ---- handshake: AUTH, then RESUME when the room moved on ----
+
+  async #sync(): Promise<Result<{ welcome: Welcome }>> {
+    this.#syncing = true;
+    this.#clearTimer("hole");
+    try {
+      const auth = await this.#call(liveroom.Type.AUTH, { auth: { token: this.#token } }, pickWelcome, true);
+      if (!auth.ok) return auth;
+      const w = auth.welcome;
+      this.#adoptWelcome(w);
+      const last = this.#tracker.last;
+      if (last === undefined) {
+        // First contact: the snapshot stands for everything up to its room_seq.
+        this.#deliver(this.#tracker.reset(w.roomSeq));
+        this.#enqueue(() => this.#outcomeFromSnapshot(w));
+      } else if (w.roomSeq < last) {
+        // The room's numbering went back (its history was lost): only the snapshot can be trusted.
+        this.#resync(w, last, w.roomSeq);
+      } else if (w.roomSeq > last || this.#tracker.hasHole) {
+        const r = await this.#call(liveroom.Type.RESUME, { resume: { afterSeq: last } }, pickResumed, true);
+        if (!r.ok && typeof r.code === "string") return r;
+        if (!r.ok || r.gap) this.#resync(w, last, Math.max(w.roomSeq, this.lastRoomSeq));
+      }
+      return { ok: true, welcome: w };
+    } finally {
+      this.#syncing = false;
+      this.#checkHole();
+    }
+  }
+
+  #adoptWelcome(w: Welcome): void {
+    this.#welcome = w;
+    this.#clockOffsetMs = w.serverTimeMs - Date.now();
+    const q = w.room.current?.question;
+    if (q !== undefined && w.player.sealed && !this.#outcomes.has(q)) this.#sealed.set(q, w.player.sealed);
+    this.#enqueue(() => this.#events.emit("welcome", w));
+  }
+
+  #resync(w: Welcome, fromSeq: number, toSeq: number): void {
+    const ready = this.#tracker.reset(toSeq);
+    this.#enqueue(() => this.#events.emit("resync", { welcome: w, fromSeq, toSeq }));
+    this.#enqueue(() => this.#outcomeFromSnapshot(w));
+    this.#deliver(ready);
+  }
+
+  // A missing number that nothing fills (a room hiccup) would hold everything after it forever:
+  // after a while, re-run the handshake on the same socket to fetch it or resync.
+  #checkHole(): void {
+    if (!this.#tracker.hasHole) {
+      this.#clearTimer("hole");
+      return;
+    }
+    if (this.#holeTimer || this.#syncing || this.#state !== "open") return;
+    this.#holeTimer = setTimeout(() => {
+      this.#holeTimer = undefined;
+      if (this.#tracker.hasHole && !this.#syncing && this.#state === "open") void this.#sync();
+    }, this.#holeTimeoutMs);
+  }
+
+  // ---- inbound ----
+
+  #onMessage(session: number, data: string | Uint8Array): void {
+    if (session !== this.#session) return;
+    this.#armWatchdog(session);
+    // Text frames are heartbeat answers: they only prove the connection is alive.
+    if (typeof data === "string") return;
+    const inbound = decodeInbound(data);
+    switch (inbound.kind) {
+      case "response": {
+        const pending = this.#pending.get(inbound.seq);
+        if (pending) {
+          this.#pending.delete(inbound.seq);
+          pending.settle(inbound.response);
+        } else if (!inbound.response.ok) {
+          const { code } = inbound.response;
+          this.#enqueue(() =>
+            this.#events.emit("error", {
+              reason: `failure for no pending request (seq ${inbound.seq}): ${inbound.response.message}`,
+              code,
+              codeName: codeName(code),
+            }),
+          );
+        }
+        return;
+      }
+      case "notification": {
+        const n = inbound.notification;
+        if (n.roomSeq === 0) this.#deliver([n]);
+        else this.#deliver(this.#tracker.offer(n.roomSeq, n));
+        this.#checkHole();
+        return;
+      }
+      case "invalid":
+        this.#enqueue(() => this.#events.emit("error", { reason: inbound.reason }));
+        return;
+    }
+  }
+
+  #deliver(list: RoomNotification[]): void {
+    for (const n of list) this.#enqueue(() => this.#dispatch(n));
+  }
+
+  #dispatch(n: RoomNotification): void | Promise<void> {
+    let after: Promise<void> | undefined;
+    switch (n.kind) {
+      case "roomOpened":
+        this.#events.emit("roomOpened", n);
+        break;
+      case "question":
+        this.#events.emit("question", n);
+        break;
+      case "reveal":
+        this.#events.emit("reveal", n);
+        after = this.#unsealFor(n);
+        break;
+      case "gameOver":
+        this.#events.emit("gameOver", n);
+        break;
+      case "prize":
+        this.#events.emit("prize", n);
+        break;
+      case "rainStarted":
+        this.#throttle.set(n.rain, n.throttlePpm);
+        this.#events.emit("rainStarted", n);
+        break;
+      case "rainEnded":
+        this.#throttle.set(n.rain, 0);
+        this.#events.emit("rainEnded", n);
+        break;
+      case "throttle":
+        this.#throttle.set(n.rain, n.throttlePpm);
+        this.#events.emit("throttle", n);
+        break;
+      case "unknown":
+        break;
+    }
+    this.#events.emit("notification", n);
+    return after;
+  }
+
+  #outcomeFromSnapshot(w: Welcome): Promise<void> | undefined {
+    const reveal = w.room.lastReveal;
+    return reveal ? this.#unsealFor(reveal) : undefined;
+  }
+
+  async #unsealFor(reveal: RevealInfo): Promise<void> {
+    const sealed = this.#sealed.get(reveal.question);
+    const userId = this.#welcome?.userId;
+    if (!sealed || userId === undefined || this.#outcomes.has(reveal.question)) return;
+    this.#sealed.delete(reveal.question);
+    this.#outcomes.add(reveal.question);
+    try {
+      const outcome = await unseal(sealed, reveal.key, userId);
+      this.#events.emit("outcome", { question: reveal.question, outcome, correct: reveal.correct });
+    } catch (err) {
+      this.#events.emit("error", { reason: `could not unseal question ${reveal.question}: ${String(err)}` });
+    }
+  }
+
+  #enqueue(task: () => void | Promise<void>): void {
+    this.#backlog.push(task);
+    if (!this.#draining) void this.#drain();
+  }
+
+  // Runs synchronously while tasks are synchronous, so plain notifications reach handlers at once.
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    try {
+      for (let task = this.#backlog.shift(); task; task = this.#backlog.shift()) {
+        const pending = task();
+        if (pending) await pending;
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  // ---- outbound ----
+
+  #call<T extends object>(
+    type: liveroom.Type,
+    payload: liveroom.Request.$Properties,
+    pick: (r: ResponseResult | undefined) => T | undefined,
+    handshake = false,
+  ): Promise<Result<T>> {
+    const socket = this.#socket;
+    if ((!handshake && this.#state !== "open") || !socket || socket.readyState !== OPEN) {
+      return Promise.resolve(failure("NOT_CONNECTED", `not connected (${this.#state})`));
+    }
+    const seq = ++this.#seq;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        if (this.#pending.delete(seq)) {
+          resolve(
+            failure("TIMEOUT", `no response to ${liveroom.Type[type]} within ${this.#requestTimeoutMs} ms`),
+          );
+        }
+      }, this.#requestTimeoutMs);
+      this.#pending.set(seq, {
+        settle: (res) => {
+          clearTimeout(timer);
+          if (!res.ok) {
+            resolve({ ok: false, code: res.code, codeName: codeName(res.code), message: res.message });
+            return;
+          }
+          const value = pick(res.result);
+          resolve(
+            value
+              ? { ok: true, ...value }
+              : failure("BAD_RESPONSE", `${liveroom.Type[type]} succeeded without its result`),
+          );
+        },
+        fail: (code, message) => {
+          clearTimeout(timer);
+          resolve(failure(code, message));
+        },
+      });
+      try {
+        socket.send(encodeRequest(type, seq, payload));
+      } catch (err) {
+        this.#pending.delete(seq);
+        clearTimeout(timer);
+        resolve(failure("DISCONNECTED", `send failed: ${String(err)}`));
+      }
+    });
+  }
+}

@@ -1,0 +1,386 @@
+// The wire boundary: protobuf frames in, plain typed values out (and requests the other way).
+// Everything past this file works with these types, never with the generated classes.
+import { liveroom } from "../schema/proto";
+
+/** The heartbeat: the bytes of `Frame { type: -1 }` sent as a *text* frame (see schema/live.proto). */
+export const HEARTBEAT = "\x08\x01";
+
+export type Role = liveroom.Role;
+export type Phase = liveroom.Phase;
+export type PlayerStatus = liveroom.PlayerStatus;
+export type Outcome = liveroom.Outcome;
+
+/** A question as pushed by the operator; `streamTsMs` is the stream position the host saw. */
+export interface QuestionInfo {
+  question: number;
+  text: string;
+  options: string[];
+  /** Room clock: answers after this (plus the room's grace) are late. Compare with `serverNow()`. */
+  deadlineMs: number;
+  windowMs: number;
+  streamTsMs: number;
+  questionCount: number;
+}
+
+/** The reveal packet, identical for everyone. `key` unseals every answer to this question. */
+export interface RevealInfo {
+  question: number;
+  correct: number;
+  key: Uint8Array;
+  counts: number[];
+  streamTsMs: number;
+}
+
+export interface GameOverInfo {
+  prizePoolCents: number;
+  winners: number;
+  baseShareCents: number;
+  /** The first `remainder` winners in ascending user-id order get base + 1 cent. */
+  remainder: number;
+}
+
+export interface RoomSnapshot {
+  activityId: string;
+  title: string;
+  phase: Phase;
+  questionCount: number;
+  current: QuestionInfo | undefined;
+  lastReveal: RevealInfo | undefined;
+  prizePoolCents: number;
+  streamUrl: string;
+  online: number;
+  gameOver: GameOverInfo | undefined;
+}
+
+export interface PlayerSnapshot {
+  status: PlayerStatus;
+  revivalCards: number;
+  revivalUsed: boolean;
+  /** Index of the last question passed; -1 before the first. */
+  passed: number;
+  /** The sealed result of the current question, if this player answered it. */
+  sealed: Uint8Array | undefined;
+  prizeCents: number;
+  grabbed: number;
+}
+
+/** The AUTH answer: who you are, where the room stands now (`roomSeq`) and its snapshot. */
+export interface Welcome {
+  userId: string;
+  role: Role;
+  roomSeq: number;
+  serverTimeMs: number;
+  room: RoomSnapshot;
+  player: PlayerSnapshot;
+}
+
+export interface Resumed {
+  fromSeq: number;
+  toSeq: number;
+  gap: boolean;
+}
+
+export interface AnswerAck {
+  question: number;
+  sealed: Uint8Array;
+}
+
+export interface GrabResult {
+  rain: number;
+  amountCents: number;
+  grabbed: number;
+}
+
+export interface RoomStats {
+  phase: Phase;
+  online: number;
+  players: number;
+  alive: number;
+  currentQuestion: number;
+  counts: number[];
+  roomSeq: number;
+  packetsLeft: number;
+  grantedCents: number;
+  grabs: number;
+  throttled: number;
+}
+
+/** Every room notification, decoded. `roomSeq` 0 means personal and unnumbered (PRIZE). */
+export type RoomNotification =
+  | { kind: "roomOpened"; roomSeq: number; title: string; questionCount: number }
+  | ({ kind: "question"; roomSeq: number } & QuestionInfo)
+  | ({ kind: "reveal"; roomSeq: number } & RevealInfo)
+  | ({ kind: "gameOver"; roomSeq: number } & GameOverInfo)
+  | { kind: "prize"; roomSeq: number; cents: number }
+  | {
+      kind: "rainStarted";
+      roomSeq: number;
+      rain: number;
+      packets: number;
+      packetsLeft: number;
+      endsAtMs: number;
+      /** Fraction of taps to send, in parts per million. */
+      throttlePpm: number;
+      cap: number;
+      streamTsMs: number;
+    }
+  | { kind: "rainEnded"; roomSeq: number; rain: number; packetsLeft: number; grantedCents: number }
+  | { kind: "throttle"; roomSeq: number; rain: number; throttlePpm: number; packetsLeft: number }
+  /** A notification this SDK version does not know; still counted so that sequencing holds. */
+  | { kind: "unknown"; roomSeq: number; type: number };
+
+export type ResponseResult =
+  | { kind: "welcome"; welcome: Welcome }
+  | ({ kind: "resumed" } & Resumed)
+  | ({ kind: "answer" } & AnswerAck)
+  | ({ kind: "grab" } & GrabResult)
+  | { kind: "stats"; stats: RoomStats };
+
+export interface DecodedResponse {
+  ok: boolean;
+  code: number;
+  message: string;
+  result: ResponseResult | undefined;
+}
+
+/** One inbound binary frame after decoding. */
+export type Inbound =
+  | { kind: "response"; type: number; seq: number; response: DecodedResponse }
+  | { kind: "notification"; type: number; notification: RoomNotification }
+  | { kind: "invalid"; reason: string };
+
+// uint64 fields arrive as numbers (--force-number), except that an absent field reads the
+// generated prototype default, which is a Long object whenever the `long` package is installed.
+function num(v: unknown): number {
+  if (typeof v === "number") return v;
+  if (typeof v === "object" && v !== null && "low" in v && "high" in v) {
+    const { low, high } = v as { low: number; high: number };
+    return (high >>> 0) * 0x1_0000_0000 + (low >>> 0);
+  }
+  return 0;
+}
+
+function bytes(v: Uint8Array | null | undefined): Uint8Array {
+  // A copy as a plain Uint8Array: Node hands out Buffers that alias a shared pool.
+  return v ? new Uint8Array(v) : new Uint8Array(0);
+}
+
+function question(q: liveroom.QuestionPushed.$Properties): QuestionInfo {
+  return {
+    question: q.question ?? 0,
+    text: q.text ?? "",
+    options: [...(q.options ?? [])],
+    deadlineMs: num(q.deadlineMs),
+    windowMs: q.windowMs ?? 0,
+    streamTsMs: q.streamTsMs ?? 0,
+    questionCount: q.questionCount ?? 0,
+  };
+}
+
+function reveal(r: liveroom.AnswerRevealed.$Properties): RevealInfo {
+  return {
+    question: r.question ?? 0,
+    correct: r.correct ?? 0,
+    key: bytes(r.key),
+    counts: [...(r.counts ?? [])],
+    streamTsMs: r.streamTsMs ?? 0,
+  };
+}
+
+function gameOver(g: liveroom.GameOver.$Properties): GameOverInfo {
+  return {
+    prizePoolCents: num(g.prizePoolCents),
+    winners: g.winners ?? 0,
+    baseShareCents: num(g.baseShareCents),
+    remainder: g.remainder ?? 0,
+  };
+}
+
+function welcome(w: liveroom.Welcome.$Properties): Welcome {
+  const r = w.room ?? {};
+  const p = w.player ?? {};
+  const sealed = bytes(p.sealed);
+  return {
+    userId: w.userId ?? "",
+    role: w.role ?? liveroom.Role.VIEWER,
+    roomSeq: w.roomSeq ?? 0,
+    serverTimeMs: num(w.serverTimeMs),
+    room: {
+      activityId: r.activityId ?? "",
+      title: r.title ?? "",
+      phase: r.phase ?? liveroom.Phase.CREATED,
+      questionCount: r.questionCount ?? 0,
+      current: r.current ? question(r.current) : undefined,
+      lastReveal: r.lastReveal ? reveal(r.lastReveal) : undefined,
+      prizePoolCents: num(r.prizePoolCents),
+      streamUrl: r.streamUrl ?? "",
+      online: r.online ?? 0,
+      gameOver: r.gameOver ? gameOver(r.gameOver) : undefined,
+    },
+    player: {
+      status: p.status ?? liveroom.PlayerStatus.SPECTATOR,
+      revivalCards: p.revivalCards ?? 0,
+      revivalUsed: p.revivalUsed ?? false,
+      passed: p.passed ?? -1,
+      sealed: sealed.length > 0 ? sealed : undefined,
+      prizeCents: num(p.prizeCents),
+      grabbed: p.grabbed ?? 0,
+    },
+  };
+}
+
+function stats(s: liveroom.RoomStats.$Properties): RoomStats {
+  return {
+    phase: s.phase ?? liveroom.Phase.CREATED,
+    online: s.online ?? 0,
+    players: s.players ?? 0,
+    alive: s.alive ?? 0,
+    currentQuestion: s.currentQuestion ?? -1,
+    counts: [...(s.counts ?? [])],
+    roomSeq: s.roomSeq ?? 0,
+    packetsLeft: s.packetsLeft ?? 0,
+    grantedCents: num(s.grantedCents),
+    grabs: s.grabs ?? 0,
+    throttled: s.throttled ?? 0,
+  };
+}
+
+function result(r: liveroom.Response): ResponseResult | undefined {
+  switch (r.result) {
+    case "welcome":
+      return { kind: "welcome", welcome: welcome(r.welcome!) };
+    case "resumed": {
+      const x = r.resumed!;
+      return { kind: "resumed", fromSeq: x.fromSeq ?? 0, toSeq: x.toSeq ?? 0, gap: x.gap ?? false };
+    }
+    case "answer":
+      return { kind: "answer", question: r.answer!.question ?? 0, sealed: bytes(r.answer!.sealed) };
+    case "grab": {
+      const g = r.grab!;
+      return { kind: "grab", rain: g.rain ?? 0, amountCents: num(g.amountCents), grabbed: g.grabbed ?? 0 };
+    }
+    case "stats":
+      return { kind: "stats", stats: stats(r.stats!) };
+    case undefined:
+      return undefined;
+  }
+}
+
+function notification(type: number, n: liveroom.Notification): RoomNotification {
+  const roomSeq = n.roomSeq ?? 0;
+  switch (n.event) {
+    case "roomOpened":
+      return {
+        kind: "roomOpened",
+        roomSeq,
+        title: n.roomOpened!.title ?? "",
+        questionCount: n.roomOpened!.questionCount ?? 0,
+      };
+    case "question":
+      return { kind: "question", roomSeq, ...question(n.question!) };
+    case "reveal":
+      return { kind: "reveal", roomSeq, ...reveal(n.reveal!) };
+    case "gameOver":
+      return { kind: "gameOver", roomSeq, ...gameOver(n.gameOver!) };
+    case "prize":
+      return { kind: "prize", roomSeq, cents: num(n.prize!.cents) };
+    case "rainStarted": {
+      const s = n.rainStarted!;
+      return {
+        kind: "rainStarted",
+        roomSeq,
+        rain: s.rain ?? 0,
+        packets: s.packets ?? 0,
+        packetsLeft: s.packetsLeft ?? 0,
+        endsAtMs: num(s.endsAtMs),
+        throttlePpm: s.throttlePpm ?? 0,
+        cap: s.cap ?? 0,
+        streamTsMs: s.streamTsMs ?? 0,
+      };
+    }
+    case "rainEnded": {
+      const e = n.rainEnded!;
+      return {
+        kind: "rainEnded",
+        roomSeq,
+        rain: e.rain ?? 0,
+        packetsLeft: e.packetsLeft ?? 0,
+        grantedCents: num(e.grantedCents),
+      };
+    }
+    case "throttle": {
+      const t = n.throttle!;
+      return {
+        kind: "throttle",
+        roomSeq,
+        rain: t.rain ?? 0,
+        throttlePpm: t.throttlePpm ?? 0,
+        packetsLeft: t.packetsLeft ?? 0,
+      };
+    }
+    case undefined:
+      return { kind: "unknown", roomSeq, type };
+  }
+}
+
+/**
+ * Decodes one binary frame from the room. Never throws: undecodable bytes come back as `invalid`.
+ *
+ * @example
+ * const inbound = decodeInbound(bytes);
+ * if (inbound.kind === "notification") console.log(inbound.notification.roomSeq);
+ */
+export function decodeInbound(data: Uint8Array): Inbound {
+  let frame: liveroom.Frame;
+  try {
+    frame = liveroom.Frame.decode(data);
+  } catch (err) {
+    return { kind: "invalid", reason: `undecodable frame: ${String(err)}` };
+  }
+  const type = frame.type ?? 0;
+  switch (frame.body) {
+    case "response": {
+      const r = frame.response as liveroom.Response;
+      return {
+        kind: "response",
+        type,
+        seq: frame.seq ?? 0,
+        response: {
+          ok: r.status === liveroom.Status.OK,
+          code: r.code ?? liveroom.Code.NONE,
+          message: r.message ?? "",
+          result: result(r),
+        },
+      };
+    }
+    case "notification":
+      return {
+        kind: "notification",
+        type,
+        notification: notification(type, frame.notification as liveroom.Notification),
+      };
+    case "request":
+      return { kind: "invalid", reason: `unexpected request frame from the room (type ${type})` };
+    case undefined:
+      return { kind: "invalid", reason: `frame without a body (type ${type})` };
+  }
+}
+
+/**
+ * Encodes one request frame.
+ *
+ * @example
+ * socket.send(encodeRequest(liveroom.Type.ANSWER, 3, { answer: { question: 0, option: 2 } }));
+ */
+export function encodeRequest(
+  type: liveroom.Type,
+  seq: number,
+  payload: liveroom.Request.$Properties,
+): Uint8Array {
+  return liveroom.Frame.encode({ type, seq, request: payload }).finish();
+}
+
+/** The enum name of a failure code, e.g. `codeName(212) === "TOO_LATE"`. */
+export function codeName(code: number): string {
+  return liveroom.Code[code] ?? `CODE_${code}`;
+}

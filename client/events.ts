@@ -1,0 +1,123 @@
+import type { Outcome, RoomNotification, Welcome } from "./codec.js";
+
+/** The notification of one kind, e.g. `NotificationOf<"question">`. */
+export type NotificationOf<K extends RoomNotification["kind"]> = Extract<RoomNotification, { kind: K }>;
+
+export type ConnectionState = "idle" | "connecting" | "open" | "reconnecting" | "closed";
+
+export interface ConnectionEvent {
+  state: ConnectionState;
+  /** Why the previous state ended (close reason, failure code name…). */
+  reason?: string;
+  /** Reconnect attempt number (1-based) while "reconnecting". */
+  attempt?: number;
+  /** Delay before that attempt while "reconnecting". */
+  delayMs?: number;
+}
+
+/** Emitted when notifications were lost for good: rebuild the view from `welcome`. */
+export interface ResyncEvent {
+  welcome: Welcome;
+  /** The last room sequence delivered before the jump. */
+  fromSeq: number;
+  /** The new baseline: the snapshot covers everything up to here. */
+  toSeq: number;
+}
+
+/** Your own sealed result, unsealed at the reveal of `question`. */
+export interface OutcomeEvent {
+  question: number;
+  /** 1 CORRECT, 2 REVIVED, 3 OUT_WRONG (0 if the seal did not open, which means a room bug). */
+  outcome: Outcome;
+  correct: number;
+}
+
+export interface ProtocolErrorEvent {
+  reason: string;
+  code?: number;
+  codeName?: string;
+}
+
+/** Everything a `LiveroomClient` emits. Room notifications carry their `roomSeq`. */
+export interface ClientEvents {
+  connection: ConnectionEvent;
+  welcome: Welcome;
+  resync: ResyncEvent;
+  roomOpened: NotificationOf<"roomOpened">;
+  question: NotificationOf<"question">;
+  reveal: NotificationOf<"reveal">;
+  outcome: OutcomeEvent;
+  gameOver: NotificationOf<"gameOver">;
+  prize: NotificationOf<"prize">;
+  rainStarted: NotificationOf<"rainStarted">;
+  rainEnded: NotificationOf<"rainEnded">;
+  throttle: NotificationOf<"throttle">;
+  /** Every delivered notification, after its typed event, including kinds this SDK does not know. */
+  notification: RoomNotification;
+  /** Frames the client could not use: undecodable bytes, responses to no request. */
+  error: ProtocolErrorEvent;
+}
+
+/**
+ * A small typed event emitter. A throwing handler does not break delivery to the others: its
+ * error is rethrown on a fresh microtask, where it shows up as an uncaught error.
+ *
+ * @example
+ * const e = new Emitter<{ ping: number }>();
+ * const off = e.on("ping", (n) => console.log(n));
+ * e.emit("ping", 1);
+ * off();
+ */
+export class Emitter<M extends object> {
+  readonly #handlers = new Map<keyof M, Set<(event: never) => void>>();
+
+  /** Subscribes; returns the unsubscribe function. */
+  on<K extends keyof M>(type: K, handler: (event: M[K]) => void): () => void {
+    let set = this.#handlers.get(type);
+    if (!set) {
+      set = new Set();
+      this.#handlers.set(type, set);
+    }
+    set.add(handler as (event: never) => void);
+    return () => this.off(type, handler);
+  }
+
+  off<K extends keyof M>(type: K, handler: (event: M[K]) => void): void {
+    this.#handlers.get(type)?.delete(handler as (event: never) => void);
+  }
+
+  emit<K extends keyof M>(type: K, event: M[K]): void {
+    const set = this.#handlers.get(type);
+    if (!set) return;
+    for (const handler of [...set]) {
+      try {
+        (handler as (event: M[K]) => void)(event);
+      } catch (err) {
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
+    }
+  }
+
+  /**
+   * The next event of `type` that passes `filter`. Rejects after `timeoutMs` (handy in tests).
+   *
+   * @example
+   * const q = await client.next("question", (q) => q.question === 2, 5000);
+   */
+  next<K extends keyof M>(type: K, filter?: (event: M[K]) => boolean, timeoutMs = 30_000): Promise<M[K]> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new Error(`no "${String(type)}" event within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const off = this.on(type, (event) => {
+        if (filter && !filter(event)) return;
+        clearTimeout(timer);
+        off();
+        resolve(event);
+      });
+    });
+  }
+}

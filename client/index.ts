@@ -1,0 +1,64 @@
+/**
+ * liveroom client SDK: one `LiveroomClient` per room, for browsers, Node and workerd.
+ *
+ * @example
+ * import { LiveroomClient, browserConnector } from "./client/index.js";
+ * const client = new LiveroomClient({ token, connector: browserConnector("https://live.example.com", "act_1") });
+ * client.on("question", (q) => player.at(q.streamTsMs, () => show(q)));
+ * await client.connect();
+ */
+export { liveroom } from "../schema/generated/live.js";
+export { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./backoff.js";
+export {
+  type ClientOptions,
+  type Failure,
+  type LocalCode,
+  LiveroomClient,
+  type Result,
+  unseal,
+} from "./client.js";
+export {
+  type AnswerAck,
+  codeName,
+  type GameOverInfo,
+  type GrabResult,
+  HEARTBEAT,
+  type Outcome,
+  type Phase,
+  type PlayerSnapshot,
+  type PlayerStatus,
+  type QuestionInfo,
+  type Resumed,
+  type RevealInfo,
+  type Role,
+  type RoomNotification,
+  type RoomSnapshot,
+  type RoomStats,
+  type Welcome,
+} from "./codec.js";
+export type {
+  ClientEvents,
+  ConnectionEvent,
+  ConnectionState,
+  NotificationOf,
+  OutcomeEvent,
+  ProtocolErrorEvent,
+  ResyncEvent,
+} from "./events.js";
+export { sealOutcome, unsealOutcome } from "./seal.js";
+export { SeqTracker } from "./sequence.js";
+export { PPM_ALL, shouldSendTap } from "./throttle.js";
+export {
+  browserConnector,
+  ConnectError,
+  type Connector,
+  fetchConnector,
+  nodeConnector,
+  roomUrl,
+  type SocketLike,
+  type UpgradeFetcher,
+  type UpgradeResponse,
+  type WebSocketConstructor,
+  type WebSocketLike,
+  webSocketConnector,
+} from "./transport.js";

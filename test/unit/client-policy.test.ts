@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { backoffDelay, DEFAULT_BACKOFF, SeqTracker, shouldSendTap } from "../../client/index.js";
+
+describe("SeqTracker", () => {
+  it("holds everything until a baseline, then drops what the baseline covers", () => {
+    const t = new SeqTracker<string>();
+    expect(t.last).toBe(undefined);
+    expect(t.offer(6, "f")).toEqual([]);
+    expect(t.offer(4, "d")).toEqual([]);
+    expect(t.hasHole).toBe(true);
+    expect(t.reset(4)).toEqual([]);
+    expect(t.hasHole).toBe(true);
+    expect(t.offer(5, "e")).toEqual(["e", "f"]);
+    expect(t.last).toBe(6);
+    expect(t.hasHole).toBe(false);
+  });
+
+  it("delivers each number exactly once, in order, from duplicated and shuffled input", () => {
+    const t = new SeqTracker<number>(0);
+    const input = [1, 3, 2, 2, 1, 5, 4, 5, 7, 6, 3, 8];
+    const out = input.flatMap((s) => t.offer(s, s));
+    expect(out).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(t.last).toBe(8);
+  });
+
+  it("jumps forward on reset, releasing what is held beyond", () => {
+    const t = new SeqTracker<number>(2);
+    expect(t.offer(9, 9)).toEqual([]);
+    expect(t.offer(11, 11)).toEqual([]);
+    expect(t.reset(8)).toEqual([9]);
+    expect(t.last).toBe(9);
+    expect(t.hasHole).toBe(true);
+  });
+
+  it("drops what it held when the baseline moves back", () => {
+    const t = new SeqTracker<number>(10);
+    t.offer(12, 12);
+    expect(t.reset(3)).toEqual([]);
+    expect(t.hasHole).toBe(false);
+    expect(t.offer(4, 4)).toEqual([4]);
+  });
+});
+
+describe("backoffDelay", () => {
+  it("grows exponentially to the cap, jitter taking up to half off", () => {
+    const top = () => 0;
+    expect([0, 1, 2, 3, 4, 5, 6, 7, 20].map((a) => backoffDelay(a, DEFAULT_BACKOFF, top))).toEqual([
+      500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000,
+    ]);
+    expect(backoffDelay(3, DEFAULT_BACKOFF, () => 0.5)).toBe(3000);
+    expect(backoffDelay(3, DEFAULT_BACKOFF, () => 0.999999)).toBe(2000);
+    expect(backoffDelay(2, { ...DEFAULT_BACKOFF, jitter: 1 }, () => 0.75)).toBe(500);
+    expect(backoffDelay(2, { ...DEFAULT_BACKOFF, jitter: 0 }, () => 0.75)).toBe(2000);
+  });
+});
+
+describe("shouldSendTap", () => {
+  it("sends when random × 1e6 is below the factor", () => {
+    expect(shouldSendTap(250_000, () => 0.2499999)).toBe(true);
+    expect(shouldSendTap(250_000, () => 0.25)).toBe(false);
+    expect(shouldSendTap(1_000_000, () => 0.9999999)).toBe(true);
+    expect(shouldSendTap(0, () => 0)).toBe(false);
+  });
+});
