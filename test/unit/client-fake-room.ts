@@ -97,6 +97,10 @@ export class FakeRoom {
   /** Called for each request not answered automatically; return bytes to answer at once. */
   handle: ((frame: liveroom.Frame) => Uint8Array | undefined) | undefined;
   connectFailures = 0;
+  /** The runtime's auto-response to the heartbeat; false simulates a dead path. */
+  echoHeartbeats = true;
+  /** Runs when AUTH arrives, before the Welcome goes out (e.g. broadcasts that race it). */
+  onAuth: ((socket: FakeSocket) => void) | undefined;
 
   get roomSeq(): number {
     return this.history.length;
@@ -136,12 +140,13 @@ export class FakeRoom {
 
   #onSend(socket: FakeSocket, data: string | Uint8Array): void {
     if (typeof data === "string") {
-      if (data === "\x08\x01") this.later(socket, data);
+      if (data === "\x08\x01" && this.echoHeartbeats) this.later(socket, data);
       return;
     }
     const frame = liveroom.Frame.decode(data);
     const req = frame.request;
     if (req?.auth) {
+      this.onAuth?.(socket);
       this.later(
         socket,
         this.authFailure !== undefined
