@@ -224,6 +224,7 @@ export class LiveroomClient {
     return this.#events.on(type, handler);
   }
 
+  /** Removes a handler added with `on`. */
   off<K extends keyof ClientEvents>(type: K, handler: (event: ClientEvents[K]) => void): void {
     this.#events.off(type, handler);
   }
@@ -317,6 +318,20 @@ export class LiveroomClient {
       }
     }
     return r;
+  }
+
+  /**
+   * Any request, for types this SDK has no helper for yet: resolves to the decoded result, if any.
+   *
+   * @example
+   * const r = await client.request(liveroom.Type.STATS, { stats: {} });
+   * if (r.ok && r.result?.kind === "stats") console.log(r.result.stats.online);
+   */
+  request(
+    type: liveroom.Type,
+    payload: liveroom.Request.$Properties,
+  ): Promise<Result<{ result: ResponseResult | undefined }>> {
+    return this.#call(type, payload, (result) => ({ result }));
   }
 
   /** Host: opens the room (lobby). */

@@ -82,10 +82,12 @@ export class Emitter<M extends object> {
     return () => this.off(type, handler);
   }
 
+  /** Removes a handler. */
   off<K extends keyof M>(type: K, handler: (event: M[K]) => void): void {
     this.#handlers.get(type)?.delete(handler as (event: never) => void);
   }
 
+  /** Calls every handler of `type`, in subscription order. */
   emit<K extends keyof M>(type: K, event: M[K]): void {
     const set = this.#handlers.get(type);
     if (!set) return;

@@ -111,6 +111,20 @@ describe("requests", () => {
     expect(await client.end()).toEqual({ ok: true, stats: undefined });
   });
 
+  it("sends any request type through request() and hands back the decoded result", async () => {
+    const { room, client } = await connected();
+    room.handle = (f) => okResponse(f.type, f.seq, { stats: { online: 2 } });
+    const r = await client.request(T.STATS, { stats: {} });
+    expect(r.ok && r.result?.kind === "stats" && r.result.stats.online).toBe(2);
+    room.handle = (f) => okResponse(f.type, f.seq);
+    expect(await client.request(T.OPEN, { open: {} })).toEqual({ ok: true, result: undefined });
+    expect(room.socket.frames().map((f) => [f.type, f.seq, f.request?.payload])).toEqual([
+      [T.AUTH, 1, "auth"],
+      [T.STATS, 2, "stats"],
+      [T.OPEN, 3, "open"],
+    ]);
+  });
+
   it("times out a request with no response after requestTimeoutMs", async () => {
     vi.useFakeTimers();
     const { client } = await connected({ requestTimeoutMs: 2000 });
