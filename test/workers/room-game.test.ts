@@ -1,4 +1,5 @@
 import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { unsealOutcome } from "../../client/seal";
 import type { LiveRoom } from "../../durable-objects/live-room";
@@ -54,6 +55,13 @@ describe("a whole game through real sockets", () => {
     expect((await c.alice.request(T.OPEN, { open: {} })).code).toBe(C.FORBIDDEN);
     expect((await host.request(T.OPEN, { open: {} })).status).toBe(OK);
     expect((await c.alice.answer(0, 1)).code).toBe(C.NOT_RUNNING);
+    const status = async () =>
+      (
+        await env.DB.prepare("SELECT status FROM activities WHERE id = ?")
+          .bind(activity.id)
+          .first<{ status: string }>()
+      )?.status;
+    expect(await status()).toBe("live");
 
     // Question 0.
     expect(
@@ -165,6 +173,7 @@ describe("a whole game through real sockets", () => {
     const end = await host.request(T.END, { end: {} });
     expect(end.status).toBe(OK);
     expect(end.stats).toMatchObject({ phase: liveroom.Phase.ENDED, players: 6, alive: 3 });
+    expect(await status()).toBe("ended");
     const over = (await c.gina.waitForNotification((n) => n.gameOver != null)).gameOver!;
     expect(over).toMatchObject({ prizePoolCents: 100_000, winners: 3, baseShareCents: 33_333, remainder: 1 });
     for (const [name, cents] of [

@@ -2,7 +2,6 @@ import type { Context } from "hono";
 import { z } from "zod";
 import type { ControlOp, ControlResult } from "../../durable-objects/control";
 import { liveroom } from "../../schema/proto";
-import { setActivityStatus } from "../db/activities";
 import type { AppEnv } from "../http/app-env";
 import { ApiError } from "../http/errors";
 import { parseInput, readJsonBody } from "../http/validate";
@@ -34,7 +33,7 @@ function statusOf(code: number): 404 | 409 | 500 {
 /**
  * Runs one operator control in the activity's room (RPC to its LiveRoom) and answers with HTTP:
  * 200 `{ stats }` on success; 404 for ACTIVITY_NOT_FOUND; 409 with the room's code name for any
- * other refusal (NOT_ALLOWED_NOW, WRONG_QUESTION, ...); 500 INTERNAL. Open and end also record the activity's status.
+ * other refusal (NOT_ALLOWED_NOW, WRONG_QUESTION, ...); 500 INTERNAL. The room records open and end in D1 itself.
  */
 export async function runControl(c: Context<AppEnv>, activityId: string, op: ControlOp): Promise<Response> {
   const stub = c.env.LIVE_ROOM.get(c.env.LIVE_ROOM.idFromName(activityId));
@@ -43,7 +42,5 @@ export async function runControl(c: Context<AppEnv>, activityId: string, op: Con
     const status = statusOf(result.code);
     throw new ApiError(status, result.codeName, result.message);
   }
-  if (op.kind === "open") await setActivityStatus(c.env.DB, activityId, "live");
-  if (op.kind === "end") await setActivityStatus(c.env.DB, activityId, "ended");
   return c.json({ stats: result.stats }, 200);
 }
