@@ -83,6 +83,11 @@ interface Pending {
 
 const HEARTBEAT_TIMEOUT_CLOSE = 4000;
 
+function randomId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 function failure(code: LocalCode, message: string): Failure {
   return { ok: false, code, codeName: code, message };
 }
@@ -161,6 +166,9 @@ export class LiveroomClient {
   readonly #sealed = new Map<number, Uint8Array>();
   readonly #outcomes = new Set<number>();
   readonly #throttle = new Map<number, number>();
+  // Grab ids are "<random per client>.<n>": unique per user and rain even across tabs and reconnects.
+  readonly #clientId = randomId();
+  #grabCount = 0;
 
   #heartbeatTimer: Timer | undefined;
   #watchdogTimer: Timer | undefined;
@@ -286,9 +294,18 @@ export class LiveroomClient {
     return r;
   }
 
-  /** Grabs a red packet of rain `rain`, unthrottled (see `tap`). */
-  grab(rain: number): Promise<Result<GrabResult>> {
-    return this.#call(liveroom.Type.GRAB, { grab: { rain } }, pickGrab);
+  /**
+   * Grabs a red packet of rain `rain`, unthrottled (see `tap`). Each grab carries a fresh
+   * `grab_id`; if its answer is lost (DISCONNECTED, TIMEOUT) it is sent once more under the same
+   * id as soon as the connection is open again, which can only return the room's first answer,
+   * never a second packet.
+   */
+  async grab(rain: number): Promise<Result<GrabResult>> {
+    const grabId = `${this.#clientId}.${++this.#grabCount}`;
+    const send = () => this.#call(liveroom.Type.GRAB, { grab: { rain, grabId } }, pickGrab);
+    const first = await send();
+    if (first.ok || (first.code !== "DISCONNECTED" && first.code !== "TIMEOUT")) return first;
+    return (await this.#whenOpen(this.#requestTimeoutMs)) ? send() : first;
   }
 
   /**
@@ -365,6 +382,14 @@ export class LiveroomClient {
   }
 
   // ---- connection lifecycle ----
+
+  async #whenOpen(timeoutMs: number): Promise<boolean> {
+    if (this.#state === "open") return true;
+    if (this.#state === "closed" || this.#state === "idle") return false;
+    const settled = (e: ConnectionEvent) => e.state === "open" || e.state === "closed";
+    const e = await this.#events.next("connection", settled, timeoutMs).catch(() => undefined);
+    return e?.state === "open";
+  }
 
   #attemptNow(first: boolean): Promise<Result<{ welcome: Welcome }>> {
     if (this.#inflight) return this.#inflight;
@@ -537,6 +562,9 @@ export class LiveroomClient {
   #adoptWelcome(w: Welcome): void {
     this.#welcome = w;
     this.#clockOffsetMs = w.serverTimeMs - Date.now();
+    // One rain runs at a time: the snapshot's is the only one taps should still reach.
+    for (const r of this.#throttle.keys()) this.#throttle.set(r, 0);
+    if (w.room.rain) this.#throttle.set(w.room.rain.rain, w.room.rain.throttlePpm);
     const q = w.room.current?.question;
     if (q !== undefined && w.player.sealed && !this.#outcomes.has(q)) this.#sealed.set(q, w.player.sealed);
     this.#enqueue(() => this.#events.emit("welcome", w));

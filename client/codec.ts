@@ -39,6 +39,19 @@ export interface GameOverInfo {
   remainder: number;
 }
 
+/** A red-packet rain as started (or, in a snapshot, as it stands now). */
+export interface RainInfo {
+  rain: number;
+  packets: number;
+  packetsLeft: number;
+  endsAtMs: number;
+  /** Fraction of taps to send, in parts per million. */
+  throttlePpm: number;
+  /** Packets per player per activity. */
+  cap: number;
+  streamTsMs: number;
+}
+
 export interface RoomSnapshot {
   activityId: string;
   title: string;
@@ -50,6 +63,8 @@ export interface RoomSnapshot {
   streamUrl: string;
   online: number;
   gameOver: GameOverInfo | undefined;
+  /** The running rain, with the packets left and the throttle now. */
+  rain: RainInfo | undefined;
 }
 
 export interface PlayerSnapshot {
@@ -103,6 +118,12 @@ export interface RoomStats {
   grantedCents: number;
   grabs: number;
   throttled: number;
+  /** The current or last rain; -1 before the first. The rain figures above are about it. */
+  rain: number;
+  rainRunning: boolean;
+  grantedPackets: number;
+  grabsPerSec: number;
+  throttlePpm: number;
 }
 
 /** Every room notification, decoded. `roomSeq` 0 means personal and unnumbered (PRIZE). */
@@ -112,18 +133,7 @@ export type RoomNotification =
   | ({ kind: "reveal"; roomSeq: number } & RevealInfo)
   | ({ kind: "gameOver"; roomSeq: number } & GameOverInfo)
   | { kind: "prize"; roomSeq: number; cents: number }
-  | {
-      kind: "rainStarted";
-      roomSeq: number;
-      rain: number;
-      packets: number;
-      packetsLeft: number;
-      endsAtMs: number;
-      /** Fraction of taps to send, in parts per million. */
-      throttlePpm: number;
-      cap: number;
-      streamTsMs: number;
-    }
+  | ({ kind: "rainStarted"; roomSeq: number } & RainInfo)
   | { kind: "rainEnded"; roomSeq: number; rain: number; packetsLeft: number; grantedCents: number }
   | { kind: "throttle"; roomSeq: number; rain: number; throttlePpm: number; packetsLeft: number }
   /** A notification this SDK version does not know; still counted so that sequencing holds. */
@@ -187,6 +197,18 @@ function reveal(r: liveroom.AnswerRevealed.$Properties): RevealInfo {
   };
 }
 
+function rain(s: liveroom.RainStarted.$Properties): RainInfo {
+  return {
+    rain: s.rain ?? 0,
+    packets: s.packets ?? 0,
+    packetsLeft: s.packetsLeft ?? 0,
+    endsAtMs: num(s.endsAtMs),
+    throttlePpm: s.throttlePpm ?? 0,
+    cap: s.cap ?? 0,
+    streamTsMs: s.streamTsMs ?? 0,
+  };
+}
+
 function gameOver(g: liveroom.GameOver.$Properties): GameOverInfo {
   return {
     prizePoolCents: num(g.prizePoolCents),
@@ -216,6 +238,7 @@ function welcome(w: liveroom.Welcome.$Properties): Welcome {
       streamUrl: r.streamUrl ?? "",
       online: r.online ?? 0,
       gameOver: r.gameOver ? gameOver(r.gameOver) : undefined,
+      rain: r.rain ? rain(r.rain) : undefined,
     },
     player: {
       status: p.status ?? liveroom.PlayerStatus.SPECTATOR,
@@ -242,6 +265,11 @@ function stats(s: liveroom.RoomStats.$Properties): RoomStats {
     grantedCents: num(s.grantedCents),
     grabs: s.grabs ?? 0,
     throttled: s.throttled ?? 0,
+    rain: s.rain ?? -1,
+    rainRunning: s.rainRunning ?? false,
+    grantedPackets: s.grantedPackets ?? 0,
+    grabsPerSec: s.grabsPerSec ?? 0,
+    throttlePpm: s.throttlePpm ?? 0,
   };
 }
 
@@ -284,20 +312,8 @@ function notification(type: number, n: liveroom.Notification): RoomNotification 
       return { kind: "gameOver", roomSeq, ...gameOver(n.gameOver!) };
     case "prize":
       return { kind: "prize", roomSeq, cents: num(n.prize!.cents) };
-    case "rainStarted": {
-      const s = n.rainStarted!;
-      return {
-        kind: "rainStarted",
-        roomSeq,
-        rain: s.rain ?? 0,
-        packets: s.packets ?? 0,
-        packetsLeft: s.packetsLeft ?? 0,
-        endsAtMs: num(s.endsAtMs),
-        throttlePpm: s.throttlePpm ?? 0,
-        cap: s.cap ?? 0,
-        streamTsMs: s.streamTsMs ?? 0,
-      };
-    }
+    case "rainStarted":
+      return { kind: "rainStarted", roomSeq, ...rain(n.rainStarted!) };
     case "rainEnded": {
       const e = n.rainEnded!;
       return {

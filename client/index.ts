@@ -32,6 +32,7 @@ export {
   type PlayerSnapshot,
   type PlayerStatus,
   type QuestionInfo,
+  type RainInfo,
   type ResponseResult,
   type Resumed,
   type RevealInfo,

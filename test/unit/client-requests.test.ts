@@ -74,6 +74,11 @@ describe("requests", () => {
       grantedCents: 0,
       grabs: 0,
       throttled: 0,
+      rain: 0,
+      rainRunning: false,
+      grantedPackets: 0,
+      grabsPerSec: 0,
+      throttlePpm: 0,
     });
   });
 
@@ -128,7 +133,7 @@ describe("requests", () => {
   it("times out a request with no response after requestTimeoutMs", async () => {
     vi.useFakeTimers();
     const { client } = await connected({ requestTimeoutMs: 2000 });
-    const r = client.grab(1);
+    const r = client.answer(1, 0);
     await vi.advanceTimersByTimeAsync(1999);
     let settled = false;
     void r.then(() => {
@@ -141,7 +146,7 @@ describe("requests", () => {
       ok: false,
       code: "TIMEOUT",
       codeName: "TIMEOUT",
-      message: "no response to GRAB within 2000 ms",
+      message: "no response to ANSWER within 2000 ms",
     });
   });
 
@@ -150,10 +155,10 @@ describe("requests", () => {
     const { room, client } = await connected({ requestTimeoutMs: 100 });
     const errors: unknown[] = [];
     client.on("error", (e) => errors.push(e));
-    const r = client.grab(0);
+    const r = client.stats();
     await vi.advanceTimersByTimeAsync(100);
     expect((await r).ok).toBe(false);
-    room.later(room.socket, okResponse(T.GRAB, 2, { grab: { rain: 0, amountCents: 5, grabbed: 1 } }));
+    room.later(room.socket, okResponse(T.STATS, 2, { stats: {} }));
     room.later(room.socket, failedResponse(T.AUTH, 0, liveroom.Code.MALFORMED, "bad bytes"));
     await flush();
     expect(errors).toEqual([
@@ -170,7 +175,7 @@ describe("requests", () => {
       message: "not connected (idle)",
     });
     const { room, client } = await connected();
-    const r = client.grab(0);
+    const r = client.answer(0, 1);
     room.socket.drop();
     expect(await r).toMatchObject({ ok: false, code: "DISCONNECTED" });
     client.close();
@@ -215,6 +220,65 @@ describe("requests", () => {
   });
 });
 
+describe("grab", () => {
+  it("sends a grab_id unique per client and grab", async () => {
+    const { room, client } = await connected();
+    const other = await connected();
+    room.handle = (f) => okResponse(f.type, f.seq, { grab: { rain: 1, amountCents: 9, grabbed: 1 } });
+    other.room.handle = room.handle;
+    await client.grab(1);
+    await client.grab(1);
+    await other.client.grab(1);
+    const ids = [...room.socket.frames(), ...other.room.socket.frames()]
+      .filter((f) => f.type === T.GRAB)
+      .map((f) => f.request!.grab!.grabId ?? "");
+    expect(ids.map((id) => id.split(".")[1])).toEqual(["1", "2", "1"]);
+    expect(ids.every((id) => /^[0-9a-f]{16}\.[0-9]+$/.test(id))).toBe(true);
+    expect(ids[0]!.split(".")[0]).toBe(ids[1]!.split(".")[0]);
+    expect(ids[0]!.split(".")[0]).not.toBe(ids[2]!.split(".")[0]);
+  });
+
+  it("asks again under the same grab_id after the answer was lost to a reconnect", async () => {
+    vi.useFakeTimers();
+    const { room, client } = await connected({ random: () => 0 });
+    const r = client.grab(0);
+    await flush();
+    room.socket.drop();
+    room.handle = (f) => okResponse(f.type, f.seq, { grab: { rain: 0, amountCents: 321, grabbed: 1 } });
+    await vi.advanceTimersByTimeAsync(500);
+    expect(await r).toEqual({ ok: true, rain: 0, amountCents: 321, grabbed: 1 });
+    const first = room.sockets[0]!.frames().find((f) => f.type === T.GRAB)!;
+    const retry = room.sockets[1]!.frames().find((f) => f.type === T.GRAB)!;
+    expect(retry.request!.grab).toEqual(first.request!.grab);
+    expect(retry.seq).toBe(first.seq + 2); // AUTH took the seq in between
+  });
+
+  it("retries a timed-out grab once, then reports the timeout", async () => {
+    vi.useFakeTimers();
+    const { room, client } = await connected({ requestTimeoutMs: 1000 });
+    const r = client.grab(3);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(await r).toMatchObject({ ok: false, code: "TIMEOUT" });
+    const grabs = room.socket.frames().filter((f) => f.type === T.GRAB);
+    expect(grabs.map((f) => f.request!.grab!.grabId)).toEqual([
+      grabs[0]!.request!.grab!.grabId,
+      grabs[0]!.request!.grab!.grabId,
+    ]);
+  });
+
+  it("does not retry a grab the room refused", async () => {
+    const { room, client } = await connected();
+    room.handle = (f) => failedResponse(f.type, f.seq, liveroom.Code.CAP_REACHED, "3 already");
+    expect(await client.grab(0)).toEqual({
+      ok: false,
+      code: 302,
+      codeName: "CAP_REACHED",
+      message: "3 already",
+    });
+    expect(room.socket.frames().filter((f) => f.type === T.GRAB).length).toBe(1);
+  });
+});
+
 describe("tap throttling", () => {
   it("sends a tap with probability throttle_ppm / 1e6, using the injected random source", async () => {
     const draws = [0.1, 0.3, 0.29, 0.9];
@@ -254,7 +318,25 @@ describe("tap throttling", () => {
     await flush();
     expect(client.throttlePpm(0)).toBe(0);
     expect(await client.tap(0)).toMatchObject({ ok: false, code: "THROTTLED_LOCALLY" });
-    // a rain never seen start (joined mid-rain) sends every tap
+    // a rain never seen start sends every tap
     expect(client.throttlePpm(5)).toBe(1_000_000);
+  });
+
+  it("takes the running rain's throttle from the Welcome when joining mid-rain", async () => {
+    const room = new FakeRoom();
+    room.welcome = { room: { rain: { rain: 1, packets: 50, packetsLeft: 20, throttlePpm: 125_000 } } };
+    const client = new LiveroomClient({ connector: room.connector, token: "t" });
+    const hello = await client.connect();
+    expect(hello.ok && hello.welcome.room.rain).toEqual({
+      rain: 1,
+      packets: 50,
+      packetsLeft: 20,
+      endsAtMs: 0,
+      throttlePpm: 125_000,
+      cap: 0,
+      streamTsMs: 0,
+    });
+    expect(client.throttlePpm(1)).toBe(125_000);
+    client.close();
   });
 });
