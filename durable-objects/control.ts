@@ -18,10 +18,17 @@ export interface RoomStatsView {
   currentQuestion: number;
   counts: number[];
   roomSeq: number;
+  // Red packets: the current rain, or the last one once it ended (see RoomStats in schema/live.proto).
   packetsLeft: number;
   grantedCents: number;
   grabs: number;
   throttled: number;
+  /** The current or last rain; -1 before the first. */
+  rain: number;
+  rainRunning: boolean;
+  grantedPackets: number;
+  grabsPerSec: number;
+  throttlePpm: number;
 }
 
 /** `code` is a `liveroom.Code` value from schema/live.proto; `codeName` its name. */

@@ -23,6 +23,21 @@ import {
 import { judgeAnswer, settleMissed } from "./quiz/answer";
 import { decideClose, decideEnd, decideOpen, decidePush, decideReveal } from "./quiz/operator";
 import type { RoomState } from "./quiz/state";
+import { decideGrab, type GrabRejectCode, grantKey } from "./rain/grab";
+import { replayId } from "./rain/grab-id";
+import { createRateWindow, ratePerSec, recordEvents } from "./rain/rate-window";
+import {
+  applyGrant,
+  bucketLimits,
+  countTap,
+  decideRainStart,
+  endRecord,
+  type RainRecord,
+  throttleUpdate,
+} from "./rain/record";
+import { isRainActive, packetsLeft } from "./rain/run";
+import { createBucket, type TokenBucket } from "./rain/token-bucket";
+import { RainStore } from "./rain-store";
 import { RoomStore } from "./room-store";
 import { nextAlarmMs, planAlarm } from "./schedule";
 
@@ -38,6 +53,7 @@ interface Attachment {
 
 /** A socket silent (no heartbeat) for this long is dropped by the sweep. */
 const DEAD_AFTER_MS = 60_000;
+const WS_OPEN = 1;
 const SWEEP_EVERY_MS = 60_000;
 
 type OpResult = { ok: true } | { ok: false; code: CodeName; message: string };
@@ -47,11 +63,22 @@ export class LiveRoom extends DurableObject<Env> {
   #room: RoomState;
   #seq: number;
   readonly #graceMs: number;
+  readonly #rains: RainStore;
+  /** The current or last rain; its stored row is rewritten on every grant, throttle change and end. */
+  #rain: RainRecord | null;
+  // In memory only: after an eviction the bucket starts full again, which lets at most one extra
+  // burst reach the pool; the pool, the caps and the grants are in storage, so no money moves twice.
+  #bucket: TokenBucket | null = null;
+  #tapWindow = createRateWindow(5);
+  // Open sockets, counted once after a wake and then kept up to date, for the throttle factor.
+  #online: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new RoomStore(ctx.storage.sql);
     ({ room: this.#room, seq: this.#seq } = this.#store.loadRoom());
+    this.#rains = new RainStore(ctx.storage.sql);
+    this.#rain = this.#rains.current();
     this.#graceMs = Number(env.ANSWER_GRACE_MS ?? "500");
     // Heartbeats are answered by the runtime without waking the room.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT_TEXT, HEARTBEAT_TEXT));
@@ -84,6 +111,7 @@ export class LiveRoom extends DurableObject<Env> {
       c: Date.now(),
     } satisfies Attachment);
     this.#ensureSweep();
+    this.#socketsChanged(1);
     const headers = new Headers();
     if (request.headers.get("X-Liveroom-Protocol") === "liveroom")
       headers.set("Sec-WebSocket-Protocol", "liveroom");
@@ -138,10 +166,12 @@ export class LiveRoom extends DurableObject<Env> {
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     closeQuietly(ws, code);
+    this.#socketsChanged(-1);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
     closeQuietly(ws, 1011);
+    this.#socketsChanged(-1);
   }
 
   override async alarm(): Promise<void> {
@@ -149,6 +179,7 @@ export class LiveRoom extends DurableObject<Env> {
     for (const name of due) {
       this.#store.unschedule(name);
       if (name.startsWith("close:")) this.#closeWindow();
+      else if (name.startsWith("rainEnd:")) this.#endRainOnTime(Number(name.slice("rainEnd:".length)));
       else if (name === "sweep") this.#sweep();
     }
     this.#armAlarm();
@@ -173,8 +204,7 @@ export class LiveRoom extends DurableObject<Env> {
       case T.ANSWER:
         return this.#answer(ws, userId, req);
       case T.GRAB:
-        this.#send(ws, failure(req.type, req.seq, "NO_RAIN", "no rain is running"));
-        return;
+        return this.#grab(ws, userId, req);
       case T.OPEN:
       case T.PUSH_QUESTION:
       case T.REVEAL:
@@ -322,7 +352,7 @@ export class LiveRoom extends DurableObject<Env> {
         return { ok: true };
       }
       case "startRain":
-        return { ok: false, code: "UNKNOWN_RAIN", message: "red-packet rains are not available yet" };
+        return this.#startRain(op.rain, op.streamTsMs, now);
       case "stats":
         return { ok: true };
       default:
@@ -353,6 +383,172 @@ export class LiveRoom extends DurableObject<Env> {
       { kind: "revival_card", activityId, userId, question, count: 1 },
       now,
     );
+  }
+
+  // ---- red packets ----
+
+  #grab(ws: WebSocket, userId: string, req: ClientRequest & { type: typeof T.GRAB }): void {
+    const now = Date.now();
+    const activity = this.#room.activity!;
+    this.#tapWindow = recordEvents(this.#tapWindow, now);
+    const replay = replayId(req.grabId, req.seq);
+    // Everything from here to the write is synchronous: no other frame can interleave.
+    const record = this.#rain;
+    const prior = this.#rains.grantFor(userId, req.rain, replay);
+    if (prior !== null) {
+      if (record !== null) this.#rain = countTap(record);
+      const { rain, amountCents, grabbed } = prior;
+      this.#send(ws, success(req.type, req.seq, { grab: { rain, amountCents, grabbed } }));
+      return;
+    }
+    const config = record === null ? undefined : activity.rains[record.run.rain];
+    this.#bucket ??= createBucket(bucketLimits(config ?? { targetTapsPerSec: 1 }), now);
+    const decision = decideGrab({
+      rain: req.rain,
+      nowMs: now,
+      run: record?.run ?? null,
+      packets: config?.packets ?? [],
+      player: { grabbed: this.#rains.grabbed(userId) },
+      cap: activity.grabCap,
+      bucket: this.#bucket,
+    });
+    if (decision.kind === "rejected") {
+      if (record !== null) this.#rain = countTap(record, decision.code);
+      this.#send(ws, failure(req.type, req.seq, decision.code, GRAB_MESSAGE[decision.code]));
+      return;
+    }
+    const { rain, packetIndex, amountCents } = decision;
+    const { record: next, emptied } = applyGrant(countTap(record!), decision);
+    this.ctx.storage.transactionSync(() => {
+      this.#rains.saveRecord(next);
+      this.#rains.addGrant({
+        rain,
+        packetIndex,
+        userId,
+        replayId: replay,
+        amountCents,
+        grabbed: decision.player.grabbed,
+        atMs: now,
+      });
+      this.#store.addOutbox(
+        grantKey(activity.id, rain, packetIndex),
+        { kind: "red_packet", activityId: activity.id, userId, rain, packetIndex, amountCents },
+        now,
+      );
+      if (emptied) this.#store.unschedule(`rainEnd:${rain}`);
+    });
+    this.#rain = next;
+    this.#bucket = decision.bucket;
+    // The output gate holds this answer until the transaction above is durable.
+    this.#send(
+      ws,
+      success(req.type, req.seq, { grab: { rain, amountCents, grabbed: decision.player.grabbed } }),
+    );
+    if (emptied) {
+      this.#armAlarm();
+      this.#announceRainEnd(next);
+    } else {
+      this.#maybeThrottle(now);
+    }
+  }
+
+  #startRain(rain: number, streamTsMs: number, now: number): OpResult {
+    const activity = this.#room.activity!;
+    const d = decideRainStart({
+      phase: this.#room.phase,
+      rain,
+      rains: activity.rains,
+      started: this.#rains.started(),
+      current: this.#rain,
+      nowMs: now,
+      streamTsMs,
+      online: this.#onlineCount(),
+    });
+    if (d.kind === "rejected") return { ok: false, code: d.code, message: d.message };
+    const { record, ended } = d;
+    this.ctx.storage.transactionSync(() => {
+      if (ended !== null) {
+        this.#rains.saveRecord(ended);
+        this.#store.unschedule(`rainEnd:${ended.run.rain}`);
+      }
+      this.#rains.saveRecord(record);
+      this.#store.schedule(`rainEnd:${rain}`, record.run.endsAtMs);
+    });
+    this.#rain = record;
+    this.#bucket = null;
+    this.#armAlarm();
+    if (ended !== null) this.#announceRainEnd(ended);
+    this.#broadcast(T.RAIN_STARTED, { rainStarted: this.#rainStarted(record) });
+    return { ok: true };
+  }
+
+  /** The `rainEnd:<r>` alarm: ends rain r if it still runs (alarms fire at least once). */
+  #endRainOnTime(rain: number): void {
+    const record = this.#rain?.run.rain === rain ? this.#rain : this.#rains.record(rain);
+    if (record === null || record.run.phase === "ended") return;
+    const ended = endRecord(record);
+    this.#rains.saveRecord(ended);
+    if (this.#rain?.run.rain === rain) this.#rain = ended;
+    this.#announceRainEnd(ended);
+  }
+
+  #announceRainEnd(record: RainRecord): void {
+    this.#broadcast(T.RAIN_ENDED, {
+      rainEnded: {
+        rain: record.run.rain,
+        packetsLeft: packetsLeft(record.run),
+        grantedCents: record.grantedCents,
+      },
+    });
+  }
+
+  /** Sends a THROTTLE when the factor for the online count and packets left moved enough. */
+  #maybeThrottle(now: number): void {
+    const record = this.#rain;
+    const config = record === null ? undefined : this.#room.activity?.rains[record.run.rain];
+    if (record === null || config === undefined) return;
+    const update = throttleUpdate(record, {
+      online: this.#onlineCount(),
+      targetTapsPerSec: config.targetTapsPerSec,
+      nowMs: now,
+    });
+    if (update === null) return;
+    this.#rain = update.record;
+    this.#rains.saveRecord(update.record);
+    this.#broadcast(T.THROTTLE, {
+      throttle: { rain: record.run.rain, throttlePpm: update.ppm, packetsLeft: packetsLeft(record.run) },
+    });
+  }
+
+  /** A socket opened (+1) or closed (-1): keep the online count and, during a rain, the throttle. */
+  #socketsChanged(delta: 1 | -1): void {
+    try {
+      // A closing socket may still be listed by getWebSockets(): recount from scratch after a close.
+      this.#online = delta === 1 && this.#online !== null ? this.#online + 1 : null;
+      const now = Date.now();
+      if (this.#rain !== null && isRainActive(this.#rain.run, now)) this.#maybeThrottle(now);
+    } catch (err) {
+      console.error("liveroom throttle update failed", { err: String(err) });
+    }
+  }
+
+  #onlineCount(): number {
+    this.#online ??= this.ctx.getWebSockets().filter((ws) => ws.readyState === WS_OPEN).length;
+    return this.#online;
+  }
+
+  /** RAIN_STARTED for a record: at the start, and in the snapshot of anyone who joins mid-rain. */
+  #rainStarted(record: RainRecord): liveroom.RainStarted.$Properties {
+    const activity = this.#room.activity!;
+    return {
+      rain: record.run.rain,
+      packets: activity.rains[record.run.rain]?.packets.length ?? 0,
+      packetsLeft: packetsLeft(record.run),
+      endsAtMs: record.run.endsAtMs,
+      throttlePpm: record.throttlePpm,
+      cap: activity.grabCap,
+      streamTsMs: record.streamTsMs,
+    };
   }
 
   // ---- notifications ----
@@ -438,6 +634,10 @@ export class LiveRoom extends DurableObject<Env> {
         streamUrl: activity.streamUrl,
         online: this.ctx.getWebSockets().length,
         gameOver: room.gameOver === null ? null : gameOver(room.gameOver),
+        rain:
+          this.#rain !== null && isRainActive(this.#rain.run, Date.now())
+            ? this.#rainStarted(this.#rain)
+            : null,
       },
       player: {
         status: PLAYER_STATUS[player.status],
@@ -446,12 +646,14 @@ export class LiveRoom extends DurableObject<Env> {
         passed: player.passed,
         sealed: sealed ?? new Uint8Array(),
         prizeCents: this.#store.prizeCents(userId),
-        grabbed: 0,
+        grabbed: this.#rains.grabbed(userId),
       },
     };
   }
 
   #stats(): RoomStatsView {
+    const now = Date.now();
+    const rain = this.#rain;
     const current = this.#room.current;
     const options = current === null ? 0 : this.#room.activity!.questions[current.index]!.options.length;
     return {
@@ -461,10 +663,15 @@ export class LiveRoom extends DurableObject<Env> {
       currentQuestion: current?.index ?? -1,
       counts: current === null ? [] : this.#store.counts(current.index, options),
       roomSeq: this.#seq,
-      packetsLeft: 0,
-      grantedCents: 0,
-      grabs: 0,
-      throttled: 0,
+      packetsLeft: rain === null ? 0 : packetsLeft(rain.run),
+      grantedCents: rain?.grantedCents ?? 0,
+      grabs: rain?.grabs ?? 0,
+      throttled: rain?.throttled ?? 0,
+      rain: rain?.run.rain ?? -1,
+      rainRunning: rain !== null && isRainActive(rain.run, now),
+      grantedPackets: rain?.grantedPackets ?? 0,
+      grabsPerSec: ratePerSec(this.#tapWindow, now),
+      throttlePpm: rain?.throttlePpm ?? 0,
     };
   }
 
@@ -525,8 +732,20 @@ function statsMessage(s: RoomStatsView): liveroom.RoomStats.$Properties {
     grantedCents: s.grantedCents,
     grabs: s.grabs,
     throttled: s.throttled,
+    rain: s.rain,
+    rainRunning: s.rainRunning,
+    grantedPackets: s.grantedPackets,
+    grabsPerSec: s.grabsPerSec,
+    throttlePpm: s.throttlePpm,
   };
 }
+
+const GRAB_MESSAGE: Record<GrabRejectCode, string> = {
+  NO_RAIN: "no rain is running",
+  NONE_LEFT: "the rain's packets are all taken",
+  CAP_REACHED: "you hold the most packets allowed in this activity",
+  RATE_LIMITED: "too many taps right now: tap again",
+};
 
 /** Answers a close frame; close codes the peer may not send (1005, 1006) become 1000. */
 function closeQuietly(ws: WebSocket, code: number, reason = ""): void {

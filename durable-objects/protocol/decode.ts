@@ -1,4 +1,5 @@
 import { liveroom } from "../../schema/proto";
+import { MAX_GRAB_ID_CHARS } from "../rain/grab-id";
 
 /** Frames larger than this are refused unread (the largest legitimate request is an auth token). */
 export const MAX_FRAME_BYTES = 2048;
@@ -13,7 +14,7 @@ export type ClientRequest =
   | { type: typeof T.AUTH; seq: number; token: string }
   | { type: typeof T.RESUME; seq: number; afterSeq: number }
   | { type: typeof T.ANSWER; seq: number; question: number; option: number }
-  | { type: typeof T.GRAB; seq: number; rain: number }
+  | { type: typeof T.GRAB; seq: number; rain: number; grabId: string }
   | { type: typeof T.OPEN; seq: number }
   | { type: typeof T.PUSH_QUESTION; seq: number; question: number; streamTsMs: number }
   | { type: typeof T.REVEAL; seq: number; question: number; streamTsMs: number }
@@ -71,8 +72,14 @@ export function decodeClientFrame(message: ArrayBuffer | string): Decoded {
       return r.answer
         ? ok({ type, seq, question: r.answer.question ?? 0, option: r.answer.option ?? 0 })
         : mismatch();
-    case T.GRAB:
-      return r.grab ? ok({ type, seq, rain: r.grab.rain ?? 0 }) : mismatch();
+    case T.GRAB: {
+      if (!r.grab) return mismatch();
+      const grabId = r.grab.grabId ?? "";
+      if (grabId.length > MAX_GRAB_ID_CHARS) {
+        return fail("MALFORMED", `grab_id longer than ${MAX_GRAB_ID_CHARS} characters`, type, seq);
+      }
+      return ok({ type, seq, rain: r.grab.rain ?? 0, grabId });
+    }
     case T.OPEN:
       return r.open ? ok({ type, seq }) : mismatch();
     case T.PUSH_QUESTION:

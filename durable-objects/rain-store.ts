@@ -1,0 +1,147 @@
+// The red-packet tables of a room's Durable Object SQLite storage, beside RoomStore's (same
+// database). Keyed so that a room split into shards by player hash keeps working: grants are keyed
+// by packet (rain, packet_index) and looked up by player; a player's count is derived from them.
+import type { RainRecord } from "./rain/record";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS rain_runs (
+  rain INTEGER PRIMARY KEY, phase TEXT NOT NULL, ends_at_ms INTEGER NOT NULL,
+  cursor INTEGER NOT NULL, end_index INTEGER NOT NULL, started_ms INTEGER NOT NULL,
+  stream_ts_ms INTEGER NOT NULL, granted_cents INTEGER NOT NULL, granted_packets INTEGER NOT NULL,
+  grabs INTEGER NOT NULL, throttled INTEGER NOT NULL, throttle_ppm INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS grants (
+  rain INTEGER NOT NULL, packet_index INTEGER NOT NULL, user_id TEXT NOT NULL, replay_id TEXT NOT NULL,
+  amount_cents INTEGER NOT NULL, grabbed INTEGER NOT NULL, at_ms INTEGER NOT NULL,
+  PRIMARY KEY (rain, packet_index), UNIQUE (user_id, rain, replay_id)
+);
+CREATE INDEX IF NOT EXISTS grants_by_user ON grants (user_id);
+`;
+
+/** One granted packet: who got it, under which replay id, and the answer they were given. */
+export interface GrantRow {
+  rain: number;
+  packetIndex: number;
+  userId: string;
+  replayId: string;
+  amountCents: number;
+  /** Packets the player held in the activity after this grant (the `GrabResult.grabbed` answered). */
+  grabbed: number;
+  atMs: number;
+}
+
+type Row = Record<string, SqlStorageValue>;
+
+export class RainStore {
+  constructor(private readonly sql: SqlStorage) {
+    for (const statement of SCHEMA.split(";")) if (statement.trim()) sql.exec(statement);
+  }
+
+  /** The newest started rain's record (the current one, or the last one once it ended). */
+  current(): RainRecord | null {
+    const row = this.sql
+      .exec<Row>("SELECT * FROM rain_runs ORDER BY started_ms DESC, rain DESC LIMIT 1")
+      .toArray()[0];
+    return row === undefined ? null : toRecord(row);
+  }
+
+  record(rain: number): RainRecord | null {
+    const row = this.sql.exec<Row>("SELECT * FROM rain_runs WHERE rain = ?", rain).toArray()[0];
+    return row === undefined ? null : toRecord(row);
+  }
+
+  /** Rains this activity started, in index order. */
+  started(): number[] {
+    return this.sql
+      .exec<Row>("SELECT rain FROM rain_runs ORDER BY rain")
+      .toArray()
+      .map((r) => Number(r.rain));
+  }
+
+  saveRecord(r: RainRecord): void {
+    this.sql.exec(
+      `INSERT INTO rain_runs (rain, phase, ends_at_ms, cursor, end_index, started_ms, stream_ts_ms,
+         granted_cents, granted_packets, grabs, throttled, throttle_ppm)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (rain) DO UPDATE SET phase = excluded.phase, ends_at_ms = excluded.ends_at_ms,
+         cursor = excluded.cursor, end_index = excluded.end_index, granted_cents = excluded.granted_cents,
+         granted_packets = excluded.granted_packets, grabs = excluded.grabs,
+         throttled = excluded.throttled, throttle_ppm = excluded.throttle_ppm`,
+      r.run.rain,
+      r.run.phase,
+      r.run.endsAtMs,
+      r.run.cursor,
+      r.run.end,
+      r.startedMs,
+      r.streamTsMs,
+      r.grantedCents,
+      r.grantedPackets,
+      r.grabs,
+      r.throttled,
+      r.throttlePpm,
+    );
+  }
+
+  /** The grant a grab with this replay id already got, if any. */
+  grantFor(userId: string, rain: number, replayId: string): GrantRow | null {
+    const row = this.sql
+      .exec<Row>(
+        "SELECT * FROM grants WHERE user_id = ? AND rain = ? AND replay_id = ?",
+        userId,
+        rain,
+        replayId,
+      )
+      .toArray()[0];
+    return row === undefined ? null : toGrant(row);
+  }
+
+  /** Packets the player holds in the activity, across its rains. */
+  grabbed(userId: string): number {
+    return Number(this.sql.exec<Row>("SELECT COUNT(*) AS n FROM grants WHERE user_id = ?", userId).one().n);
+  }
+
+  /** Records a grant. A packet granted twice violates the primary key and throws: a bug, never silent. */
+  addGrant(g: GrantRow): void {
+    this.sql.exec(
+      "INSERT INTO grants (rain, packet_index, user_id, replay_id, amount_cents, grabbed, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      g.rain,
+      g.packetIndex,
+      g.userId,
+      g.replayId,
+      g.amountCents,
+      g.grabbed,
+      g.atMs,
+    );
+  }
+}
+
+function toRecord(row: Row): RainRecord {
+  return {
+    run: {
+      rain: Number(row.rain),
+      phase: row.phase === "ended" ? "ended" : "running",
+      endsAtMs: Number(row.ends_at_ms),
+      cursor: Number(row.cursor),
+      end: Number(row.end_index),
+    },
+    startedMs: Number(row.started_ms),
+    streamTsMs: Number(row.stream_ts_ms),
+    grantedCents: Number(row.granted_cents),
+    grantedPackets: Number(row.granted_packets),
+    grabs: Number(row.grabs),
+    throttled: Number(row.throttled),
+    throttlePpm: Number(row.throttle_ppm),
+  };
+}
+
+function toGrant(row: Row): GrantRow {
+  return {
+    rain: Number(row.rain),
+    packetIndex: Number(row.packet_index),
+    userId: String(row.user_id),
+    replayId: String(row.replay_id),
+    amountCents: Number(row.amount_cents),
+    grabbed: Number(row.grabbed),
+    atMs: Number(row.at_ms),
+  };
+}
