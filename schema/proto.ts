@@ -1,15 +1,5 @@
-// The one import of the generated protocol code, with protobufjs set to behave the same in
-// browsers, Node and workerd:
-// - Buffer off: protobufjs switches to Node's Buffer when it finds one, and workerd's Buffer
-//   (present under nodejs_compat, as in the test runtime) has a different utf8Write, so strings
-//   of 40+ bytes fail to encode. Plain Uint8Array writers work everywhere.
-// - Long off: 64-bit fields decode to plain numbers. Every 64-bit value here (cents, epoch ms)
-//   stays below 2^53, so a number is exact.
-import $protobuf from "protobufjs/minimal.js";
-
-const util = $protobuf.util as { Buffer: unknown; Long: unknown };
-util.Buffer = null;
-util.Long = null;
-$protobuf.configure();
+// The one import of the generated protocol code. The setup import must stay first: ES modules
+// evaluate in import order, and the generated module reads those settings when it loads.
+import "./protobuf-setup";
 
 export { liveroom } from "./generated/live.js";
