@@ -38,8 +38,11 @@ import {
 import { isRainActive, packetsLeft } from "./rain/run";
 import { createBucket, type TokenBucket } from "./rain/token-bucket";
 import { RainStore } from "./rain-store";
+import { drainOutbox, planNextDrain } from "./outbox-drain";
+import { DRAIN_SCHEDULE, OutboxStore } from "./outbox-store";
 import { RoomStore } from "./room-store";
 import { nextAlarmMs, planAlarm } from "./schedule";
+import { RECORD_PAGE_LIMIT, type RoomSettlementPage, toEntry } from "./settlement-record";
 
 const T = liveroom.Type;
 type CodeName = keyof typeof liveroom.Code;
@@ -63,6 +66,9 @@ export class LiveRoom extends DurableObject<Env> {
   #room: RoomState;
   #seq: number;
   readonly #graceMs: number;
+  readonly #outbox: OutboxStore;
+  /** When this instance last armed the alarm (null: unknown, e.g. after a wake). */
+  #alarmAtMs: number | null = null;
   readonly #rains: RainStore;
   /** The current or last rain; its stored row is rewritten on every grant, throttle change and end. */
   #rain: RainRecord | null;
@@ -80,6 +86,9 @@ export class LiveRoom extends DurableObject<Env> {
     this.#rains = new RainStore(ctx.storage.sql);
     this.#rain = this.#rains.current();
     this.#graceMs = Number(env.ANSWER_GRACE_MS ?? "500");
+    this.#outbox = new OutboxStore(ctx.storage.sql);
+    // Rows committed just before an eviction, with their alarm not yet set, drain on this wake.
+    this.#kickDrain();
     // Heartbeats are answered by the runtime without waking the room.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT_TEXT, HEARTBEAT_TEXT));
   }
@@ -130,6 +139,7 @@ export class LiveRoom extends DurableObject<Env> {
         };
       }
       const result = this.#operate(op);
+      this.#kickDrain();
       if (!result.ok)
         return {
           ok: false,
@@ -162,6 +172,7 @@ export class LiveRoom extends DurableObject<Env> {
       console.error("liveroom frame failed", { type: req.type, seq: req.seq, err: String(err) });
       this.#send(ws, failure(req.type, req.seq, "INTERNAL", "internal error"));
     }
+    this.#kickDrain();
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
@@ -181,8 +192,73 @@ export class LiveRoom extends DurableObject<Env> {
       if (name.startsWith("close:")) this.#closeWindow();
       else if (name.startsWith("rainEnd:")) this.#endRainOnTime(Number(name.slice("rainEnd:".length)));
       else if (name === "sweep") this.#sweep();
+      else if (name === DRAIN_SCHEDULE) await this.#drain();
     }
     this.#armAlarm();
+  }
+
+  // ---- settlement ----
+
+  /**
+   * What this room says it paid, for reconciliation (RPC): its outbox rows in key order, a page at a
+   * time (pass back `nextAfterKey`).
+   */
+  async settlementRecord(
+    afterKey: string | null = null,
+    limit = RECORD_PAGE_LIMIT,
+  ): Promise<RoomSettlementPage> {
+    const n = Math.max(1, Math.min(Math.floor(limit), RECORD_PAGE_LIMIT));
+    const entries = this.#outbox.page(afterKey, n).map(toEntry);
+    return {
+      activityId: this.#room.activity?.id ?? null,
+      entries,
+      nextAfterKey: entries.length === n ? entries[n - 1]!.key : null,
+    };
+  }
+
+  /** Reconciliation's repair (RPC): marks these outbox rows unsent and drains them now. Never invents a row. */
+  async resend(keys: string[]): Promise<{ resent: string[]; unknown: string[] }> {
+    const result = this.ctx.storage.transactionSync(() => {
+      const r = this.#outbox.resend(keys);
+      if (r.resent.length > 0) this.#store.schedule(DRAIN_SCHEDULE, Date.now());
+      return r;
+    });
+    this.#armAlarm();
+    return result;
+  }
+
+  /** The `drain` alarm: sends unsent outbox rows to the settlement Queue; on failure, retries with backoff. */
+  async #drain(): Promise<void> {
+    const result = await drainOutbox(
+      {
+        unsent: (limit) => this.#outbox.unsent(limit),
+        send: (messages) =>
+          this.env.SETTLEMENT.sendBatch(
+            messages.map((m) => ({ body: JSON.parse(m.body) as unknown, contentType: "json" as const })),
+          ),
+        markSent: (keys, atMs) => this.ctx.storage.transactionSync(() => this.#outbox.markSent(keys, atMs)),
+      },
+      Date.now,
+    );
+    const next = planNextDrain(result, this.#outbox.failures(), Date.now());
+    this.ctx.storage.transactionSync(() => {
+      this.#outbox.setFailures(next.failures);
+      if (next.atMs !== null) this.#store.schedule(DRAIN_SCHEDULE, next.atMs);
+    });
+    if (result.kind === "failed") {
+      console.error("liveroom outbox drain failed", {
+        activityId: this.#room.activity?.id,
+        failures: next.failures,
+        retryAtMs: next.atMs,
+        err: result.error,
+      });
+    }
+  }
+
+  /** Arms the alarm for a drain an outbox write scheduled (RoomStore.addOutbox), unless already armed for it. */
+  #kickDrain(): void {
+    const at = this.#outbox.drainAtMs();
+    if (at !== null && (this.#alarmAtMs === null || this.#alarmAtMs > at)) this.#armAlarm();
   }
 
   // ---- frames ----
@@ -282,6 +358,8 @@ export class LiveRoom extends DurableObject<Env> {
       this.#store.recordAnswer(req.question, userId, req.option, decision.outcome, now);
       if (decision.usedRevival) this.#recordRevival(userId, req.question, now);
     });
+    // Armed in the same write as the revival's outbox row, before the await below.
+    this.#kickDrain();
     const key = fromBase64(this.#room.current!.keyB64);
     const sealed = await sealOutcome(decision.outcome, key, userId);
     this.#send(ws, success(req.type, req.seq, { answer: { question: req.question, sealed } }));
@@ -681,6 +759,7 @@ export class LiveRoom extends DurableObject<Env> {
     const nextMs = nextAlarmMs(this.#store.scheduled());
     if (nextMs === null) void this.ctx.storage.deleteAlarm();
     else void this.ctx.storage.setAlarm(nextMs);
+    this.#alarmAtMs = nextMs;
   }
 
   #ensureSweep(): void {

@@ -3,6 +3,7 @@
 // commit together, and the output gate holds replies until they are durable.
 import type { OutcomeValue, PlayerState, PlayerStatus, RoomState } from "./quiz/state";
 import { initialRoomState } from "./quiz/state";
+import { DRAIN_SCHEDULE } from "./outbox-store";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -155,7 +156,10 @@ export class RoomStore {
     return { oldest: oldest === null ? 0 : Number(oldest), frames };
   }
 
-  /** Adds a settlement event to the outbox; the same key twice keeps the first. */
+  /**
+   * Adds a settlement event to the outbox; the same key twice keeps the first. Schedules the drain
+   * in the same write unless one is already scheduled (possibly backing off), so no row is left behind.
+   */
   addOutbox(key: string, body: object, nowMs: number): void {
     this.sql.exec(
       "INSERT OR IGNORE INTO outbox (key, body, created_ms) VALUES (?, ?, ?)",
@@ -163,6 +167,7 @@ export class RoomStore {
       JSON.stringify({ key, ...body }),
       nowMs,
     );
+    this.sql.exec("INSERT OR IGNORE INTO schedule (name, at_ms) VALUES (?, ?)", DRAIN_SCHEDULE, nowMs);
   }
 
   outbox(): { key: string; body: string; sentMs: number | null }[] {

@@ -148,10 +148,7 @@ export const withdrawals = sqliteTable(
   (t) => [
     uniqueIndex("withdrawals_user_key_unique").on(t.userId, t.idempotencyKey),
     index("withdrawals_user_idx").on(t.userId, t.createdAt),
-    check(
-      "withdrawals_amount_positive",
-      sql`typeof(${t.amountCents}) = 'integer' AND ${t.amountCents} > 0`,
-    ),
+    check("withdrawals_amount_positive", sql`typeof(${t.amountCents}) = 'integer' AND ${t.amountCents} > 0`),
     check("withdrawals_status", sql`${t.status} IN (${inList(WITHDRAWAL_STATUSES)})`),
   ],
 );

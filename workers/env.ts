@@ -6,4 +6,8 @@ export interface Env {
   LIVE_ROOM: DurableObjectNamespace<LiveRoom>;
   JWT_SECRET: string;
   ANSWER_GRACE_MS: string;
+  /** Producer of the settlement queue: rooms drain their outbox into it (docs/settlement.md). */
+  SETTLEMENT: Queue;
+  /** How many days back the reconciliation cron looks for activities (default 14). */
+  RECONCILE_DAYS?: string;
 }

@@ -15,6 +15,17 @@ import { roomRainStart } from "./routes/room-rain-start";
 import { roomReveal } from "./routes/room-reveal";
 import { roomStats } from "./routes/room-stats";
 import { roomWs } from "./routes/room-ws";
+import { adminReconcile } from "./routes/admin-reconcile";
+import { adminWithdrawalFailed } from "./routes/admin-withdrawal-failed";
+import { adminWithdrawalPaid } from "./routes/admin-withdrawal-paid";
+import { leaderboardActivity } from "./routes/leaderboard-activity";
+import { leaderboardOverall } from "./routes/leaderboard-overall";
+import { meBalance } from "./routes/me-balance";
+import { meHistory } from "./routes/me-history";
+import { meWithdrawalCreate } from "./routes/me-withdrawal-create";
+import { meWithdrawalList } from "./routes/me-withdrawal-list";
+import { handleSettlementBatch } from "./settlement/consumer";
+import { runReconcileCron } from "./settlement/cron";
 
 export { LiveRoom } from "../durable-objects/live-room";
 export type { Env } from "./env";
@@ -27,6 +38,8 @@ app.notFound(notFound);
 // Auth by prefix, so that no route under it can be added without its role check.
 app.use("/api/admin/*", requireRole("admin"));
 app.use("/api/rooms/*", requireRole("host"));
+app.use("/api/me/*", requireRole("viewer"));
+app.use("/api/leaderboards/*", requireRole("viewer"));
 
 app.get("/healthz", healthz);
 
@@ -34,6 +47,17 @@ app.post("/api/admin/activities", adminActivityCreate);
 app.get("/api/admin/activities", adminActivityList);
 app.get("/api/admin/activities/:id", adminActivityGet);
 app.post("/api/admin/users", adminUserUpsert);
+app.post("/api/admin/reconcile", adminReconcile);
+app.post("/api/admin/withdrawals/:id/paid", adminWithdrawalPaid);
+app.post("/api/admin/withdrawals/:id/failed", adminWithdrawalFailed);
+
+// Money (docs/settlement.md): a player sees only their own; the claims' sub is the player.
+app.get("/api/me/balance", meBalance);
+app.get("/api/me/history", meHistory);
+app.post("/api/me/withdrawals", meWithdrawalCreate);
+app.get("/api/me/withdrawals", meWithdrawalList);
+app.get("/api/leaderboards/activities/:id", leaderboardActivity);
+app.get("/api/leaderboards/overall", leaderboardOverall);
 
 app.post("/api/rooms/:id/open", roomOpen);
 app.post("/api/rooms/:id/questions/:k/push", roomPush);
@@ -44,4 +68,14 @@ app.get("/api/rooms/:id/stats", roomStats);
 
 app.get("/rooms/:id/ws", roomWs);
 
-export default { fetch: app.fetch } satisfies ExportedHandler<Env>;
+export default {
+  fetch: app.fetch,
+  // The settlement queue and its dead-letter queue (docs/settlement.md).
+  async queue(batch, env) {
+    await handleSettlementBatch(batch, env);
+  },
+  // Reconciliation of recent activities (wrangler.toml [triggers]).
+  async scheduled(controller, env) {
+    await runReconcileCron(env, controller.scheduledTime);
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,96 @@
+// The room's view of its outbox for settlement: unsent rows for the drain, marking sent, re-sending
+// for reconciliation, and the record it reports. The outbox table itself is created by RoomStore,
+// which adds rows (with the state change they settle) and schedules the drain.
+import type { OutboxMessage } from "./outbox-drain";
+
+/** The schedule row (schedule.ts) under which the alarm drains the outbox. */
+export const DRAIN_SCHEDULE = "drain";
+
+/** One outbox row as the room keeps it. */
+export interface OutboxRow {
+  key: string;
+  body: string;
+  createdMs: number;
+  sentMs: number | null;
+}
+
+type Row = Record<string, SqlStorageValue>;
+
+export class OutboxStore {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(
+      "CREATE TABLE IF NOT EXISTS drain_state (id INTEGER PRIMARY KEY CHECK (id = 1), failures INTEGER NOT NULL)",
+    );
+  }
+
+  /** Up to `limit` unsent rows, oldest first. */
+  unsent(limit: number): OutboxMessage[] {
+    return this.sql
+      .exec<Row>("SELECT key, body FROM outbox WHERE sent_ms IS NULL ORDER BY created_ms, key LIMIT ?", limit)
+      .toArray()
+      .map((r) => ({ key: String(r.key), body: String(r.body) }));
+  }
+
+  /** Marks rows sent (one statement per key: DO SQLite binds at most 100 parameters). */
+  markSent(keys: readonly string[], atMs: number): void {
+    for (const key of keys) this.sql.exec("UPDATE outbox SET sent_ms = ? WHERE key = ?", atMs, key);
+  }
+
+  /** Marks rows unsent again so that the drain sends them once more; keys the room never wrote are returned apart. */
+  resend(keys: readonly string[]): { resent: string[]; unknown: string[] } {
+    const resent: string[] = [];
+    const unknown: string[] = [];
+    for (const key of new Set(keys)) {
+      const found =
+        this.sql.exec<Row>("SELECT 1 AS found FROM outbox WHERE key = ?", key).toArray().length > 0;
+      if (found) {
+        this.sql.exec("UPDATE outbox SET sent_ms = NULL WHERE key = ?", key);
+        resent.push(key);
+      } else {
+        unknown.push(key);
+      }
+    }
+    return { resent, unknown };
+  }
+
+  /** Rows after `afterKey` in key order, at most `limit`: the paged record reconciliation reads. */
+  page(afterKey: string | null, limit: number): OutboxRow[] {
+    return this.sql
+      .exec<Row>(
+        "SELECT key, body, created_ms, sent_ms FROM outbox WHERE key > ? ORDER BY key LIMIT ?",
+        afterKey ?? "",
+        limit,
+      )
+      .toArray()
+      .map((r) => ({
+        key: String(r.key),
+        body: String(r.body),
+        createdMs: Number(r.created_ms),
+        sentMs: r.sent_ms === null ? null : Number(r.sent_ms),
+      }));
+  }
+
+  /** How many rows wait to be sent. */
+  unsentCount(): number {
+    return Number(this.sql.exec<Row>("SELECT COUNT(*) AS n FROM outbox WHERE sent_ms IS NULL").one().n);
+  }
+
+  /** When the drain is scheduled, or null. */
+  drainAtMs(): number | null {
+    const row = this.sql.exec<Row>("SELECT at_ms FROM schedule WHERE name = ?", DRAIN_SCHEDULE).toArray()[0];
+    return row === undefined ? null : Number(row.at_ms);
+  }
+
+  /** Consecutive failed drains, for the backoff. */
+  failures(): number {
+    const row = this.sql.exec<Row>("SELECT failures FROM drain_state WHERE id = 1").toArray()[0];
+    return row === undefined ? 0 : Number(row.failures);
+  }
+
+  setFailures(n: number): void {
+    this.sql.exec(
+      "INSERT INTO drain_state (id, failures) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET failures = excluded.failures",
+      n,
+    );
+  }
+}

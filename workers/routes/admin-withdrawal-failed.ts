@@ -1,0 +1,25 @@
+import type { Handler } from "hono";
+import type { AppEnv } from "../http/app-env";
+import { ApiError } from "../http/errors";
+import { parseInput, readJsonBody } from "../http/validate";
+import { FailedInput, WithdrawalParams } from "../input/money";
+import { closeWithdrawal } from "../withdrawals/store";
+
+/**
+ * `POST /api/admin/withdrawals/:id/failed` `{ reason? }`: the payout did not happen; the money goes
+ * back in transit → the player. Idempotent: a failed withdrawal answers 200 as it is. 404
+ * WITHDRAWAL_NOT_FOUND; 409 WITHDRAWAL_ALREADY_CLOSED when it was paid.
+ */
+export const adminWithdrawalFailed: Handler<AppEnv> = async (c) => {
+  const { id } = parseInput(WithdrawalParams, c.req.param());
+  const input = parseInput(FailedInput, await readJsonBody(c));
+  const closed = await closeWithdrawal(
+    c.env.DB,
+    id,
+    { status: "failed", reason: input.reason ?? "payout failed" },
+    Date.now(),
+  );
+  if (!closed.ok)
+    throw new ApiError(closed.code === "WITHDRAWAL_NOT_FOUND" ? 404 : 409, closed.code, closed.message);
+  return c.json({ withdrawal: closed.withdrawal });
+};

@@ -1,0 +1,34 @@
+import type { Handler } from "hono";
+import type { AppEnv } from "../http/app-env";
+import { ApiError } from "../http/errors";
+import { parseInput, readJsonBody } from "../http/validate";
+import { PaidInput, WithdrawalParams } from "../input/money";
+import { payoutStep } from "../withdrawals/payout";
+import { closeWithdrawal, getWithdrawal } from "../withdrawals/store";
+
+/**
+ * `POST /api/admin/withdrawals/:id/paid` `{ reference? }`: runs the payout step, then moves the money
+ * in transit → payouts and the withdrawal to paid. Idempotent: a paid withdrawal answers 200 as it is
+ * (the payout step is not run again). 404 WITHDRAWAL_NOT_FOUND; 409 WITHDRAWAL_ALREADY_CLOSED when it
+ * failed; 502 with the step's code when the payout is refused (it stays pending).
+ */
+export const adminWithdrawalPaid: Handler<AppEnv> = async (c) => {
+  const { id } = parseInput(WithdrawalParams, c.req.param());
+  const input = parseInput(PaidInput, await readJsonBody(c));
+  const w = await getWithdrawal(c.env.DB, id);
+  if (w === null) throw new ApiError(404, "WITHDRAWAL_NOT_FOUND", `no withdrawal ${id}`);
+  if (w.status === "paid") return c.json({ withdrawal: w });
+  if (w.status === "failed")
+    throw new ApiError(409, "WITHDRAWAL_ALREADY_CLOSED", `withdrawal ${id} is already failed`);
+  const payout = await payoutStep(c.env).pay(w, input);
+  if (!payout.ok) throw new ApiError(502, payout.code, payout.message);
+  const closed = await closeWithdrawal(
+    c.env.DB,
+    id,
+    { status: "paid", reference: payout.reference },
+    Date.now(),
+  );
+  if (!closed.ok)
+    throw new ApiError(closed.code === "WITHDRAWAL_NOT_FOUND" ? 404 : 409, closed.code, closed.message);
+  return c.json({ withdrawal: closed.withdrawal });
+};

@@ -1,0 +1,140 @@
+// Applies one settlement event to D1: its transfers through the ledger's idempotent posting, or its
+// revival card through the same insert-then-trigger rule. Expected failures come back as values.
+import { eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { activities, rains } from "../../schema/db";
+import { postTransfers } from "../ledger/post";
+import type { RevivalCardEvent, SettlementEvent } from "./event";
+import type { IssueCode } from "./issues";
+import { type ActivityFunding, settlementPlan } from "./rules";
+
+/** What applying one event did. `duplicate` and `posted` both mean the ledger now holds it exactly once. */
+export type SettleOutcome =
+  | { status: "posted" | "duplicate"; key: string; issues: Rejection[] }
+  | ({ status: "rejected" } & Rejection);
+
+/** An expected refusal, recorded as a settlement issue. */
+export interface Rejection {
+  code: IssueCode;
+  key: string;
+  detail: Record<string, unknown>;
+}
+
+/** Reads an activity's funding from D1, at most once per activity for the life of the loader. */
+export function fundingLoader(d1: D1Database): (activityId: string) => Promise<ActivityFunding | null> {
+  const cache = new Map<string, Promise<ActivityFunding | null>>();
+  return (activityId) => {
+    let found = cache.get(activityId);
+    if (found === undefined) {
+      found = loadFunding(d1, activityId);
+      cache.set(activityId, found);
+      // A failed read must not stick: the next message tries again.
+      found.catch(() => cache.delete(activityId));
+    }
+    return found;
+  };
+}
+
+async function loadFunding(d1: D1Database, activityId: string): Promise<ActivityFunding | null> {
+  const db = drizzle(d1);
+  const [rows, rainRows] = await db.batch([
+    db.select({ pool: activities.prizePoolCents }).from(activities).where(eq(activities.id, activityId)),
+    db
+      .select({ idx: rains.idx, total: rains.totalCents })
+      .from(rains)
+      .where(eq(rains.activityId, activityId)),
+  ]);
+  const pool = rows[0]?.pool;
+  if (pool === undefined) return null;
+  const rainTotalsCents: number[] = [];
+  for (const r of rainRows) rainTotalsCents[r.idx] = r.total;
+  return { activityId, prizePoolCents: pool, rainTotalsCents };
+}
+
+/**
+ * Applies `event` once, whatever the number of deliveries. Throws only on I/O failure (the caller
+ * retries the message); every expected refusal is a `rejected` outcome.
+ */
+export async function applyEvent(
+  d1: D1Database,
+  event: SettlementEvent,
+  funding: (activityId: string) => Promise<ActivityFunding | null>,
+  nowMs: number,
+): Promise<SettleOutcome> {
+  const found = await funding(event.activityId);
+  if (found === null) {
+    return {
+      status: "rejected",
+      code: "UNKNOWN_ACTIVITY",
+      key: event.key,
+      detail: { activityId: event.activityId },
+    };
+  }
+  const plan = settlementPlan(event, found);
+  switch (plan.kind) {
+    case "rejected":
+      return { status: "rejected", code: plan.code, key: event.key, detail: { message: plan.message } };
+    case "revival":
+      return applyRevival(d1, plan.event, nowMs);
+    case "transfers": {
+      const result = await postTransfers(d1, plan.transfers, nowMs);
+      if (!result.ok) {
+        return {
+          status: "rejected",
+          code: "INSUFFICIENT_FUNDS",
+          key: event.key,
+          detail: { message: result.message },
+        };
+      }
+      const issues: Rejection[] = [];
+      let status: "posted" | "duplicate" = "duplicate";
+      for (const o of result.outcomes) {
+        if (o.status === "conflict") {
+          const own = o.key === event.key;
+          const detail = { existing: o.existing, incoming: plan.transfers.find((t) => t.key === o.key) };
+          if (own) return { status: "rejected", code: "KEY_CONFLICT", key: o.key, detail };
+          // The pool was funded with another amount: the payment itself still stands.
+          issues.push({ code: "FUNDING_CONFLICT", key: o.key, detail });
+        } else if (o.status === "posted" && o.key === event.key) {
+          status = "posted";
+        }
+      }
+      return { status, key: event.key, issues };
+    }
+  }
+}
+
+interface RevivalRow {
+  user_id: string;
+  activity_id: string;
+  question: number;
+  count: number;
+}
+
+/** Inserts the use (the trigger takes the card when the user held one) and reads it back to spot a conflict. */
+async function applyRevival(d1: D1Database, e: RevivalCardEvent, nowMs: number): Promise<SettleOutcome> {
+  const [inserted, readBack] = await d1.batch([
+    d1
+      .prepare(
+        "INSERT INTO revival_card_uses (key, user_id, activity_id, question, count, covered, created_at) " +
+          "SELECT ?, ?, ?, ?, ?, COALESCE((SELECT revival_cards >= ? FROM users WHERE id = ?), 0), ? WHERE 1 " +
+          "ON CONFLICT (key) DO NOTHING RETURNING key",
+      )
+      .bind(e.key, e.userId, e.activityId, e.question, e.count, e.count, e.userId, nowMs),
+    d1
+      .prepare("SELECT user_id, activity_id, question, count FROM revival_card_uses WHERE key = ?")
+      .bind(e.key),
+  ]);
+  if ((inserted?.results.length ?? 0) > 0) return { status: "posted", key: e.key, issues: [] };
+  const row = readBack?.results[0] as RevivalRow | undefined;
+  if (
+    row !== undefined &&
+    (row.user_id !== e.userId ||
+      row.activity_id !== e.activityId ||
+      row.question !== e.question ||
+      row.count !== e.count)
+  ) {
+    return { status: "rejected", code: "KEY_CONFLICT", key: e.key, detail: { existing: row, incoming: e } };
+  }
+  return { status: "duplicate", key: e.key, issues: [] };
+}

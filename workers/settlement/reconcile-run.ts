@@ -1,0 +1,212 @@
+// Reconciliation: for each activity, read the room's record (RPC) and the ledger, compare them key by
+// key, report every difference, and repair what is missing by asking the room to re-send those outbox
+// rows. Nothing is ever posted from here: the ledger only learns what the room itself sends.
+import { and, desc, gte, lte } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import type { RoomSettlementEntry } from "../../durable-objects/settlement-record";
+import { activities } from "../../schema/db";
+import type { Env } from "../env";
+import { prizePoolAccount, rainBudgetAccount } from "../ledger/accounts";
+import { compareRecords, type Difference, type LedgerEntry, type Totals, totalsOf } from "./reconcile";
+
+/** One activity's reconciliation. `ok` is true when the room and the ledger agree on every key. */
+export interface ActivityReport {
+  activityId: string;
+  ok: boolean;
+  room: Totals;
+  ledger: Totals & {
+    fundedPrizePoolCents: number;
+    fundedRainBudgetCents: number;
+    prizePoolLeftCents: number;
+    rainBudgetLeftCents: number;
+  };
+  differences: Difference[];
+  /** Settlement issues recorded for this activity (messages acknowledged without being applied). */
+  issues: { code: string; key: string | null; seenCount: number; detail: unknown }[];
+  /** What the room was asked to re-send (null when repair was not asked for or nothing was missing). */
+  repair: { resent: string[]; unknown: string[] } | null;
+}
+
+/** The whole report: per activity, plus the ledger's own invariants. */
+export interface ReconcileReport {
+  checkedAtMs: number;
+  activities: ActivityReport[];
+  ledger: {
+    /** Must be 0: every transfer moves the same cents out of one account and into another. */
+    sumOfBalancesCents: number;
+    /** Accounts whose balance is not the sum of their transfers (must be none). */
+    driftedAccounts: { id: string; balanceCents: number; transfersCents: number }[];
+  };
+  summary: { activities: number; differences: number; resent: number };
+}
+
+/** Most activities one run reconciles (newest first); a cron run stays well within its limits. */
+export const MAX_ACTIVITIES_PER_RUN = 200;
+const DAY_MS = 86_400_000;
+
+/**
+ * The activities the cron reconciles: created in the last `days` days and due to have started, newest
+ * first. Rooms of activities never opened answer an empty record, which the ledger matches.
+ */
+export async function activitiesToReconcile(d1: D1Database, nowMs: number, days: number): Promise<string[]> {
+  const rows = await drizzle(d1)
+    .select({ id: activities.id })
+    .from(activities)
+    .where(and(gte(activities.createdAt, nowMs - days * DAY_MS), lte(activities.startAt, nowMs)))
+    .orderBy(desc(activities.createdAt))
+    .limit(MAX_ACTIVITIES_PER_RUN);
+  return rows.map((r) => r.id);
+}
+
+async function roomRecord(env: Env, activityId: string): Promise<RoomSettlementEntry[]> {
+  const stub = env.LIVE_ROOM.get(env.LIVE_ROOM.idFromName(activityId));
+  const entries: RoomSettlementEntry[] = [];
+  let after: string | null = null;
+  do {
+    const page = await stub.settlementRecord(after);
+    // A room that never loaded this activity has paid nothing for it.
+    if (page.activityId !== null && page.activityId !== activityId) break;
+    entries.push(...page.entries);
+    after = page.nextAfterKey;
+  } while (after !== null);
+  return entries;
+}
+
+interface LedgerRow {
+  key: string;
+  kind: "prize" | "red_packet" | "revival_card";
+  user_id: string | null;
+  amount_cents: number;
+  count: number;
+}
+
+async function ledgerRecord(d1: D1Database, activityId: string): Promise<LedgerEntry[]> {
+  const { results } = await d1
+    .prepare(
+      "SELECT key, kind, user_id, amount_cents, 0 AS count FROM ledger_transfers WHERE activity_id = ? AND kind IN ('prize', 'red_packet') " +
+        "UNION ALL SELECT key, 'revival_card', user_id, 0, count FROM revival_card_uses WHERE activity_id = ?",
+    )
+    .bind(activityId, activityId)
+    .all<LedgerRow>();
+  return results.map((r) => ({
+    key: r.key,
+    kind: r.kind,
+    userId: r.user_id,
+    amountCents: r.amount_cents,
+    count: r.count,
+  }));
+}
+
+async function accountFigures(
+  d1: D1Database,
+  activityId: string,
+): Promise<Omit<ActivityReport["ledger"], keyof Totals>> {
+  const [funded, left] = await d1.batch<{ kind: string; cents: number }>([
+    d1
+      .prepare(
+        "SELECT kind, COALESCE(SUM(amount_cents), 0) AS cents FROM ledger_transfers WHERE activity_id = ? AND kind IN ('fund_prize_pool', 'fund_rain_budget') GROUP BY kind",
+      )
+      .bind(activityId),
+    d1
+      .prepare("SELECT kind, balance_cents AS cents FROM ledger_accounts WHERE id IN (?, ?)")
+      .bind(prizePoolAccount(activityId), rainBudgetAccount(activityId)),
+  ]);
+  const pick = (rows: { kind: string; cents: number }[] | undefined, kind: string) =>
+    rows?.find((r) => r.kind === kind)?.cents ?? 0;
+  return {
+    fundedPrizePoolCents: pick(funded?.results, "fund_prize_pool"),
+    fundedRainBudgetCents: pick(funded?.results, "fund_rain_budget"),
+    prizePoolLeftCents: pick(left?.results, "prize_pool"),
+    rainBudgetLeftCents: pick(left?.results, "rain_budget"),
+  };
+}
+
+async function issuesOf(d1: D1Database, activityId: string): Promise<ActivityReport["issues"]> {
+  const { results } = await d1
+    .prepare(
+      "SELECT code, key, seen_count, detail FROM settlement_issues WHERE activity_id = ? ORDER BY id LIMIT 100",
+    )
+    .bind(activityId)
+    .all<{ code: string; key: string | null; seen_count: number; detail: string }>();
+  return results.map((r) => ({
+    code: r.code,
+    key: r.key,
+    seenCount: r.seen_count,
+    detail: JSON.parse(r.detail) as unknown,
+  }));
+}
+
+/** Compares one activity's room with the ledger and, if asked, has the room re-send what the ledger misses. */
+export async function reconcileActivity(
+  env: Env,
+  activityId: string,
+  repair: boolean,
+): Promise<ActivityReport> {
+  const [room, ledger, figures, issues] = await Promise.all([
+    roomRecord(env, activityId),
+    ledgerRecord(env.DB, activityId),
+    accountFigures(env.DB, activityId),
+    issuesOf(env.DB, activityId),
+  ]);
+  const differences = compareRecords(room, ledger);
+  const missing = differences.filter((d) => d.type === "missing_in_ledger").map((d) => d.key);
+  let repaired: ActivityReport["repair"] = null;
+  if (repair && missing.length > 0) {
+    const stub = env.LIVE_ROOM.get(env.LIVE_ROOM.idFromName(activityId));
+    repaired = await stub.resend(missing);
+  }
+  return {
+    activityId,
+    ok: differences.length === 0,
+    room: totalsOf(room),
+    ledger: { ...totalsOf(ledger), ...figures },
+    differences,
+    issues,
+    repair: repaired,
+  };
+}
+
+async function ledgerInvariants(d1: D1Database): Promise<ReconcileReport["ledger"]> {
+  const [sum, drift] = await d1.batch<Record<string, number | string>>([
+    d1.prepare("SELECT COALESCE(SUM(balance_cents), 0) AS cents FROM ledger_accounts"),
+    d1.prepare(
+      "SELECT id, balance_cents, transfers_cents FROM (SELECT a.id, a.balance_cents, " +
+        "COALESCE((SELECT SUM(amount_cents) FROM ledger_transfers WHERE to_account = a.id), 0) - " +
+        "COALESCE((SELECT SUM(amount_cents) FROM ledger_transfers WHERE from_account = a.id), 0) AS transfers_cents " +
+        "FROM ledger_accounts a) WHERE balance_cents <> transfers_cents LIMIT 100",
+    ),
+  ]);
+  return {
+    sumOfBalancesCents: Number(sum?.results[0]?.cents ?? 0),
+    driftedAccounts: (drift?.results ?? []).map((r) => ({
+      id: String(r.id),
+      balanceCents: Number(r.balance_cents),
+      transfersCents: Number(r.transfers_cents),
+    })),
+  };
+}
+
+/**
+ * Reconciles the given activities (or, with none, the cron's choice) and checks the ledger's
+ * invariants. With `repair`, missing keys are re-sent by their rooms; run again later to confirm.
+ */
+export async function reconcile(
+  env: Env,
+  opts: { activityIds?: readonly string[]; repair: boolean; nowMs: number },
+): Promise<ReconcileReport> {
+  const days = Number(env.RECONCILE_DAYS ?? "14") || 14;
+  const ids = opts.activityIds ?? (await activitiesToReconcile(env.DB, opts.nowMs, days));
+  const reports: ActivityReport[] = [];
+  // One room at a time: a cron run should not wake hundreds of rooms at once.
+  for (const id of ids) reports.push(await reconcileActivity(env, id, opts.repair));
+  return {
+    checkedAtMs: opts.nowMs,
+    activities: reports,
+    ledger: await ledgerInvariants(env.DB),
+    summary: {
+      activities: reports.length,
+      differences: reports.reduce((n, r) => n + r.differences.length, 0),
+      resent: reports.reduce((n, r) => n + (r.repair?.resent.length ?? 0), 0),
+    },
+  };
+}
