@@ -33,6 +33,7 @@ import {
   decideRainStart,
   endRecord,
   type RainRecord,
+  refusalCode,
   throttleUpdate,
 } from "./rain/record";
 import { isRainActive, packetsLeft } from "./rain/run";
@@ -491,8 +492,9 @@ export class LiveRoom extends DurableObject<Env> {
       bucket: this.#bucket,
     });
     if (decision.kind === "rejected") {
-      if (record !== null) this.#rain = countTap(record, decision.code);
-      this.#send(ws, failure(req.type, req.seq, decision.code, GRAB_MESSAGE[decision.code]));
+      const code = refusalCode(decision.code, record, req.rain);
+      if (record !== null) this.#rain = countTap(record, code);
+      this.#send(ws, failure(req.type, req.seq, code, GRAB_MESSAGE[code]));
       return;
     }
     const { rain, packetIndex, amountCents } = decision;

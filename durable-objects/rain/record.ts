@@ -141,6 +141,19 @@ export function applyGrant(
 }
 
 /**
+ * The code to answer a refused tap with. `decideGrab` says NO_RAIN for any rain that is not
+ * running, but a rain whose pool emptied ended with its last packet, while taps on it were still
+ * in flight: those get NONE_LEFT ("all taken"), what the viewer was racing for. A rain that ran out
+ * of time with packets left stays NO_RAIN.
+ *
+ * @example refusalCode("NO_RAIN", emptiedRecord, emptiedRecord.run.rain) // → "NONE_LEFT"
+ */
+export function refusalCode(code: GrabRejectCode, record: RainRecord | null, rain: number): GrabRejectCode {
+  if (code !== "NO_RAIN" || record === null || record.run.rain !== rain) return code;
+  return packetsLeft(record.run) === 0 ? "NONE_LEFT" : code;
+}
+
+/**
  * The record with one more GRAB frame counted, and one more throttled tap when the bucket refused it.
  *
  * @example countTap(record, "RATE_LIMITED") // → { grabs: +1, throttled: +1, ... }
