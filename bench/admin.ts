@@ -1,0 +1,58 @@
+// Seeding through the Worker's HTTP API with tokens signed by the bench's secret.
+import { benchToken } from "./tokens";
+
+export class Api {
+  constructor(
+    readonly base: string,
+    readonly adminToken: string,
+    readonly hostToken: string,
+  ) {}
+
+  static async create(base: string): Promise<Api> {
+    return new Api(base, await benchToken("bench-admin", "admin"), await benchToken("bench-host", "host"));
+  }
+
+  async call(method: string, path: string, token: string, body?: unknown): Promise<unknown> {
+    const res = await fetch(`${this.base}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return text === "" ? null : (JSON.parse(text) as unknown);
+  }
+
+  createActivity(activity: object): Promise<unknown> {
+    return this.call("POST", "/api/admin/activities", this.adminToken, activity);
+  }
+
+  /** An operator step on a room, e.g. `open`, `questions/0/push`, `rains/0/start`. */
+  control(activityId: string, step: string): Promise<unknown> {
+    const body = step === "open" || step === "end" ? undefined : { streamTsMs: 0 };
+    return this.call("POST", `/api/rooms/${activityId}/${step}`, this.hostToken, body);
+  }
+
+  stats(activityId: string): Promise<unknown> {
+    return this.call("GET", `/api/rooms/${activityId}/stats`, this.hostToken);
+  }
+}
+
+/** A quiz activity for the benchmarks: `questions` four-option questions, rains as given. */
+export function benchActivity(id: string, opts: { questions: number; windowMs?: number; rains?: object[] }) {
+  return {
+    id,
+    title: `bench ${id}`,
+    startAt: Date.now(),
+    prizePoolCents: 1_000_000,
+    answerWindowMs: opts.windowMs ?? 10_000,
+    streamUrl: "https://stream.example/bench/index.m3u8",
+    grabCap: 3,
+    questions: Array.from({ length: opts.questions }, (_, i) => ({
+      text: `Question ${i + 1}: which of these planets is the largest in the solar system?`,
+      options: ["Mercury", "Jupiter", "Mars", "Venus"],
+      correct: 1,
+    })),
+    rains: opts.rains ?? [],
+  };
+}

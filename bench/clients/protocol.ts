@@ -1,0 +1,132 @@
+// Commands the runner sends to a client process over IPC, and what each answers.
+
+export interface OpenCmd {
+  cmd: "open";
+  /** ws://127.0.0.1:<port> */
+  wsBase: string;
+  path: string;
+  /** One user per socket; null: anonymous sockets (baselines), `count` of them. */
+  users: string[] | null;
+  count: number;
+  /** Sign a viewer token per user and pass it as `?token=`. */
+  sign: boolean;
+  /** Handshakes in flight at once (pacing, so the listen backlog does not drop SYNs). */
+  concurrency: number;
+  timeoutMs: number;
+  /** Send RESUME { after_seq } as soon as each socket is open, and wait for the replay. */
+  resumeAfter: number | null;
+}
+
+export interface OpenResult {
+  opened: number;
+  failed: number;
+  errors: string[];
+  /** Per opened socket: ms from the command to the upgrade's 101. */
+  handshakeMs: number[];
+  /** Per resumed socket: ms from the command until the Resumed answer and its replay arrived. */
+  resumedMs: number[];
+  replayed: number;
+  gaps: number;
+  elapsedMs: number;
+}
+
+export interface CollectResult {
+  /** Epoch ms (fractional) of each socket's first binary frame after `arm`; NaN if none came. */
+  arrivals: number[];
+  bytes: number;
+  sampleB64: string;
+}
+
+export interface AnswerArmCmd {
+  cmd: "answerArm";
+  question: number;
+  option: number;
+  /** Per local socket: when to answer, in ms after the window opened (room clock). */
+  offsetsMs: number[];
+  /** Sockets (local indexes) that send a second answer 20 ms after their first. */
+  duplicates: number[];
+}
+
+export interface AnswerRecord {
+  user: string;
+  sentAt: number;
+  recvAt: number;
+  status: number;
+  code: number;
+  /** Ms after the window opened that the answer was sent. */
+  offsetMs: number;
+  sealedBytes: number;
+}
+
+export interface AnswerResult {
+  records: AnswerRecord[];
+  /** Answers sent that got no response before the wait ended. */
+  unanswered: number;
+  deadlineMs: number;
+  windowMs: number;
+}
+
+export interface GrabArmCmd {
+  cmd: "grabArm";
+  rain: number;
+  /** Taps per second per player; each tap becomes a GRAB with the room's throttle probability. */
+  tapHz: number;
+  maxMs: number;
+}
+
+export interface GrabRecord {
+  sentAt: number;
+  recvAt: number;
+  status: number;
+  code: number;
+  amountCents: number;
+  grabbed: number;
+  user: string;
+}
+
+export interface GrabResult {
+  records: GrabRecord[];
+  taps: number;
+  unanswered: number;
+  /** The throttle factors (ppm) seen, in order, on socket 0. */
+  throttles: number[];
+}
+
+export interface HeartbeatCmd {
+  cmd: "heartbeat";
+  intervalMs: number;
+  durationMs: number;
+}
+
+export interface HeartbeatResult {
+  sent: number;
+  echoed: number;
+  otherFrames: number;
+  closed: number;
+}
+
+export type Command =
+  | OpenCmd
+  | { cmd: "arm" }
+  | { cmd: "collect"; timeoutMs: number }
+  | AnswerArmCmd
+  | { cmd: "answerWait"; timeoutMs: number }
+  | GrabArmCmd
+  | { cmd: "grabWait"; timeoutMs: number }
+  | HeartbeatCmd
+  | { cmd: "close"; timeoutMs: number };
+
+export interface ResultOf {
+  open: OpenResult;
+  arm: null;
+  collect: CollectResult;
+  answerArm: null;
+  answerWait: AnswerResult;
+  grabArm: null;
+  grabWait: GrabResult;
+  heartbeat: HeartbeatResult;
+  close: { closed: number; elapsedMs: number };
+}
+
+export type Request = Command & { id: number };
+export type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };

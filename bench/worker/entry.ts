@@ -1,0 +1,31 @@
+// The Worker the benchmarks load into miniflare: liveroom's own Worker, unchanged, plus the
+// baseline rooms under /bench/*, all in the same workerd process.
+import worker from "../../workers/index";
+import type { Env } from "../../workers/index";
+import type { BareRoom } from "../baselines/bare-room";
+import type { PartyRoom } from "../baselines/party-room";
+
+export { LiveRoom } from "../../workers/index";
+export { BareRoom } from "../baselines/bare-room";
+export { PartyRoom } from "../baselines/party-room";
+export { CountedLiveRoom } from "./counted-room";
+
+export interface BenchEnv extends Env {
+  BARE_ROOM: DurableObjectNamespace<BareRoom>;
+  PARTY_ROOM: DurableObjectNamespace<PartyRoom>;
+}
+
+const ROUTE = /^\/bench\/(bare|party)\/([\w-]{1,64})(\/ws)?$/;
+
+export default {
+  ...worker,
+  fetch(request, env, ctx) {
+    const m = ROUTE.exec(new URL(request.url).pathname);
+    if (m === null) return worker.fetch(request, env, ctx);
+    const [, kind, room] = m as unknown as [string, "bare" | "party", string];
+    if (kind === "bare") return env.BARE_ROOM.get(env.BARE_ROOM.idFromName(room)).fetch(request);
+    const headers = new Headers(request.headers);
+    headers.set("x-partykit-room", room);
+    return env.PARTY_ROOM.get(env.PARTY_ROOM.idFromName(room)).fetch(new Request(request, { headers }));
+  },
+} satisfies ExportedHandler<BenchEnv>;
