@@ -70,3 +70,75 @@ export async function deliver(
   await worker.queue(batch, opts.env ?? env);
   return { ...(await getQueueResult(batch, ctx)), ids };
 }
+
+/** How a D1 batch call fails: before anything is written, or after it committed (the answer is lost). */
+export type Fault = "none" | "before" | "after";
+
+/** `db` whose `batch()` fails as `fault()` says; everything else goes straight through. */
+export function flakyDb(db: D1Database, fault: () => Fault): D1Database {
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === "batch") {
+        return async (statements: D1PreparedStatement[]) => {
+          const f = fault();
+          if (f === "before") throw new Error("D1 unavailable (injected)");
+          const results = await target.batch(statements);
+          if (f === "after") throw new Error("D1 answer lost after commit (injected)");
+          return results;
+        };
+      }
+      const value: unknown = Reflect.get(target, prop);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/** What a simulated Queue did to deliver everything. */
+export interface QueueRun {
+  batches: number;
+  deliveries: number;
+  retries: number;
+  failedBatches: number;
+}
+
+/**
+ * A Queue in miniature, with the real consumer: delivers `bodies` (at least once) in batches of
+ * `batchSize`, redelivering whatever the handler retried or left unacknowledged, until every message
+ * is acked. `failBatch(n)` makes batch n see a D1 that fails every write (alternately before and
+ * after committing); `duplicate(i)` sends message i a second time as its own message.
+ */
+export async function runQueue(
+  bodies: readonly unknown[],
+  opts: { batchSize: number; failBatch?: (n: number) => boolean; duplicate?: (i: number) => boolean },
+): Promise<QueueRun> {
+  let pending = bodies.flatMap((body, i) => (opts.duplicate?.(i) ? [body, body] : [body]));
+  const run: QueueRun = { batches: 0, deliveries: 0, retries: 0, failedBatches: 0 };
+  let flip = false;
+  while (pending.length > 0) {
+    if (run.batches > 10_000) throw new Error("the queue never drained");
+    const batch = pending.slice(0, opts.batchSize);
+    pending = pending.slice(opts.batchSize);
+    const failing = opts.failBatch?.(run.batches) ?? false;
+    run.batches += 1;
+    run.deliveries += batch.length;
+    if (failing) run.failedBatches += 1;
+    const handlerEnv = failing
+      ? {
+          ...env,
+          DB: flakyDb(env.DB, () => {
+            flip = !flip;
+            return flip ? "before" : "after";
+          }),
+        }
+      : env;
+    const result = await deliver(batch, { env: handlerEnv });
+    const acked = new Set(result.ackAll ? result.ids : result.explicitAcks);
+    result.ids.forEach((id, i) => {
+      if (!acked.has(id)) {
+        run.retries += 1;
+        pending.push(batch[i]);
+      }
+    });
+  }
+  return run;
+}
