@@ -1,0 +1,194 @@
+import { createExecutionContext, createScheduledController } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
+import worker from "../../workers/index";
+import { prizePoolAccount, userAccount } from "../../workers/ledger/accounts";
+import { postTransfers } from "../../workers/ledger/post";
+import type { ReconcileReport } from "../../workers/settlement/reconcile-run";
+import { call, tokenFor } from "./http-helpers";
+import {
+  closeAll,
+  control,
+  grab,
+  type OpenGame,
+  openGame,
+  playQuestions,
+  questions,
+  rainOf,
+  roomRecord,
+} from "./support/game";
+import { balance, sumOfBalances } from "./support/ledger";
+
+const PLAYERS = [
+  { name: "ann", answers: [1, 1] },
+  { name: "ben", cards: 1, answers: [0, 1] },
+  { name: "cat", answers: [1, 0] },
+];
+
+/** A settled game: prizes 500 / 500 to ann and ben, packets 5 + 7 to ann and 11 to cat, ben's card. */
+async function settledGame(): Promise<OpenGame> {
+  const game = await openGame(PLAYERS, {
+    questions: questions(2),
+    prizePoolCents: 1_000,
+    rains: [rainOf([5, 7, 11, 13])],
+  });
+  await control(game.activity.id, { kind: "startRain", rain: 0, streamTsMs: 0 });
+  expect(await grab(game.clients.ann!, 0)).toBe(5);
+  expect(await grab(game.clients.ann!, 0)).toBe(7);
+  expect(await grab(game.clients.cat!, 0)).toBe(11);
+  await playQuestions(game, PLAYERS);
+  await control(game.activity.id, { kind: "end" });
+  await vi.waitUntil(async () => (await reconcile(game.activity.id, false)).activities[0]!.ok, {
+    timeout: 10_000,
+    interval: 200,
+  });
+  return game;
+}
+
+async function reconcile(activityId: string, repair: boolean): Promise<ReconcileReport> {
+  const res = await call<{ report: ReconcileReport }>(
+    "POST",
+    `/api/admin/reconcile?activity=${activityId}&repair=${repair}`,
+    { token: await tokenFor("admin") },
+  );
+  expect(res.status).toBe(200);
+  return res.body.report;
+}
+
+describe("reconciliation", () => {
+  it("reports a transfer deleted by hand, repairs it from the room, then reports nothing", async () => {
+    const game = await settledGame();
+    const a = game.activity.id;
+    const ann = game.ids.ann!;
+    const clean = (await reconcile(a, false)).activities[0]!;
+    expect(clean).toMatchObject({
+      ok: true,
+      differences: [],
+      room: { prizeCents: 1_000, prizeCount: 2, redPacketCents: 23, redPacketCount: 3, revivalUses: 1 },
+      ledger: {
+        prizeCents: 1_000,
+        redPacketCents: 23,
+        revivalUses: 1,
+        fundedPrizePoolCents: 1_000,
+        fundedRainBudgetCents: 36,
+        prizePoolLeftCents: 0,
+        rainBudgetLeftCents: 13,
+      },
+    });
+    expect(await balance(userAccount(ann))).toBe(512);
+
+    await env.DB.prepare("DELETE FROM ledger_transfers WHERE key = ?").bind(`prize:${a}:${ann}`).run();
+    expect(await balance(userAccount(ann))).toBe(12);
+
+    const found = await reconcile(a, false);
+    expect(found.activities[0]!.differences).toEqual([
+      {
+        type: "missing_in_ledger",
+        key: `prize:${a}:${ann}`,
+        kind: "prize",
+        userId: ann,
+        amountCents: 500,
+        count: 0,
+        roomSentAtMs: expect.any(Number),
+      },
+    ]);
+    expect(found.activities[0]!.repair).toBeNull();
+    expect(found.ledger.sumOfBalancesCents).toBe(0);
+
+    const repaired = await reconcile(a, true);
+    expect(repaired.activities[0]!.repair).toEqual({ resent: [`prize:${a}:${ann}`], unknown: [] });
+    await vi.waitUntil(async () => (await balance(userAccount(ann))) === 512, {
+      timeout: 10_000,
+      interval: 100,
+    });
+
+    const after = await reconcile(a, false);
+    expect(after.activities[0]).toMatchObject({ ok: true, differences: [] });
+    expect(after.ledger).toEqual({ sumOfBalancesCents: 0, driftedAccounts: [] });
+    expect(await balance(prizePoolAccount(a))).toBe(0);
+    closeAll(game);
+  }, 30_000);
+
+  it("reports amount mismatches and keys the room never wrote, and repairs neither", async () => {
+    const game = await settledGame();
+    const a = game.activity.id;
+    const ben = game.ids.ben!;
+    const stranger = `${ben}-x`;
+    await env.DB.prepare("DELETE FROM ledger_transfers WHERE key = ?").bind(`prize:${a}:${ben}`).run();
+    const forged = await postTransfers(
+      env.DB,
+      [
+        {
+          key: `prize:${a}:${ben}`,
+          from: prizePoolAccount(a),
+          to: userAccount(ben),
+          amountCents: 499,
+          kind: "prize",
+          activityId: a,
+          userId: ben,
+        },
+        {
+          key: `prize:${a}:${stranger}`,
+          from: prizePoolAccount(a),
+          to: userAccount(stranger),
+          amountCents: 1,
+          kind: "prize",
+          activityId: a,
+          userId: stranger,
+        },
+      ],
+      Date.now(),
+    );
+    expect(forged.ok).toBe(true);
+    const report = await reconcile(a, true);
+    expect(report.activities[0]!.differences).toEqual([
+      {
+        type: "amount_mismatch",
+        key: `prize:${a}:${ben}`,
+        kind: "prize",
+        room: { userId: ben, amountCents: 500, count: 0 },
+        ledger: { userId: ben, amountCents: 499, count: 0 },
+      },
+      {
+        type: "unknown_in_room",
+        key: `prize:${a}:${stranger}`,
+        kind: "prize",
+        userId: stranger,
+        amountCents: 1,
+        count: 0,
+      },
+    ]);
+    expect(report.activities[0]!.repair).toBeNull();
+    expect(report.ledger.sumOfBalancesCents).toBe(0);
+    closeAll(game);
+  }, 30_000);
+
+  it("runs from the cron: repairs a lost transfer of a recent activity", async () => {
+    const game = await settledGame();
+    const a = game.activity.id;
+    const cat = game.ids.cat!;
+    const packet = (await roomRecord(a)).find((e) => e.kind === "red_packet" && e.userId === cat)!;
+    await env.DB.prepare("DELETE FROM ledger_transfers WHERE key = ?").bind(packet.key).run();
+    expect(await balance(userAccount(cat))).toBe(0);
+    const controller = createScheduledController({ scheduledTime: Date.now(), cron: "*/15 * * * *" });
+    await worker.scheduled(controller, env, createExecutionContext());
+    await vi.waitUntil(async () => (await balance(userAccount(cat))) === 11, {
+      timeout: 10_000,
+      interval: 100,
+    });
+    expect((await reconcile(a, false)).activities[0]!.ok).toBe(true);
+    expect(await sumOfBalances()).toBe(0);
+    closeAll(game);
+  }, 30_000);
+
+  it("is for admins only, and 404s an unknown activity", async () => {
+    expect((await call("POST", "/api/admin/reconcile", { token: await tokenFor("viewer") })).status).toBe(
+      403,
+    );
+    const res = await call<{ error: { code: string } }>("POST", "/api/admin/reconcile?activity=nope-404", {
+      token: await tokenFor("admin"),
+    });
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe("ACTIVITY_NOT_FOUND");
+  });
+});
