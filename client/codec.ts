@@ -124,6 +124,35 @@ export interface RoomStats {
   grantedPackets: number;
   grabsPerSec: number;
   throttlePpm: number;
+  /** Danmaku: in = shown + dropped + blocked + pending (docs/live-room.md). */
+  danmakuIn: number;
+  danmakuShown: number;
+  danmakuDropped: number;
+  danmakuBlocked: number;
+  danmakuRefused: number;
+  danmakuDeleted: number;
+  likes: number;
+  gifts: number;
+  giftCoins: number;
+}
+
+/** One danmaku as shown: `streamTsMs` is where the sender's player was. */
+export interface DanmakuItem {
+  id: number;
+  userId: string;
+  text: string;
+  streamTsMs: number;
+}
+
+export interface GiftShownInfo {
+  userId: string;
+  giftId: string;
+  giftName: string;
+  quantity: number;
+  coins: number;
+  streamTsMs: number;
+  /** What this sender has given in this room so far. */
+  senderTotalCoins: number;
 }
 
 /** Every room notification, decoded. `roomSeq` 0 means personal and unnumbered (PRIZE). */
@@ -136,6 +165,20 @@ export type RoomNotification =
   | ({ kind: "rainStarted"; roomSeq: number } & RainInfo)
   | { kind: "rainEnded"; roomSeq: number; rain: number; packetsLeft: number; grantedCents: number }
   | { kind: "throttle"; roomSeq: number; rain: number; throttlePpm: number; packetsLeft: number }
+  /** Unnumbered (roomSeq 0): one frame per tick with the danmaku sampled for it. */
+  | {
+      kind: "danmakuTick";
+      roomSeq: number;
+      tick: number;
+      streamTsMs: number;
+      items: DanmakuItem[];
+      dropped: number;
+    }
+  /** Unnumbered: the room's likes total, once per tick when it moved. */
+  | { kind: "likes"; roomSeq: number; total: number; added: number }
+  | ({ kind: "giftShown"; roomSeq: number } & GiftShownInfo)
+  /** Unnumbered: a host deleted a shown danmaku; remove it from the screen. */
+  | { kind: "danmakuDeleted"; roomSeq: number; id: number }
   /** A notification this SDK version does not know; still counted so that sequencing holds. */
   | { kind: "unknown"; roomSeq: number; type: number };
 
@@ -144,7 +187,10 @@ export type ResponseResult =
   | ({ kind: "resumed" } & Resumed)
   | ({ kind: "answer" } & AnswerAck)
   | ({ kind: "grab" } & GrabResult)
-  | { kind: "stats"; stats: RoomStats };
+  | { kind: "stats"; stats: RoomStats }
+  | { kind: "danmaku"; id: number; text: string; streamTsMs: number }
+  | { kind: "gift"; giftId: string; quantity: number; coins: number; balanceCoins: number; replayed: boolean }
+  | { kind: "gifters"; gifters: { rank: number; userId: string; coins: number }[] };
 
 export interface DecodedResponse {
   ok: boolean;
@@ -270,6 +316,15 @@ function stats(s: liveroom.RoomStats.$Properties): RoomStats {
     grantedPackets: s.grantedPackets ?? 0,
     grabsPerSec: s.grabsPerSec ?? 0,
     throttlePpm: s.throttlePpm ?? 0,
+    danmakuIn: s.danmakuIn ?? 0,
+    danmakuShown: s.danmakuShown ?? 0,
+    danmakuDropped: s.danmakuDropped ?? 0,
+    danmakuBlocked: s.danmakuBlocked ?? 0,
+    danmakuRefused: s.danmakuRefused ?? 0,
+    danmakuDeleted: s.danmakuDeleted ?? 0,
+    likes: num(s.likes),
+    gifts: s.gifts ?? 0,
+    giftCoins: num(s.giftCoins),
   };
 }
 
@@ -289,6 +344,30 @@ function result(r: liveroom.Response): ResponseResult | undefined {
     }
     case "stats":
       return { kind: "stats", stats: stats(r.stats!) };
+    case "danmaku": {
+      const d = r.danmaku!;
+      return { kind: "danmaku", id: d.id ?? 0, text: d.text ?? "", streamTsMs: d.streamTsMs ?? 0 };
+    }
+    case "gift": {
+      const g = r.gift!;
+      return {
+        kind: "gift",
+        giftId: g.giftId ?? "",
+        quantity: g.quantity ?? 0,
+        coins: num(g.coins),
+        balanceCoins: num(g.balanceCoins),
+        replayed: g.replayed ?? false,
+      };
+    }
+    case "gifters":
+      return {
+        kind: "gifters",
+        gifters: (r.gifters!.gifters ?? []).map((g) => ({
+          rank: g.rank ?? 0,
+          userId: g.userId ?? "",
+          coins: num(g.coins),
+        })),
+      };
     case undefined:
       return undefined;
   }
@@ -334,6 +413,40 @@ function notification(type: number, n: liveroom.Notification): RoomNotification 
         packetsLeft: t.packetsLeft ?? 0,
       };
     }
+    case "danmakuTick": {
+      const d = n.danmakuTick!;
+      return {
+        kind: "danmakuTick",
+        roomSeq,
+        tick: d.tick ?? 0,
+        streamTsMs: d.streamTsMs ?? 0,
+        items: (d.items ?? []).map((i) => ({
+          id: i.id ?? 0,
+          userId: i.userId ?? "",
+          text: i.text ?? "",
+          streamTsMs: i.streamTsMs ?? 0,
+        })),
+        dropped: d.dropped ?? 0,
+      };
+    }
+    case "likes":
+      return { kind: "likes", roomSeq, total: num(n.likes!.total), added: n.likes!.added ?? 0 };
+    case "giftShown": {
+      const g = n.giftShown!;
+      return {
+        kind: "giftShown",
+        roomSeq,
+        userId: g.userId ?? "",
+        giftId: g.giftId ?? "",
+        giftName: g.giftName ?? "",
+        quantity: g.quantity ?? 0,
+        coins: num(g.coins),
+        streamTsMs: g.streamTsMs ?? 0,
+        senderTotalCoins: num(g.senderTotalCoins),
+      };
+    }
+    case "danmakuDeleted":
+      return { kind: "danmakuDeleted", roomSeq, id: n.danmakuDeleted!.id ?? 0 };
     case undefined:
       return { kind: "unknown", roomSeq, type };
   }
