@@ -1,4 +1,4 @@
-import { createExecutionContext, createScheduledController } from "cloudflare:test";
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../../workers/index";
@@ -171,7 +171,7 @@ describe("reconciliation", () => {
     await env.DB.prepare("DELETE FROM ledger_transfers WHERE key = ?").bind(packet.key).run();
     expect(await balance(userAccount(cat))).toBe(0);
     const controller = createScheduledController({ scheduledTime: Date.now(), cron: "*/15 * * * *" });
-    await worker.scheduled(controller, env, createExecutionContext());
+    await worker.scheduled(controller, env);
     await vi.waitUntil(async () => (await balance(userAccount(cat))) === 11, {
       timeout: 10_000,
       interval: 100,
