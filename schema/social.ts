@@ -61,7 +61,10 @@ export const coinTransfers = sqliteTable(
   },
   (t) => [
     uniqueIndex("coin_transfers_key_unique").on(t.key),
-    check("coin_transfers_amount_positive", sql`typeof(${t.amountCoins}) = 'integer' AND ${t.amountCoins} > 0`),
+    check(
+      "coin_transfers_amount_positive",
+      sql`typeof(${t.amountCoins}) = 'integer' AND ${t.amountCoins} > 0`,
+    ),
     check("coin_transfers_distinct_accounts", sql`${t.fromAccount} <> ${t.toAccount}`),
     check("coin_transfers_kind", sql`${t.kind} IN (${inList(COIN_TRANSFER_KINDS)})`),
     index("coin_transfers_activity_idx").on(t.activityId, t.kind, t.userId),

@@ -26,6 +26,21 @@ import { meWithdrawalCreate } from "./routes/me-withdrawal-create";
 import { meWithdrawalList } from "./routes/me-withdrawal-list";
 import { handleSettlementBatch } from "./settlement/consumer";
 import { runReconcileCron } from "./settlement/cron";
+import { activityDetail } from "./routes/activity-detail";
+import { activityGiftersRoute } from "./routes/activity-gifters";
+import { activityHome } from "./routes/activity-home";
+import { activityReplay } from "./routes/activity-replay";
+import { adminActivityHost } from "./routes/admin-activity-host";
+import { adminCoinGrant } from "./routes/admin-coin-grant";
+import { adminDanmakuWordsGet } from "./routes/admin-danmaku-words-get";
+import { adminDanmakuWordsPut } from "./routes/admin-danmaku-words-put";
+import { adminGiftList } from "./routes/admin-gift-list";
+import { adminGiftUpsert } from "./routes/admin-gift-upsert";
+import { giftList } from "./routes/gift-list";
+import { meCoins } from "./routes/me-coins";
+import { meInvite } from "./routes/me-invite";
+import { meInviteRedeem } from "./routes/me-invite-redeem";
+import { signup } from "./routes/signup";
 
 export { LiveRoom } from "../durable-objects/live-room";
 export type { Env } from "./env";
@@ -58,6 +73,25 @@ app.post("/api/me/withdrawals", meWithdrawalCreate);
 app.get("/api/me/withdrawals", meWithdrawalList);
 app.get("/api/leaderboards/activities/:id", leaderboardActivity);
 app.get("/api/leaderboards/overall", leaderboardOverall);
+
+// Gifts, coins, invites, the activity home and replays (docs/live-room.md). The home, the catalog
+// and replays are public: a share link must open without an account.
+app.use("/api/signup", requireRole("viewer"));
+app.post("/api/admin/gifts", adminGiftUpsert);
+app.get("/api/admin/gifts", adminGiftList);
+app.put("/api/admin/activities/:id/host", adminActivityHost);
+app.post("/api/admin/coins", adminCoinGrant);
+app.get("/api/admin/danmaku/words", adminDanmakuWordsGet);
+app.put("/api/admin/danmaku/words", adminDanmakuWordsPut);
+app.get("/api/gifts", giftList);
+app.get("/api/me/coins", meCoins);
+app.post("/api/signup", signup);
+app.get("/api/me/invite", meInvite);
+app.post("/api/me/invite/redeem", meInviteRedeem);
+app.get("/api/activities", activityHome);
+app.get("/api/activities/:id", activityDetail);
+app.get("/api/activities/:id/replay", activityReplay);
+app.get("/api/activities/:id/gifters", activityGiftersRoute);
 
 app.post("/api/rooms/:id/open", roomOpen);
 app.post("/api/rooms/:id/questions/:k/push", roomPush);

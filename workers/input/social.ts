@@ -1,0 +1,101 @@
+import { z } from "zod";
+import { MAX_GIFT_KEY_CHARS } from "../../durable-objects/gifts/gift";
+import { UserId } from "./ids";
+import { must, notBlank } from "./messages";
+
+function text(max: number) {
+  const message = `must be a non-blank string of at most ${max} characters`;
+  return z
+    .string({ error: must(message) })
+    .min(1, { error: message })
+    .max(max, { error: message })
+    .refine(notBlank, { error: message });
+}
+
+function intIn(min: number, max: number) {
+  const message = `must be an integer from ${min} to ${max}`;
+  return z
+    .int({ error: must(message) })
+    .min(min, { error: message })
+    .max(max, { error: message });
+}
+
+const GIFT_ID = "must be 1–32 characters of a–z, 0–9, _ and -";
+
+/** The body of `POST /api/admin/gifts`: creates a gift or replaces its name, price and availability. */
+export const GiftInput = z.strictObject(
+  {
+    id: z.string({ error: must(GIFT_ID) }).regex(/^[a-z0-9_-]{1,32}$/, { error: GIFT_ID }),
+    name: text(50),
+    priceCoins: intIn(1, 1_000_000),
+    enabled: z.boolean({ error: must("must be true or false") }).default(true),
+  },
+  { error: must("must be a JSON object") },
+);
+
+/** The body of `PUT /api/admin/activities/:id/host`. */
+export const HostInput = z.strictObject({ hostId: UserId }, { error: must("must be a JSON object") });
+
+const KEY = `must be 1–${MAX_GIFT_KEY_CHARS} characters`;
+
+/** The body of `POST /api/admin/coins`: a top-up of a player's coins, once per key. */
+export const CoinGrantInput = z.strictObject(
+  {
+    userId: UserId,
+    coins: intIn(1, 10_000_000),
+    key: z
+      .string({ error: must(KEY) })
+      .min(1, { error: KEY })
+      .max(MAX_GIFT_KEY_CHARS, { error: KEY }),
+  },
+  { error: must("must be a JSON object") },
+);
+
+/** The body of `PUT /api/admin/danmaku/words`: the whole filter list. */
+export const WordsInput = z.strictObject(
+  {
+    words: z
+      .array(text(50), { error: must("must be a list of at most 5000 words") })
+      .max(5000, { error: "must be a list of at most 5000 words" }),
+  },
+  { error: must("must be a JSON object") },
+);
+
+/** The body of `POST /api/signup`. */
+export const SignupInput = z.strictObject(
+  {
+    name: text(100),
+    inviteCode: z
+      .string({ error: "must be a string" })
+      .max(32, { error: "must be an invite code" })
+      .optional(),
+  },
+  { error: must("must be a JSON object") },
+);
+
+/** The body of `POST /api/me/invite/redeem`. */
+export const RedeemInput = z.strictObject(
+  { code: z.string({ error: must("must be an invite code") }).max(32, { error: "must be an invite code" }) },
+  { error: must("must be a JSON object") },
+);
+
+const INDEX = "must be a non-negative integer";
+/** `?chunk=` of the replay route. */
+export const ReplayQuery = z.object({
+  chunk: z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,5})$/, { error: INDEX })
+    .transform(Number)
+    .default(0),
+});
+
+const LIMIT = "must be an integer from 1 to 50";
+/** `?limit=` of the home and gifter lists. */
+export const ListLimitQuery = z.object({
+  limit: z
+    .string()
+    .regex(/^[1-9][0-9]?$/, { error: LIMIT })
+    .transform(Number)
+    .refine((n) => n <= 50, { error: LIMIT })
+    .default(20),
+});

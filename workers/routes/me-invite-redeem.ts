@@ -1,0 +1,26 @@
+import type { Handler } from "hono";
+import type { AppEnv } from "../http/app-env";
+import { ApiError } from "../http/errors";
+import { parseInput, readJsonBody } from "../http/validate";
+import { RedeemInput } from "../input/social";
+import { INVITE_STATUS } from "../invites/status";
+import { normalizeInviteCode } from "../invites/rules";
+import { redeemInvite } from "../invites/store";
+
+/**
+ * `POST /api/me/invite/redeem` `{ code }`: a player who signed up in the last 7 days without a code
+ * names who invited them; the inviter earns a revival card. 200 `{ inviterId }`; 404
+ * INVITE_CODE_UNKNOWN, 400 INVITE_SELF, 409 INVITE_ALREADY_REDEEMED (one reward per new player),
+ * 409 INVITE_NOT_NEW, 404 NOT_SIGNED_UP.
+ */
+export const meInviteRedeem: Handler<AppEnv> = async (c) => {
+  const input = parseInput(RedeemInput, await readJsonBody(c));
+  const code = normalizeInviteCode(input.code);
+  if (code === null) throw new ApiError(404, "INVITE_CODE_UNKNOWN", "no such invite code", "code");
+  const result = await redeemInvite(c.env.DB, c.var.claims.sub, code, Date.now());
+  if (!result.ok) {
+    const field = result.code === "INVITE_CODE_UNKNOWN" || result.code === "INVITE_SELF" ? "code" : undefined;
+    throw new ApiError(INVITE_STATUS[result.code], result.code, result.message, field);
+  }
+  return c.json({ inviterId: result.inviterId });
+};

@@ -1,0 +1,34 @@
+import type { Handler } from "hono";
+import type { AppEnv } from "../http/app-env";
+import { ApiError } from "../http/errors";
+import { parseInput, readJsonBody } from "../http/validate";
+import { SignupInput } from "../input/social";
+import { INVITE_STATUS } from "../invites/status";
+import { normalizeInviteCode } from "../invites/rules";
+import { signUp } from "../invites/store";
+
+/**
+ * `POST /api/signup` `{ name, inviteCode? }` (any valid token; its `sub` becomes the user): creates
+ * the user with their own invite code. With someone's code, that inviter earns a revival card, in
+ * the same atomic write. 201 `{ user, invitedBy }`; 409 ALREADY_SIGNED_UP; 404 INVITE_CODE_UNKNOWN
+ * (`field: "inviteCode"`), and then nothing is written.
+ */
+export const signup: Handler<AppEnv> = async (c) => {
+  const input = parseInput(SignupInput, await readJsonBody(c));
+  let inviteCode: string | null = null;
+  if (input.inviteCode !== undefined && input.inviteCode.trim() !== "") {
+    inviteCode = normalizeInviteCode(input.inviteCode);
+    if (inviteCode === null)
+      throw new ApiError(404, "INVITE_CODE_UNKNOWN", "no such invite code", "inviteCode");
+  }
+  const result = await signUp(
+    c.env.DB,
+    { userId: c.var.claims.sub, name: input.name.trim(), inviteCode },
+    Date.now(),
+  );
+  if (!result.ok) {
+    const field = result.code === "ALREADY_SIGNED_UP" ? undefined : "inviteCode";
+    throw new ApiError(INVITE_STATUS[result.code], result.code, result.message, field);
+  }
+  return c.json({ user: result.user, invitedBy: result.invitedBy }, 201);
+};
