@@ -5,6 +5,10 @@ import type { Ctx } from "./context";
 import { Progress } from "./progress";
 import { bundleWorker, ROOT, startRuntime } from "./runtime";
 import { fanout } from "./scenarios/fanout";
+import { answerBurst } from "./scenarios/answers";
+import { redPacketStorm } from "./scenarios/rain";
+import { connectStorm } from "./scenarios/storm";
+import { idleWakeups } from "./scenarios/wakeups";
 import { join } from "node:path";
 
 const args = process.argv.slice(2);
@@ -27,30 +31,44 @@ const ctx: Ctx = {
 };
 try {
   const ns = (flag("n") ?? (full ? "1000,2000,5000" : "1000,2000")).split(",").map(Number);
-  const r = await fanout(ctx, ns);
-  console.log(
-    JSON.stringify(
-      r.cases.map((c) => ({
-        n: c.n,
-        t: c.target,
-        b: c.bytes,
-        p50: c.p50,
-        p99: c.p99,
-        max: c.max,
-        missed: c.missed,
-        connect: c.connect,
-      })),
-      null,
-      0,
-    ),
-  );
-  console.log(
-    JSON.stringify(
-      r.reveals.map((c) => ({ n: c.n, b: c.bytes, max: c.max })),
-      null,
-      0,
-    ),
-  );
+  if (flag("only") === "wake") {
+    const a = await idleWakeups(ctx, script, join(ROOT, "bench/.workerd.log"), ns[0]!);
+    console.log(JSON.stringify(a));
+  } else if (flag("only") === "storm") {
+    const a = await connectStorm(ctx, ns);
+    console.log(JSON.stringify(a));
+  } else if (flag("only") === "rain") {
+    const a = await redPacketStorm(ctx, ns);
+    console.log(JSON.stringify(a));
+  } else if (flag("only") === "answers") {
+    const a = await answerBurst(ctx, ns);
+    console.log(JSON.stringify(a.map((c) => ({ ...c, runs: c.runs }))));
+  } else {
+    const r = await fanout(ctx, ns);
+    console.log(
+      JSON.stringify(
+        r.cases.map((c) => ({
+          n: c.n,
+          t: c.target,
+          b: c.bytes,
+          p50: c.p50,
+          p99: c.p99,
+          max: c.max,
+          missed: c.missed,
+          connect: c.connect,
+        })),
+        null,
+        0,
+      ),
+    );
+    console.log(
+      JSON.stringify(
+        r.reveals.map((c) => ({ n: c.n, b: c.bytes, max: c.max })),
+        null,
+        0,
+      ),
+    );
+  }
 } finally {
   await rt.dispose();
 }

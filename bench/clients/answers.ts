@@ -20,7 +20,8 @@ export class AnswerRun {
     readonly socks: readonly Sock[],
   ) {
     const dup = new Set(cmd.duplicates);
-    socks.forEach((s, i) => {
+    for (const s of socks) {
+      const i = s.index;
       const pending = new Map<number, { sentAt: number; offsetMs: number }>();
       let asked = false;
       const answer = (offsetMs: number) => {
@@ -63,7 +64,7 @@ export class AnswerRun {
           });
         }
       };
-    });
+    }
   }
 
   async wait(timeoutMs: number): Promise<AnswerResult> {

@@ -36,6 +36,7 @@ export async function openSockets(c: OpenCmd, into: Sock[], armed: () => boolean
     });
     const s: Sock = {
       ws,
+      index: i,
       user: c.users?.[i] ?? `anon-${i}`,
       seq: 0,
       first: 0,
@@ -65,15 +66,18 @@ export async function openSockets(c: OpenCmd, into: Sock[], armed: () => boolean
     if (!opened) return;
     result.opened++;
     result.handshakeMs.push(now() - start);
-    into.push(s);
+    mine.push(s);
     if (c.resumeAfter !== null) await resume(s, c.resumeAfter, deadline, result, start);
   };
 
+  const mine: Sock[] = [];
   let next = 0;
   const lanes = Array.from({ length: Math.max(1, c.concurrency) }, async () => {
     while (next < n && Date.now() < deadline) await one(next++);
   });
   await Promise.all(lanes);
+  // Handshakes finish out of order; keep the sockets in the order of their users.
+  into.push(...mine.sort((a, b) => a.index - b.index));
   result.failed += n - result.opened - result.failed;
   result.elapsedMs = now() - start;
   return result;

@@ -9,6 +9,8 @@ export type FrameHandler = (frame: liveroom.Frame, at: number) => void;
 
 export interface Sock {
   ws: WebSocket;
+  /** Position in the `open` command's user list: scenarios address sockets by it. */
+  index: number;
   user: string;
   seq: number;
   /** Arrival of the first binary frame since the last `arm`; 0 while none. */

@@ -7,6 +7,8 @@ import { LiveRoom } from "../../workers/index";
 export interface WakeCounts {
   isolate: string;
   constructed: number;
+  /** When each (re)build happened (room clock, ms), the last 50. */
+  builtAt: number[];
   fetch: number;
   message: number;
   close: number;
@@ -18,6 +20,7 @@ export interface WakeCounts {
 const counts: WakeCounts = {
   isolate: "",
   constructed: 0,
+  builtAt: [],
   fetch: 0,
   message: 0,
   close: 0,
@@ -29,6 +32,7 @@ export class CountedLiveRoom extends LiveRoom {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     counts.constructed++;
+    counts.builtAt = [...counts.builtAt.slice(-49), Date.now()];
     if (counts.isolate === "") counts.isolate = crypto.randomUUID();
   }
 
@@ -55,6 +59,6 @@ export class CountedLiveRoom extends LiveRoom {
   /** The counts so far; this call itself is counted under `rpc`. */
   wakeCounts(): WakeCounts {
     counts.rpc++;
-    return { ...counts };
+    return { ...counts, builtAt: [...counts.builtAt] };
   }
 }

@@ -4,6 +4,7 @@ import worker from "../../workers/index";
 import type { Env } from "../../workers/index";
 import type { BareRoom } from "../baselines/bare-room";
 import type { PartyRoom } from "../baselines/party-room";
+import type { CountedLiveRoom } from "./counted-room";
 
 export { LiveRoom } from "../../workers/index";
 export { BareRoom } from "../baselines/bare-room";
@@ -15,14 +16,22 @@ export interface BenchEnv extends Env {
   PARTY_ROOM: DurableObjectNamespace<PartyRoom>;
 }
 
-const ROUTE = /^\/bench\/(bare|party)\/([\w-]{1,64})(\/ws)?$/;
+const ROUTE = /^\/bench\/(bare|party|wakes)\/([\w-]{1,64})(\/ws)?$/;
 
 export default {
   ...worker,
   fetch(request, env, ctx) {
     const m = ROUTE.exec(new URL(request.url).pathname);
     if (m === null) return worker.fetch(request, env, ctx);
-    const [, kind, room] = m as unknown as [string, "bare" | "party", string];
+    const [, kind, room] = m as unknown as [string, "bare" | "party" | "wakes", string];
+    if (kind === "wakes") {
+      // Only meaningful in the runtime that binds LIVE_ROOM to CountedLiveRoom.
+      const ns = env.LIVE_ROOM as unknown as DurableObjectNamespace<CountedLiveRoom>;
+      return ns
+        .get(ns.idFromName(room))
+        .wakeCounts()
+        .then((c) => Response.json(c));
+    }
     if (kind === "bare") return env.BARE_ROOM.get(env.BARE_ROOM.idFromName(room)).fetch(request);
     const headers = new Headers(request.headers);
     headers.set("x-partykit-room", room);
