@@ -29,6 +29,16 @@ export interface RoomStatsView {
   grantedPackets: number;
   grabsPerSec: number;
   throttlePpm: number;
+  // Danmaku, likes and gifts (see RoomStats in schema/live.proto): in = shown + dropped + blocked + pending.
+  danmakuIn: number;
+  danmakuShown: number;
+  danmakuDropped: number;
+  danmakuBlocked: number;
+  danmakuRefused: number;
+  danmakuDeleted: number;
+  likes: number;
+  gifts: number;
+  giftCoins: number;
 }
 
 /** `code` is a `liveroom.Code` value from schema/live.proto; `codeName` its name. */

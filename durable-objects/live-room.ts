@@ -42,6 +42,7 @@ import { RainStore } from "./rain-store";
 import { drainOutbox, planNextDrain } from "./outbox-drain";
 import { DRAIN_SCHEDULE, OutboxStore } from "./outbox-store";
 import { RoomStore } from "./room-store";
+import { isSocialRequest, SocialRoom } from "./social-room";
 import { nextAlarmMs, planAlarm } from "./schedule";
 import { RECORD_PAGE_LIMIT, type RoomSettlementPage, toEntry } from "./settlement-record";
 
@@ -79,6 +80,8 @@ export class LiveRoom extends DurableObject<Env> {
   #tapWindow = createRateWindow(5);
   // Open sockets, counted once after a wake and then kept up to date, for the throttle factor.
   #online: number | null = null;
+  /** Danmaku, likes, gifts, moderation and the replay archive (docs/live-room.md). */
+  readonly #social: SocialRoom;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -88,6 +91,23 @@ export class LiveRoom extends DurableObject<Env> {
     this.#rain = this.#rains.current();
     this.#graceMs = Number(env.ANSWER_GRACE_MS ?? "500");
     this.#outbox = new OutboxStore(ctx.storage.sql);
+    this.#social = new SocialRoom({
+      sql: ctx.storage.sql,
+      transaction: (fn) => ctx.storage.transactionSync(fn),
+      db: env.DB,
+      vars: env as unknown as Record<string, unknown>,
+      activityId: () => this.#room.activity?.id ?? null,
+      phase: () => this.#room.phase,
+      broadcast: (type, event) => this.#broadcast(type, event),
+      sendAll: (bytes) => {
+        for (const ws of this.ctx.getWebSockets()) this.#send(ws, bytes);
+      },
+      send: (ws, bytes) => this.#send(ws, bytes),
+      schedule: (name, atMs) => {
+        this.#store.schedule(name, atMs);
+        if (this.#alarmAtMs === null || this.#alarmAtMs > atMs) this.#armAlarm();
+      },
+    });
     // Rows committed just before an eviction, with their alarm not yet set, drain on this wake.
     this.#kickDrain();
     // Heartbeats are answered by the runtime without waking the room.
@@ -194,6 +214,7 @@ export class LiveRoom extends DurableObject<Env> {
       else if (name.startsWith("rainEnd:")) this.#endRainOnTime(Number(name.slice("rainEnd:".length)));
       else if (name === "sweep") this.#sweep();
       else if (name === DRAIN_SCHEDULE) await this.#drain();
+      else if (this.#social.owns(name)) await this.#social.onAlarm(name);
     }
     this.#armAlarm();
   }
@@ -304,6 +325,14 @@ export class LiveRoom extends DurableObject<Env> {
         );
         return;
       }
+      case T.DANMAKU:
+      case T.LIKE:
+      case T.GIFT:
+      case T.GIFTERS:
+      case T.DELETE_DANMAKU:
+      case T.MUTE:
+        if (isSocialRequest(req)) return this.#social.handle(ws, userId, att.r, req);
+        return;
       default:
         return assertNever(req);
     }
@@ -639,6 +668,7 @@ export class LiveRoom extends DurableObject<Env> {
     const bytes = liveroom.Frame.encode({ type, notification: { roomSeq: seq, ...event } }).finish();
     this.#store.appendNotification(seq, bytes);
     this.#seq = seq;
+    this.#social.recordBroadcast(type, event, Date.now());
     for (const ws of this.ctx.getWebSockets()) this.#send(ws, bytes);
   }
 
@@ -752,6 +782,7 @@ export class LiveRoom extends DurableObject<Env> {
       grantedPackets: rain?.grantedPackets ?? 0,
       grabsPerSec: ratePerSec(this.#tapWindow, now),
       throttlePpm: rain?.throttlePpm ?? 0,
+      ...this.#social.stats(),
     };
   }
 
@@ -818,6 +849,15 @@ function statsMessage(s: RoomStatsView): liveroom.RoomStats.$Properties {
     grantedPackets: s.grantedPackets,
     grabsPerSec: s.grabsPerSec,
     throttlePpm: s.throttlePpm,
+    danmakuIn: s.danmakuIn,
+    danmakuShown: s.danmakuShown,
+    danmakuDropped: s.danmakuDropped,
+    danmakuBlocked: s.danmakuBlocked,
+    danmakuRefused: s.danmakuRefused,
+    danmakuDeleted: s.danmakuDeleted,
+    likes: s.likes,
+    gifts: s.gifts,
+    giftCoins: s.giftCoins,
   };
 }
 

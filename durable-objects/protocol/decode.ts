@@ -20,7 +20,13 @@ export type ClientRequest =
   | { type: typeof T.REVEAL; seq: number; question: number; streamTsMs: number }
   | { type: typeof T.END; seq: number }
   | { type: typeof T.START_RAIN; seq: number; rain: number; streamTsMs: number }
-  | { type: typeof T.STATS; seq: number };
+  | { type: typeof T.STATS; seq: number }
+  | { type: typeof T.DANMAKU; seq: number; text: string; streamTsMs: number }
+  | { type: typeof T.LIKE; seq: number; count: number }
+  | { type: typeof T.GIFT; seq: number; giftId: string; quantity: number; key: string }
+  | { type: typeof T.GIFTERS; seq: number; limit: number }
+  | { type: typeof T.DELETE_DANMAKU; seq: number; id: number }
+  | { type: typeof T.MUTE; seq: number; userId: string; durationMs: number };
 
 export type FrameError = "MALFORMED" | "TEXT_FRAME" | "UNKNOWN_TYPE" | "TOO_LARGE";
 
@@ -103,6 +109,30 @@ export function decodeClientFrame(message: ArrayBuffer | string): Decoded {
         : mismatch();
     case T.STATS:
       return r.stats ? ok({ type, seq }) : mismatch();
+    case T.DANMAKU:
+      return r.danmaku
+        ? ok({ type, seq, text: r.danmaku.text ?? "", streamTsMs: r.danmaku.streamTsMs ?? 0 })
+        : mismatch();
+    case T.LIKE:
+      return r.like ? ok({ type, seq, count: r.like.count ?? 0 }) : mismatch();
+    case T.GIFT:
+      return r.gift
+        ? ok({
+            type,
+            seq,
+            giftId: r.gift.giftId ?? "",
+            quantity: r.gift.quantity ?? 0,
+            key: r.gift.key ?? "",
+          })
+        : mismatch();
+    case T.GIFTERS:
+      return r.gifters ? ok({ type, seq, limit: r.gifters.limit ?? 0 }) : mismatch();
+    case T.DELETE_DANMAKU:
+      return r.deleteDanmaku ? ok({ type, seq, id: r.deleteDanmaku.id ?? 0 }) : mismatch();
+    case T.MUTE:
+      return r.mute
+        ? ok({ type, seq, userId: r.mute.userId ?? "", durationMs: r.mute.durationMs ?? 0 })
+        : mismatch();
     default:
       return fail("UNKNOWN_TYPE", `unknown type ${type}`, type, seq);
   }
