@@ -95,7 +95,11 @@ function samples(): Sample[] {
     {
       frame: "ANSWER response",
       note: "sealed one-byte result",
-      message: { type: T.ANSWER, seq: 17, response: { status: 1, answer: { question: 3, sealed: [0x5a] } } },
+      message: {
+        type: T.ANSWER,
+        seq: 17,
+        response: { status: 1, answer: { question: 3, sealed: Uint8Array.of(0x5a) } },
+      },
       json: {
         type: T.ANSWER,
         seq: 17,
