@@ -179,6 +179,22 @@ describe("red-packet rain in the room", () => {
   });
 });
 
+describe("eliminated players", () => {
+  it("grab like everyone else: spectators keep tapping", async () => {
+    const r0 = rain(100, 5);
+    const { activity, host, viewers, start } = await openRoom([r0], 2);
+    const [right, wrong] = viewers as [RawClient, RawClient];
+    expect((await host.request(T.PUSH_QUESTION, { pushQuestion: { question: 0 } })).status).toBe(OK);
+    expect((await right.answer(0, 0)).status).toBe(OK);
+    expect((await wrong.answer(0, 1)).status).toBe(OK); // wrong, no revival card: out
+    expect((await host.request(T.REVEAL, { reveal: { question: 0 } })).status).toBe(OK);
+    expect((await start(0)).status).toBe(OK);
+    const g = await grab(wrong, 0);
+    expect([g.status, Number(g.grab!.amountCents), g.grab!.grabbed]).toEqual([OK, r0.packets[0], 1]);
+    expect((await roomStats(activity.id)).alive).toBe(1);
+  });
+});
+
 describe("a retried grab", () => {
   it("gets the first answer back, by grab id or by seq, across a reconnect, and no second packet", async () => {
     const r0 = rain(1_000, 10);
