@@ -186,7 +186,8 @@ describe("heartbeats and dead sockets", () => {
         ws.serializeAttachment({ ...(ws.deserializeAttachment() as object), c: 0 });
       }
       state.storage.sql.exec("UPDATE schedule SET at_ms = 0 WHERE name = 'sweep'");
-      await state.storage.setAlarm(Date.now());
+      // Far ahead, so the runtime does not fire it before runDurableObjectAlarm runs it now.
+      await state.storage.setAlarm(Date.now() + 3_600_000);
     });
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     await vi.waitUntil(() => out.closed !== null);
