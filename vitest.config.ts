@@ -26,6 +26,18 @@ export default defineConfig(async () => {
             setupFiles: ["test/workers/apply-migrations.ts"],
           },
         },
+        {
+          // Real Chromium against `wrangler dev` (test/e2e/support): one server for all files, one file at a time.
+          test: {
+            name: "e2e",
+            include: ["test/e2e/**/*.test.ts"],
+            environment: "node",
+            globalSetup: ["test/e2e/support/global-setup.ts"],
+            fileParallelism: false,
+            testTimeout: 60_000,
+            hookTimeout: 90_000,
+          },
+        },
       ],
     },
   };

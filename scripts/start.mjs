@@ -118,6 +118,8 @@ function banner(list) {
 const secret = devSecret();
 if (!existsSync(join(root, "schema", "generated", "live.js")))
   run("node", [join(root, "scripts", "gen-proto.mjs")]);
+step("building the viewer page and host console (web/dist)");
+run("node", [join(root, "scripts", "build-web.mjs"), "--quiet"]);
 step("applying D1 migrations (local)");
 run(wrangler, ["d1", "migrations", "apply", "liveroom", "--local"]);
 

@@ -9,6 +9,7 @@ import { adminActivityList } from "./routes/admin-activity-list";
 import { adminUserUpsert } from "./routes/admin-user-upsert";
 import { healthz } from "./routes/healthz";
 import { roomEnd } from "./routes/room-end";
+import { roomJoin } from "./routes/room-join";
 import { roomOpen } from "./routes/room-open";
 import { roomPush } from "./routes/room-push";
 import { roomRainStart } from "./routes/room-rain-start";
@@ -53,6 +54,7 @@ app.notFound(notFound);
 // Auth by prefix, so that no route under it can be added without its role check.
 app.use("/api/admin/*", requireRole("admin"));
 app.use("/api/rooms/*", requireRole("host"));
+app.use("/api/join/*", requireRole("viewer"));
 app.use("/api/me/*", requireRole("viewer"));
 app.use("/api/leaderboards/*", requireRole("viewer"));
 
@@ -100,6 +102,7 @@ app.post("/api/rooms/:id/end", roomEnd);
 app.post("/api/rooms/:id/rains/:r/start", roomRainStart);
 app.get("/api/rooms/:id/stats", roomStats);
 
+app.get("/api/join/:id", roomJoin);
 app.get("/rooms/:id/ws", roomWs);
 
 export default {

@@ -1,0 +1,28 @@
+// Builds the viewer page and host console into web/dist, which the Worker serves as static assets
+// (wrangler.toml [assets]). The SDK is bundled in; web/dist is generated, never committed.
+// Runs in `npm start`, before the tests, and as `npm run build:web`.
+import { cpSync, mkdirSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const web = join(root, "web");
+const dist = join(web, "dist");
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+cpSync(join(web, "public"), dist, { recursive: true });
+
+await build({
+  entryPoints: { viewer: join(web, "src", "viewer", "main.ts"), host: join(web, "src", "host", "main.ts") },
+  outdir: dist,
+  bundle: true,
+  format: "esm",
+  platform: "browser",
+  target: "es2022",
+  minify: true,
+  sourcemap: true,
+  logLevel: "warning",
+});
+if (!process.argv.includes("--quiet")) console.log(`[liveroom] built the web pages into ${dist}`);

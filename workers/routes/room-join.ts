@@ -1,0 +1,32 @@
+import type { Handler } from "hono";
+import { z } from "zod";
+import { getActivityDetail } from "../db/activities";
+import type { AppEnv } from "../http/app-env";
+import { ApiError } from "../http/errors";
+import { parseInput } from "../http/validate";
+import { ActivityId } from "../input/ids";
+
+/**
+ * `GET /api/join/:id` (any role): the room a token is about to join, without its answers. Browsers
+ * cannot read why a WebSocket upgrade was refused, so the viewer page asks here first and can say
+ * "token expired" (401) or "no such room" (404 ACTIVITY_NOT_FOUND) instead of "could not connect".
+ * → 200 `{ room: { id, title, status, startAtMs, streamUrl, prizePoolCents, questionCount, rainCount } }`
+ */
+export const roomJoin: Handler<AppEnv> = async (c) => {
+  const { id } = parseInput(z.object({ id: ActivityId }), c.req.param());
+  const a = await getActivityDetail(c.env.DB, id);
+  if (a === null) throw new ApiError(404, "ACTIVITY_NOT_FOUND", `no activity ${id}`);
+  const { title, status, startAtMs, streamUrl, prizePoolCents } = a;
+  return c.json({
+    room: {
+      id,
+      title,
+      status,
+      startAtMs,
+      streamUrl,
+      prizePoolCents,
+      questionCount: a.questions.length,
+      rainCount: a.rains.length,
+    },
+  });
+};
