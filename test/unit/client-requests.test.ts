@@ -79,6 +79,15 @@ describe("requests", () => {
       grantedPackets: 0,
       grabsPerSec: 0,
       throttlePpm: 0,
+      danmakuIn: 0,
+      danmakuShown: 0,
+      danmakuDropped: 0,
+      danmakuBlocked: 0,
+      danmakuRefused: 0,
+      danmakuDeleted: 0,
+      likes: 0,
+      gifts: 0,
+      giftCoins: 0,
     });
   });
 
