@@ -5,8 +5,9 @@ import { sealOutcome } from "../client/seal";
 import { liveroom } from "../schema/proto";
 import { canOperate, type Role, verifyToken } from "../workers/auth/token";
 import { loadActivityConfig } from "../workers/db/activities";
-import { loadRevivalCards } from "../workers/db/users";
+import { loadRevivalCardsOf } from "../workers/db/users";
 import type { Env } from "../workers/index";
+import { BatchLoader } from "./batch-loader";
 import type { ControlOp, ControlResult, RoomStatsView } from "./control";
 import { type ClientRequest, decodeClientFrame, HEARTBEAT_TEXT } from "./protocol/decode";
 import {
@@ -78,6 +79,8 @@ export class LiveRoom extends DurableObject<Env> {
   // burst reach the pool; the pool, the caps and the grants are in storage, so no money moves twice.
   #bucket: TokenBucket | null = null;
   #tapWindow = createRateWindow(5);
+  // Connects arriving together share one D1 query for their revival cards (bench: connect storm).
+  readonly #cards = new BatchLoader((ids) => loadRevivalCardsOf(this.env.DB, ids), 0);
   // Open sockets, counted once after a wake and then kept up to date, for the throttle factor.
   #online: number | null = null;
   /** Danmaku, likes, gifts, moderation and the replay archive (docs/live-room.md). */
@@ -708,7 +711,7 @@ export class LiveRoom extends DurableObject<Env> {
   async #ensurePlayer(userId: string) {
     const existing = this.#store.getPlayer(userId);
     if (existing !== null) return existing;
-    const cards = await loadRevivalCards(this.env.DB, userId);
+    const cards = await this.#cards.get(userId);
     return this.#store.ensurePlayer(userId, cards);
   }
 

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { users } from "../../schema/db";
 
@@ -20,6 +20,20 @@ export async function loadRevivalCards(d1: D1Database, userId: string): Promise<
     .from(users)
     .where(eq(users.id, userId));
   return rows[0]?.cards ?? 0;
+}
+
+/**
+ * The revival cards of several users in one query (at most 100: D1's bound-parameter limit); users
+ * without an account row are absent from the map.
+ * @example const cards = await loadRevivalCardsOf(env.DB, ["u1", "u2"]) // Map { "u1" => 1 }
+ */
+export async function loadRevivalCardsOf(d1: D1Database, userIds: string[]): Promise<Map<string, number>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await drizzle(d1)
+    .select({ id: users.id, cards: users.revivalCards })
+    .from(users)
+    .where(inArray(users.id, userIds));
+  return new Map(rows.map((r) => [r.id, r.cards]));
 }
 
 /** Creates the user, or replaces the name and card count of an existing one (keeping its creation time). */
