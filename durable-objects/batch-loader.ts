@@ -39,7 +39,8 @@ export class BatchLoader<V> {
     this.load(batch.map(([key]) => key))
       .then(
         (found) => {
-          for (const [key, waiters] of batch) for (const w of waiters) w.resolve(found.get(key) ?? this.fallback);
+          for (const [key, waiters] of batch)
+            for (const w of waiters) w.resolve(found.get(key) ?? this.fallback);
         },
         (err: unknown) => {
           for (const [, waiters] of batch) for (const w of waiters) w.reject(err);
