@@ -187,6 +187,46 @@ describe("danmaku: a busy room", () => {
     });
   });
 
+  it("paced over 2 s: every second of ticks shows at most 20, every tick at most 4", async () => {
+    const a = await room();
+    const p = uniqueId("paced");
+    const host = await RawClient.join(a.id, `${p}-host`, "host");
+    expect((await host.request(T.OPEN, { open: {} })).status).toBe(OK);
+    const observer = await RawClient.join(a.id, `${p}-obs`);
+    const senders = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => RawClient.join(a.id, `${p}-${i}`)),
+    );
+    let accepted = 0;
+    for (let wave = 0; wave < 8; wave++) {
+      const batch = senders.slice((wave % 4) * 10, (wave % 4) * 10 + 10);
+      const replies = await Promise.all(batch.flatMap((s) => [say(s, `w${wave} a`), say(s, `w${wave} b`)]));
+      accepted += replies.filter((r) => r.status === OK).length;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const s = await settled(a.id);
+    expect(s.danmakuIn).toBe(accepted);
+    const frames = ticks(observer);
+    // A tick's stream timestamp is the room clock since the room opened (no host stamp here).
+    for (const t of frames) {
+      expect(t.items!.length).toBeLessThanOrEqual(4);
+      const second = frames.filter(
+        (x) => x.streamTsMs! >= t.streamTsMs! && x.streamTsMs! < t.streamTsMs! + 1000,
+      );
+      expect(second.reduce((n, x) => n + x.items!.length, 0)).toBeLessThanOrEqual(20);
+    }
+    for (let i = 1; i < frames.length; i++) {
+      expect(frames[i]!.streamTsMs! - frames[i - 1]!.streamTsMs!).toBeGreaterThanOrEqual(200);
+    }
+    expect(s.danmakuShown).toBe(frames.reduce((n, t) => n + t.items!.length, 0));
+    expect(s.danmakuShown + s.danmakuDropped).toBe(accepted);
+    console.log("paced room", {
+      accepted,
+      ticks: frames.length,
+      shown: s.danmakuShown,
+      dropped: s.danmakuDropped,
+    });
+  });
+
   it("likes are broadcast as totals per tick, never one frame per like", async () => {
     const a = await room();
     const p = uniqueId("likes");
