@@ -1,9 +1,10 @@
 // A whole show in real browsers: the host console creates and runs an activity while three phone-sized
 // viewers play it. Alice wins, Bob is eliminated, Carol is saved once by her revival card (and wins);
-// Bob loses his network for a while and comes back into the game; Alice taps the red-packet rain.
+// Bob loses his network for a while and comes back into the game, and keeps chatting once out;
+// Carol sends a gift; Alice taps the red-packet rain.
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { base, seedUser, token, uniqueId } from "./support/api";
+import { base, call, seedUser, token, uniqueId } from "./support/api";
 import {
   type Browser,
   DESKTOP,
@@ -19,8 +20,10 @@ const run = uniqueId("e2e");
 const room = run;
 const users = { alice: `${run}-alice`, bob: `${run}-bob`, carol: `${run}-carol` };
 const TITLE = `Browser quiz ${run}`;
+const GIFT = `Rose ${run}`;
 
 let browser: Browser;
+let admin: string;
 let host: Page;
 const viewer: Record<keyof typeof users, Page> = {} as Record<keyof typeof users, Page>;
 
@@ -38,10 +41,13 @@ async function openViewer(name: keyof typeof users): Promise<Page> {
 
 describe.sequential("a whole game in the browser", () => {
   beforeAll(async () => {
-    const admin = await token(`${run}-admin`, "admin");
+    admin = await token(`${run}-admin`, "admin");
     await seedUser(admin, users.alice);
     await seedUser(admin, users.bob);
     await seedUser(admin, users.carol, 1);
+    await seedUser(admin, `${run}-host`);
+    await call("POST", "/api/admin/gifts", admin, { id: `rose-${run}`, name: GIFT, priceCoins: 10 });
+    await call("POST", "/api/admin/coins", admin, { userId: users.carol, coins: 25, key: `coins-${run}` });
     browser = await launch();
     host = await browser.page("host", DESKTOP);
     await host.goto(`${base()}/host.html?token=${encodeURIComponent(admin)}`);
@@ -78,6 +84,8 @@ describe.sequential("a whole game in the browser", () => {
     await seeText(host.locator("#room-title"), TITLE);
     await seeText(host.locator("#activity-rows"), TITLE);
     await seeText(host.locator("#f-phase"), "not opened");
+    // Gifts in the room are credited to its host.
+    await call("PUT", `/api/admin/activities/${room}/host`, admin, { hostId: `${run}-host` });
   });
 
   test("viewers join on phones and wait for the host", async () => {
@@ -122,8 +130,6 @@ describe.sequential("a whole game in the browser", () => {
     // Per-option counts and the correct option, as every viewer sees them.
     await seeAttr(option(viewer.alice, "Mars: 2 answers, correct"), "data-correct", "");
     await seeText(option(viewer.alice, "Venus: 1 answers"), "1");
-    await docScreenshot(viewer.alice, "viewer");
-    await docScreenshot(host, "host");
   });
 
   test("question 2: Bob loses his network, comes back, answers wrong and is out", async () => {
@@ -153,6 +159,28 @@ describe.sequential("a whole game in the browser", () => {
     await seeText(host.locator("#f-alive"), "2");
   });
 
+  test("danmaku, likes and a gift reach the other viewers; Bob, out, still chats", async () => {
+    browser.screenshotOnFailure();
+    const bob = viewer.bob;
+    await bob.getByLabel("Send a comment").fill("still watching!");
+    await bob.getByRole("button", { name: "Send", exact: true }).click();
+    await seeText(bob.locator("#danmaku-layer .mine"), "still watching!");
+    await seeText(viewer.alice.locator("#danmaku-layer"), `${users.bob}: still watching!`);
+    await seeText(viewer.carol.locator("#danmaku-layer"), `${users.bob}: still watching!`);
+
+    for (let i = 0; i < 3; i++) await viewer.alice.getByRole("button", { name: "Like" }).click();
+    await seeText(bob.locator("#like-count"), "3");
+    await seeText(host.locator("#f-likes"), "3");
+
+    await viewer.carol.getByRole("button", { name: "Send a gift" }).click();
+    await viewer.carol.getByRole("button", { name: `${GIFT} · 10 coins` }).click();
+    await seeText(viewer.carol.locator("#toast"), "Gift sent! You have 15 coins left.");
+    await seeText(viewer.alice.locator("#danmaku-layer"), `${users.carol} sent ${GIFT}`);
+    await docScreenshot(viewer.alice, "viewer", { settleMs: 2_500 });
+    await seeText(host.locator("#f-gifts"), "1");
+    await seeText(host.locator("#f-gift-coins"), "10");
+  });
+
   test("a red-packet rain: Alice taps and sees what she was granted", async () => {
     browser.screenshotOnFailure();
     await hostButton("Start rain").click();
@@ -172,6 +200,7 @@ describe.sequential("a whole game in the browser", () => {
     await seeVisible(alice.locator("#rain"), false);
     await seeText(alice.locator("#toast"), "you grabbed 2 packets, ¥2.50");
     await seeText(host.locator("#f-granted"), "¥2.50");
+    await docScreenshot(host, "host", { fullPage: true });
   });
 
   test("the end: the winners see their exact prize, Bob watches the result", async () => {

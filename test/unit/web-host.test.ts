@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { type ActivityFormValues, activityInput } from "../../web/src/host/activity-input";
-import { linePath, niceMax } from "../../web/src/host/chart-math";
+import { linePath, niceMax, ratePerSec } from "../../web/src/host/chart-math";
 import { controlsFor } from "../../web/src/host/controls";
 import type { HostStats, Phase } from "../../web/src/host/stats";
 
@@ -123,6 +123,13 @@ describe("chart arithmetic", () => {
     expect(linePath([0, 5, 10], 3, 100, 50, 10)).toBe("M0,50 L50,25 L100,0");
     expect(linePath([], 3, 100, 50, 10)).toBe("");
     expect(linePath([3], 1, 100, 50, 0)).toBe("M0,50");
+  });
+
+  test("a counter's rate per second", () => {
+    expect(ratePerSec({ atMs: 0, value: 10 }, { atMs: 2000, value: 15 })).toBe(2.5);
+    expect(ratePerSec({ atMs: 0, value: 10 }, { atMs: 3000, value: 11 })).toBe(0.3);
+    expect(ratePerSec({ atMs: 1000, value: 10 }, { atMs: 1000, value: 15 })).toBe(0);
+    expect(ratePerSec({ atMs: 0, value: 10 }, { atMs: 1000, value: 2 })).toBe(0);
   });
 
   test("round maxima", () => {

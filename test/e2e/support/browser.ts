@@ -87,9 +87,16 @@ export async function restoreNetwork(page: Page): Promise<void> {
 }
 
 /** With LIVEROOM_SCREENSHOTS=1 (`npm run screenshots`), saves the README's picture of `page`. */
-export async function docScreenshot(page: Page, name: string): Promise<void> {
+export async function docScreenshot(
+  page: Page,
+  name: string,
+  opts: { settleMs?: number; fullPage?: boolean } = {},
+): Promise<void> {
   if (!process.env.LIVEROOM_SCREENSHOTS) return;
   const dir = join(ROOT, "docs", "screenshots");
   mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: join(dir, `${name}.png`) });
+  // Lets moving things (danmaku) reach the middle of the picture.
+  if (opts.settleMs) await page.waitForTimeout(opts.settleMs);
+  await page.evaluate("window.scrollTo(0, 0)");
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: opts.fullPage ?? false });
 }

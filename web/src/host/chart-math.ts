@@ -31,6 +31,21 @@ export function linePath(
     .join(" ");
 }
 
+/**
+ * A counter's rate between two samples, per second with one decimal; 0 when time did not move or
+ * the counter went back (a new room).
+ *
+ * @example ratePerSec({ atMs: 0, value: 10 }, { atMs: 2000, value: 15 }) // 2.5
+ */
+export function ratePerSec(
+  prev: { atMs: number; value: number },
+  next: { atMs: number; value: number },
+): number {
+  const dt = next.atMs - prev.atMs;
+  if (dt <= 0 || next.value < prev.value) return 0;
+  return Math.round(((next.value - prev.value) * 10_000) / dt) / 10;
+}
+
 const round = (n: number) => Math.round(n * 10) / 10;
 
 /** A round axis maximum at or above `n` (1, 2, 5, 10, 20, 50…), so the scale does not jitter. */

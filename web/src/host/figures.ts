@@ -3,6 +3,7 @@ import { type HostStats, PHASE_LABEL } from "./stats";
 import { byId, h, setText } from "../shared/dom";
 import { formatCents } from "../shared/money";
 import { drawChart, type Sample } from "./chart";
+import { ratePerSec } from "./chart-math";
 
 export interface QuestionDetail {
   text: string;
@@ -30,11 +31,16 @@ export function createFigures(): Figures {
     answers: byId("f-answers", HTMLElement),
     grabs: byId("f-grabs", HTMLElement),
     packets: byId("f-packets", HTMLElement),
+    danmaku: byId("f-danmaku", HTMLElement),
+    likes: byId("f-likes", HTMLElement),
+    gifts: byId("f-gifts", HTMLElement),
+    giftCoins: byId("f-gift-coins", HTMLElement),
     granted: byId("f-granted", HTMLElement),
     counts: byId("counts", HTMLElement),
     chart: svgById("chart"),
   };
   let samples: Sample[] = [];
+  let lastDanmaku: { atMs: number; value: number } | undefined;
 
   return {
     render(s, questions) {
@@ -47,6 +53,12 @@ export function createFigures(): Figures {
       setText($.grabs, String(s.grabsPerSec));
       setText($.packets, s.rain >= 0 ? String(s.packetsLeft) : "–");
       setText($.granted, s.rain >= 0 ? formatCents(s.grantedCents) : "–");
+      const now = { atMs: Date.now(), value: s.danmakuIn };
+      setText($.danmaku, lastDanmaku ? String(ratePerSec(lastDanmaku, now)) : "–");
+      lastDanmaku = now;
+      setText($.likes, String(s.likes));
+      setText($.gifts, String(s.gifts));
+      setText($.giftCoins, String(s.giftCoins));
       const q = s.currentQuestion >= 0 ? questions?.[s.currentQuestion] : undefined;
       const max = Math.max(1, ...s.counts);
       $.counts.replaceChildren(
@@ -68,6 +80,7 @@ export function createFigures(): Figures {
     },
     clear() {
       samples = [];
+      lastDanmaku = undefined;
       $.counts.replaceChildren();
       $.chart.replaceChildren();
     },

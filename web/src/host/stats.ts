@@ -22,6 +22,16 @@ export interface HostStats {
   grantedPackets: number;
   grabsPerSec: number;
   throttlePpm: number;
+  /** Danmaku that reached the room: shown + dropped + blocked + pending. */
+  danmakuIn: number;
+  danmakuShown: number;
+  danmakuDropped: number;
+  danmakuBlocked: number;
+  danmakuRefused: number;
+  danmakuDeleted: number;
+  likes: number;
+  gifts: number;
+  giftCoins: number;
 }
 
 export type Phase = "created" | "lobby" | "asking" | "closed" | "revealed" | "ended";

@@ -6,6 +6,7 @@ import { formatCents } from "../shared/money";
 import { type JoinTarget, preflight, readTarget, tokenFatal } from "./join";
 import { createRainOverlay } from "./rain";
 import { createViewerView } from "./render";
+import { wireChat } from "./chat";
 import { createSocial } from "./social";
 import { type Action, initialState, type Memo, reduce, type ViewState } from "./state";
 import { answerFailure } from "./texts";
@@ -60,7 +61,6 @@ const rain = createRainOverlay({
     if (a.type === "granted") saveMemo((m) => (m.grabbedCents += a.amountCents));
   },
 });
-createSocial();
 
 view.onAnswer(async (question, option) => {
   if (!client || pendingOption !== undefined) return;
@@ -124,6 +124,7 @@ async function start(target: { room: string; token: string }): Promise<void> {
   });
   client = c;
   wire(c, checked.target);
+  wireChat({ client: c, social: createSocial(), token: target.token, say });
   const r = await c.connect();
   if (r.ok) return;
   dispatch({

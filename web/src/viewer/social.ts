@@ -1,16 +1,33 @@
-// Danmaku, likes and gifts: the page's slots for them. The room does not carry them yet (issue 5),
-// so the controls stay disabled; these hooks are what the SDK events will call once it does.
-import { byId, h, setText } from "../shared/dom";
+// Danmaku over the stream, the like button and the gift picker: display and controls only. What
+// they send and receive goes through chat.ts.
+import { byId, h, setText, show } from "../shared/dom";
+
+export interface GiftChoice {
+  id: string;
+  name: string;
+  priceCoins: number;
+}
+
+export interface SocialSend {
+  danmaku(text: string): void;
+  like(): void;
+  /** The gift picker opened: load the catalog and the balance. */
+  openGifts(): void;
+  gift(id: string): void;
+}
 
 export interface Social {
-  /** Scrolls one comment across the stream. */
-  showDanmaku(text: string): void;
-  /** The room's like total. */
+  /** Scrolls one comment across the stream; `mine` marks the viewer's own. */
+  showDanmaku(id: number, text: string, from: string, mine: boolean): void;
+  removeDanmaku(id: number): void;
   setLikes(total: number): void;
   /** Announces a gift over the stream. */
-  showGift(from: string, gift: string): void;
-  /** Enables the controls and hands what the viewer sends to `send`. */
-  enable(send: { danmaku(text: string): void; like(): void; gift(): void }): void;
+  showGift(from: string, what: string): void;
+  /** Fills the gift picker. */
+  setGifts(gifts: GiftChoice[], balanceCoins: number | undefined): void;
+  setGiftMessage(text: string): void;
+  closeGifts(): void;
+  enable(send: SocialSend): void;
 }
 
 /** Lanes danmaku run in, so that two comments do not overlap. */
@@ -25,22 +42,50 @@ export function createSocial(): Social {
     like: byId("like", HTMLButtonElement),
     likeCount: byId("like-count", HTMLElement),
     gift: byId("gift", HTMLButtonElement),
+    dialog: byId("gift-dialog", HTMLDialogElement),
+    giftList: byId("gift-list", HTMLElement),
+    giftBalance: byId("gift-balance", HTMLElement),
+    giftMsg: byId("gift-msg", HTMLElement),
   };
   let lane = 0;
+  let pick: (id: string) => void = () => {};
 
-  function float(text: string, cls: string): void {
+  function float(text: string, cls: string, id?: number): void {
     const item = h("span", { class: cls, style: `top:${(lane++ % LANES) * 18 + 4}%` }, text);
+    if (id !== undefined) item.dataset.id = String(id);
     item.addEventListener("animationend", () => item.remove());
     $.layer.append(item);
   }
 
   return {
-    showDanmaku: (text) => float(text, "danmaku"),
+    showDanmaku: (id, text, from, mine) =>
+      float(mine ? text : `${from}: ${text}`, mine ? "danmaku mine" : "danmaku", id),
+    removeDanmaku: (id) => $.layer.querySelector(`[data-id="${id}"]`)?.remove(),
     setLikes: (total) => setText($.likeCount, String(total)),
-    showGift: (from, gift) => float(`${from} sent ${gift}`, "danmaku gift"),
+    showGift: (from, what) => float(`${from} sent ${what}`, "danmaku gift"),
+    setGifts(gifts, balance) {
+      setText($.giftBalance, balance === undefined ? "" : `You have ${balance} coins.`);
+      $.giftList.replaceChildren(
+        ...gifts.map((g) => {
+          const b = h(
+            "button",
+            { type: "button", class: "gift-choice" },
+            `${g.name} · ${g.priceCoins} coins`,
+          );
+          b.addEventListener("click", () => pick(g.id));
+          return b;
+        }),
+      );
+      if (gifts.length === 0) setText($.giftMsg, "No gifts in the catalog yet.");
+    },
+    setGiftMessage: (text) => setText($.giftMsg, text),
+    closeGifts: () => $.dialog.close(),
     enable(send) {
       for (const el of [$.input, $.send, $.like, $.gift]) el.disabled = false;
       $.input.placeholder = "Say something…";
+      $.like.title = "Like";
+      $.gift.title = "Send a gift";
+      pick = send.gift;
       $.form.addEventListener("submit", (e) => {
         e.preventDefault();
         const text = $.input.value.trim();
@@ -48,7 +93,12 @@ export function createSocial(): Social {
         $.input.value = "";
       });
       $.like.addEventListener("click", () => send.like());
-      $.gift.addEventListener("click", () => send.gift());
+      $.gift.addEventListener("click", () => {
+        setText($.giftMsg, "");
+        show($.dialog, true);
+        $.dialog.showModal();
+        send.openGifts();
+      });
     },
   };
 }

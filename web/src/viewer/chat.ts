@@ -1,0 +1,127 @@
+// Danmaku, likes and gifts between the page and the room: sends through the SDK's generic request,
+// shows what the room's ticks carry. Own danmaku show at once from the ack, so the tick skips them.
+import { type LiveroomClient, liveroom, type RoomNotification } from "../../../client/index";
+import { api } from "../shared/api";
+import type { GiftChoice, Social } from "./social";
+
+export interface ChatDeps {
+  client: LiveroomClient;
+  social: Social;
+  token: string;
+  /** A short message to the viewer. */
+  say(text: string): void;
+}
+
+/** Likes tapped within this window go out as one LIKE with their count. */
+const LIKE_BATCH_MS = 300;
+
+/** A refused danmaku or gift, in words. */
+export function socialFailure(codeName: string): string {
+  switch (codeName) {
+    case "DANMAKU_EMPTY":
+      return "Write something first.";
+    case "DANMAKU_TOO_LONG":
+      return "That comment is too long.";
+    case "DANMAKU_BAD_CHARS":
+      return "That comment has characters it can't carry.";
+    case "DANMAKU_BLOCKED":
+      return "That comment isn't allowed here.";
+    case "DANMAKU_RATE_LIMITED":
+    case "LIKE_RATE_LIMITED":
+      return "Slow down a little.";
+    case "MUTED":
+      return "The host has muted you for a while.";
+    case "INSUFFICIENT_COINS":
+      return "Not enough coins for that gift.";
+    case "GIFT_NO_HOST":
+      return "Gifts are off in this room.";
+    case "GIFT_UNKNOWN":
+      return "That gift is no longer available.";
+    case "GIFT_UNAVAILABLE":
+      return "Gifts are busy: try again.";
+    default:
+      return `Not sent (${codeName}).`;
+  }
+}
+
+export function wireChat({ client, social, token, say }: ChatDeps): void {
+  const mine = new Set<number>();
+  let likes = 0;
+  let pendingLikes = 0;
+  let likeScheduled = false;
+
+  client.on("notification", (n: RoomNotification) => {
+    switch (n.kind) {
+      case "danmakuTick":
+        for (const d of n.items) if (!mine.has(d.id)) social.showDanmaku(d.id, d.text, d.userId, false);
+        return;
+      case "likes":
+        likes = n.total;
+        social.setLikes(likes + pendingLikes);
+        return;
+      case "giftShown":
+        social.showGift(n.userId, n.quantity === 1 ? n.giftName : `${n.quantity}× ${n.giftName}`);
+        return;
+      case "danmakuDeleted":
+        social.removeDanmaku(n.id);
+        return;
+      default:
+        return;
+    }
+  });
+
+  async function flushLikes(): Promise<void> {
+    likeScheduled = false;
+    const count = pendingLikes;
+    pendingLikes = 0;
+    const r = await client.request(liveroom.Type.LIKE, { like: { count } });
+    if (!r.ok) say(socialFailure(r.codeName));
+  }
+
+  async function loadGifts(): Promise<void> {
+    const [catalog, coins] = await Promise.all([
+      api<{ gifts: GiftChoice[] }>("GET", "/api/gifts", token),
+      api<{ balanceCoins: number }>("GET", "/api/me/coins", token),
+    ]);
+    if (!catalog.ok) {
+      social.setGiftMessage(`Couldn't load the gifts (${catalog.code}).`);
+      return;
+    }
+    social.setGifts(catalog.body.gifts, coins.ok ? coins.body.balanceCoins : undefined);
+  }
+
+  social.enable({
+    async danmaku(text) {
+      const r = await client.request(liveroom.Type.DANMAKU, { danmaku: { text, streamTsMs: 0 } });
+      if (!r.ok) {
+        say(socialFailure(r.codeName));
+        return;
+      }
+      if (r.result?.kind === "danmaku") {
+        mine.add(r.result.id);
+        social.showDanmaku(r.result.id, r.result.text, "", true);
+      }
+    },
+    like() {
+      pendingLikes++;
+      social.setLikes(likes + pendingLikes);
+      if (likeScheduled) return;
+      likeScheduled = true;
+      setTimeout(() => void flushLikes(), LIKE_BATCH_MS);
+    },
+    openGifts: () => void loadGifts(),
+    async gift(id) {
+      social.setGiftMessage("Sending…");
+      // One key per press: a retry of the same press can never pay twice.
+      const key = crypto.randomUUID();
+      const r = await client.request(liveroom.Type.GIFT, { gift: { giftId: id, quantity: 1, key } });
+      if (!r.ok) {
+        social.setGiftMessage(socialFailure(r.codeName));
+        return;
+      }
+      const balance = r.result?.kind === "gift" ? ` You have ${r.result.balanceCoins} coins left.` : "";
+      social.closeGifts();
+      say(`Gift sent!${balance}`);
+    },
+  });
+}
