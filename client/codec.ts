@@ -65,6 +65,8 @@ export interface RoomSnapshot {
   gameOver: GameOverInfo | undefined;
   /** The running rain, with the packets left and the throttle now. */
   rain: RainInfo | undefined;
+  /** The room's likes total; LIKES notifications carry it on. */
+  likes: number;
 }
 
 export interface PlayerSnapshot {
@@ -285,6 +287,7 @@ function welcome(w: liveroom.Welcome.$Properties): Welcome {
       online: r.online ?? 0,
       gameOver: r.gameOver ? gameOver(r.gameOver) : undefined,
       rain: r.rain ? rain(r.rain) : undefined,
+      likes: num(r.likes),
     },
     player: {
       status: p.status ?? liveroom.PlayerStatus.SPECTATOR,

@@ -751,6 +751,7 @@ export class LiveRoom extends DurableObject<Env> {
           this.#rain !== null && isRainActive(this.#rain.run, Date.now())
             ? this.#rainStarted(this.#rain)
             : null,
+        likes: this.#social.likesTotal(),
       },
       player: {
         status: PLAYER_STATUS[player.status],

@@ -43,6 +43,7 @@ function welcome(
       online: 3,
       gameOver: undefined,
       rain: undefined,
+      likes: 0,
       ...over.room,
     },
     player: {
