@@ -6,7 +6,7 @@ import { liveroom } from "../../schema/proto";
 import { COIN_ISSUANCE, coinAccount, coinBalance, postCoinTransfer } from "../../workers/coins/post";
 import { replaceDanmakuWords } from "../../workers/danmaku/words";
 import { setActivityHost, upsertGift } from "../../workers/gifts/catalog";
-import { createActivity, RawClient, roomStub, uniqueId } from "./support/raw-client";
+import { createActivity, RawClient, roomStub, token, uniqueId } from "./support/raw-client";
 
 const T = liveroom.Type;
 const C = liveroom.Code;
@@ -252,6 +252,9 @@ describe("danmaku: a busy room", () => {
       ),
     ).toBe(true);
     expect((await stats(a.id)).likes).toBe(expected);
+    const late = await RawClient.join(a.id, `${p}-late`);
+    const welcome = (await late.request(T.AUTH, { auth: { token: await token(`${p}-late`) } })).welcome!;
+    expect(Number(welcome.room!.likes)).toBe(expected);
     expect((await fans[0]!.request(T.LIKE, { like: { count: 101 } })).code).toBe(C.LIKE_BAD_COUNT);
   });
 });
