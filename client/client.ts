@@ -108,6 +108,44 @@ const pickAnswer = (r: ResponseResult | undefined): AnswerAck | undefined =>
   r?.kind === "answer" ? { question: r.question, sealed: r.sealed } : undefined;
 const pickGrab = (r: ResponseResult | undefined): GrabResult | undefined =>
   r?.kind === "grab" ? { rain: r.rain, amountCents: r.amountCents, grabbed: r.grabbed } : undefined;
+const pickDanmaku = (r: ResponseResult | undefined): DanmakuAck | undefined =>
+  r?.kind === "danmaku" ? { id: r.id, text: r.text, streamTsMs: r.streamTsMs } : undefined;
+const pickGift = (r: ResponseResult | undefined): GiftAck | undefined =>
+  r?.kind === "gift"
+    ? {
+        giftId: r.giftId,
+        quantity: r.quantity,
+        coins: r.coins,
+        balanceCoins: r.balanceCoins,
+        replayed: r.replayed,
+      }
+    : undefined;
+const pickGifters = (r: ResponseResult | undefined): { gifters: GifterRow[] } | undefined =>
+  r?.kind === "gifters" ? { gifters: r.gifters } : undefined;
+const pickNothing = (): Record<string, never> => ({});
+
+/** A danmaku the room accepted (stored): its id in the DANMAKU_TICK frames and its normalised text. */
+export interface DanmakuAck {
+  id: number;
+  text: string;
+  streamTsMs: number;
+}
+
+/** A gift paid: `replayed` when the same key had paid already (nothing debited again). */
+export interface GiftAck {
+  giftId: string;
+  quantity: number;
+  coins: number;
+  balanceCoins: number;
+  replayed: boolean;
+}
+
+export interface GifterRow {
+  rank: number;
+  userId: string;
+  coins: number;
+}
+
 // Operator requests may or may not carry figures; a success is a success either way.
 const pickStats = (r: ResponseResult | undefined): { stats: RoomStats | undefined } => ({
   stats: r?.kind === "stats" ? r.stats : undefined,
@@ -169,6 +207,7 @@ export class LiveroomClient {
   // Grab ids are "<random per client>.<n>": unique per user and rain even across tabs and reconnects.
   readonly #clientId = randomId();
   #grabCount = 0;
+  #giftCount = 0;
 
   #heartbeatTimer: Timer | undefined;
   #watchdogTimer: Timer | undefined;
@@ -318,6 +357,36 @@ export class LiveroomClient {
       return Promise.resolve(failure("THROTTLED_LOCALLY", `throttle ${ppm} ppm for rain ${rain}`));
     }
     return this.grab(rain);
+  }
+
+  /**
+   * Sends a danmaku; `streamTsMs` is where this viewer's player is (0: the room estimates). Accepted
+   * means stored; it is shown to the others if sampled into its tick (at most 20 a second per room).
+   */
+  danmaku(text: string, streamTsMs = 0): Promise<Result<DanmakuAck>> {
+    return this.#call(liveroom.Type.DANMAKU, { danmaku: { text, streamTsMs } }, pickDanmaku);
+  }
+
+  /** Sends `count` likes at once (add up taps and send them every second or so: 1–100). */
+  like(count = 1): Promise<Result<Record<string, never>>> {
+    return this.#call(liveroom.Type.LIKE, { like: { count } }, pickNothing);
+  }
+
+  /**
+   * Sends a gift. Paid once per key: the client makes one and, like `grab`, sends it once more with the
+   * same key when the connection drops before the answer, which can never pay twice.
+   */
+  async gift(giftId: string, quantity = 1): Promise<Result<GiftAck>> {
+    const key = `${this.#clientId}.g${++this.#giftCount}`;
+    const send = () => this.#call(liveroom.Type.GIFT, { gift: { giftId, quantity, key } }, pickGift);
+    const first = await send();
+    if (first.ok || (first.code !== "DISCONNECTED" && first.code !== "TIMEOUT")) return first;
+    return (await this.#whenOpen(this.#requestTimeoutMs)) ? send() : first;
+  }
+
+  /** The room's gifter leaderboard (1–50 rows, default 10). */
+  gifters(limit = 10): Promise<Result<{ gifters: GifterRow[] }>> {
+    return this.#call(liveroom.Type.GIFTERS, { gifters: { limit } }, pickGifters);
   }
 
   /**
@@ -664,6 +733,18 @@ export class LiveroomClient {
       case "throttle":
         this.#throttle.set(n.rain, n.throttlePpm);
         this.#events.emit("throttle", n);
+        break;
+      case "danmakuTick":
+        this.#events.emit("danmakuTick", n);
+        break;
+      case "likes":
+        this.#events.emit("likes", n);
+        break;
+      case "giftShown":
+        this.#events.emit("giftShown", n);
+        break;
+      case "danmakuDeleted":
+        this.#events.emit("danmakuDeleted", n);
         break;
       case "unknown":
         break;

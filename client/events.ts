@@ -52,6 +52,13 @@ export interface ClientEvents {
   rainStarted: NotificationOf<"rainStarted">;
   rainEnded: NotificationOf<"rainEnded">;
   throttle: NotificationOf<"throttle">;
+  /** The danmaku shown in one tick (docs/live-room.md); unnumbered. */
+  danmakuTick: NotificationOf<"danmakuTick">;
+  /** The room's likes total, once per tick when it moved; unnumbered. */
+  likes: NotificationOf<"likes">;
+  giftShown: NotificationOf<"giftShown">;
+  /** A host deleted a shown danmaku: remove it from the screen. */
+  danmakuDeleted: NotificationOf<"danmakuDeleted">;
   /** Every delivered notification, after its typed event, including kinds this SDK does not know. */
   notification: RoomNotification;
   /** Frames the client could not use: undecodable bytes, responses to no request. */

@@ -11,7 +11,10 @@ export { liveroom } from "../schema/generated/live.js";
 export { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./backoff.js";
 export {
   type ClientOptions,
+  type DanmakuAck,
   type Failure,
+  type GiftAck,
+  type GifterRow,
   type LocalCode,
   LiveroomClient,
   type Result,
@@ -20,6 +23,8 @@ export {
 export {
   type AnswerAck,
   codeName,
+  type DanmakuItem,
+  type GiftShownInfo,
   type DecodedResponse,
   decodeInbound,
   encodeRequest,
