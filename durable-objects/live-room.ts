@@ -4,7 +4,7 @@ import { DurableObject } from "cloudflare:workers";
 import { sealOutcome } from "../client/seal";
 import { liveroom } from "../schema/proto";
 import { canOperate, type Role, verifyToken } from "../workers/auth/token";
-import { loadActivityConfig } from "../workers/db/activities";
+import { loadActivityConfig, setActivityStatus } from "../workers/db/activities";
 import { loadRevivalCardsOf } from "../workers/db/users";
 import type { Env } from "../workers/index";
 import { BatchLoader } from "./batch-loader";
@@ -171,6 +171,7 @@ export class LiveRoom extends DurableObject<Env> {
           codeName: result.code,
           message: result.message,
         };
+      await this.#recordStatus(op);
       return { ok: true, stats: this.#stats() };
     } catch (err) {
       console.error("liveroom control failed", { activityId, op: op.kind, err: String(err) });
@@ -319,7 +320,9 @@ export class LiveRoom extends DurableObject<Env> {
           );
           return;
         }
-        const result = this.#operate(toControlOp(req));
+        const op = toControlOp(req);
+        const result = this.#operate(op);
+        if (result.ok) await this.#recordStatus(op);
         this.#send(
           ws,
           result.ok
@@ -713,6 +716,14 @@ export class LiveRoom extends DurableObject<Env> {
     if (existing !== null) return existing;
     const cards = await this.#cards.get(userId);
     return this.#store.ensurePlayer(userId, cards);
+  }
+
+  /** Mirrors the room's lifecycle into D1, where the activity list and the home page read it. */
+  async #recordStatus(op: ControlOp): Promise<void> {
+    const activityId = this.#room.activity?.id;
+    if (activityId === undefined) return;
+    if (op.kind === "open") await setActivityStatus(this.env.DB, activityId, "live");
+    if (op.kind === "end") await setActivityStatus(this.env.DB, activityId, "ended");
   }
 
   #commitRoom(room: RoomState): void {
