@@ -105,6 +105,12 @@ function banner(list) {
     `Tokens (HS256, valid ${TOKEN_TTL_SEC / 3600} h, signed with JWT_SECRET from .dev.vars):`,
     ...list.map((t) => `  ${t.who.padEnd(15)} ${t.token}`),
     "",
+    "Open in a browser (one tab each; the viewer page is made for a phone-sized window):",
+    ...list
+      .filter((t) => t.who.endsWith("(viewer)"))
+      .map((t) => `  ${t.who.padEnd(15)} ${base}/?room=demo&token=${t.token}`),
+    `  host console    ${base}/host.html?room=demo&token=${admin}`,
+    "",
     "Try:",
     `  curl -H "Authorization: Bearer ${admin}" ${base}/api/admin/activities/demo`,
     `  curl -X POST -H "Authorization: Bearer ${host}" ${base}/api/rooms/demo/open`,

@@ -21,6 +21,15 @@ const stats = (phase: Phase, currentQuestion = -1, rainRunning = false): HostSta
   grantedPackets: 0,
   grabsPerSec: 0,
   throttlePpm: 0,
+  danmakuIn: 0,
+  danmakuShown: 0,
+  danmakuDropped: 0,
+  danmakuBlocked: 0,
+  danmakuRefused: 0,
+  danmakuDeleted: 0,
+  likes: 0,
+  gifts: 0,
+  giftCoins: 0,
 });
 
 describe("operator controls", () => {
