@@ -1,74 +1,119 @@
-// `npm run bench` (quick pass) and `npm run bench -- --full`: starts one workerd through
-// miniflare, runs the scenarios in order and writes docs/benchmarks/.
+// `npm run bench` (quick pass) and `npm run bench -- --full`: one workerd through miniflare, the
+// scenarios in order, then docs/benchmarks/results.md, chart.svg and results.json.
+// Options: --only=fanout,answers,rain,storm,probe,danmaku,settlement,wake  --runs=3  --concurrency=64
+//          --out=docs/benchmarks
+import { execSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { join } from "node:path";
 import { Api } from "./admin";
-import type { Ctx } from "./context";
+import { type Ctx, clientProcesses } from "./context";
+import { describeMachine } from "./machine";
 import { Progress } from "./progress";
+import { fanoutChart } from "./report/chart";
+import { type AllResults, resultsMarkdown } from "./report/results";
 import { bundleWorker, ROOT, startRuntime } from "./runtime";
-import { fanout } from "./scenarios/fanout";
 import { answerBurst } from "./scenarios/answers";
+import { fanout } from "./scenarios/fanout";
+import { connectProbe } from "./scenarios/probe";
 import { redPacketStorm } from "./scenarios/rain";
 import { connectStorm } from "./scenarios/storm";
 import { idleWakeups } from "./scenarios/wakeups";
-import { join } from "node:path";
+import { wireSizes } from "./scenarios/wire";
 
 const args = process.argv.slice(2);
 const full = args.includes("--full");
 const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const only = flag("only")?.split(",");
+const wanted = (s: string) => only === undefined || only.includes(s);
+const outDir = join(ROOT, flag("out") ?? "docs/benchmarks");
+const logFile = join(ROOT, "bench/.workerd.log");
 
+/** The sizes of each pass: the quick one stays within a few minutes on 2 cores. */
+const PLAN = full
+  ? { fanout: [1000, 2000, 5000], answers: [1000, 5000], rain: [1000, 5000], storm: [1000, 5000], idle: 1000 }
+  : { fanout: [1000, 2000], answers: [1000], rain: [1000], storm: [1000], idle: 1000 };
+
+const fdLimit = Number(execSync("ulimit -n", { shell: "/bin/sh" }).toString().trim());
+const need = Math.max(...PLAN.fanout) * 2 + 1000;
+if (Number.isFinite(fdLimit) && fdLimit < need) {
+  process.stderr.write(
+    `ulimit -n is ${fdLimit}; ${need} file descriptors are needed: run through npm run bench\n`,
+  );
+  process.exit(1);
+}
+
+const started = Date.now();
 const progress = new Progress();
 progress.scope("setup");
 progress.step("bundling the Worker");
 const script = await bundleWorker();
-const rt = await startRuntime(script, { logFile: join(ROOT, "bench/.workerd.log") });
+progress.step("starting workerd through miniflare");
+const rt = await startRuntime(script, { logFile });
 const ctx: Ctx = {
   rt,
   api: await Api.create(rt.base),
   wsBase: rt.base.replace(/^http/, "ws"),
   progress,
   full,
-  runs: Number(flag("runs") ?? 3),
+  runs: Math.max(3, Number(flag("runs") ?? 3)),
   concurrency: Number(flag("concurrency") ?? 64),
 };
-try {
-  const ns = (flag("n") ?? (full ? "1000,2000,5000" : "1000,2000")).split(",").map(Number);
-  if (flag("only") === "wake") {
-    const a = await idleWakeups(ctx, script, join(ROOT, "bench/.workerd.log"), ns[0]!);
-    console.log(JSON.stringify(a));
-  } else if (flag("only") === "storm") {
-    const a = await connectStorm(ctx, ns);
-    console.log(JSON.stringify(a));
-  } else if (flag("only") === "rain") {
-    const a = await redPacketStorm(ctx, ns);
-    console.log(JSON.stringify(a));
-  } else if (flag("only") === "answers") {
-    const a = await answerBurst(ctx, ns);
-    console.log(JSON.stringify(a.map((c) => ({ ...c, runs: c.runs }))));
-  } else {
-    const r = await fanout(ctx, ns);
-    console.log(
-      JSON.stringify(
-        r.cases.map((c) => ({
-          n: c.n,
-          t: c.target,
-          b: c.bytes,
-          p50: c.p50,
-          p99: c.p99,
-          max: c.max,
-          missed: c.missed,
-          connect: c.connect,
-        })),
-        null,
-        0,
-      ),
-    );
-    console.log(
-      JSON.stringify(
-        r.reveals.map((c) => ({ n: c.n, b: c.bytes, max: c.max })),
-        null,
-        0,
-      ),
-    );
+const results: AllResults = {
+  pass: full ? "full" : "quick",
+  startedAt: new Date(started).toISOString(),
+  minutes: 0,
+  machine: describeMachine(),
+  loadAtEnd: [],
+  runs: ctx.runs,
+  concurrency: ctx.concurrency,
+  clientProcesses: `${clientProcesses(Math.max(...PLAN.fanout))} process(es) at the largest N (one per 2,500 sockets), separate from the runner`,
+  fanout: null,
+  answers: null,
+  rain: null,
+  storm: null,
+  probe: null,
+  wake: null,
+  wire: wireSizes(),
+  extra: [],
+  errors: [],
+};
+
+/** Runs one scenario; a failure is reported with the results instead of ending the pass. */
+async function scenario<T>(name: string, run: () => Promise<T>): Promise<T | null> {
+  if (!wanted(name)) return null;
+  try {
+    return await run();
+  } catch (err) {
+    progress.warn(`${name} failed: ${String(err)}`);
+    results.errors.push({ scenario: name, message: String(err) });
+    return null;
   }
+}
+
+try {
+  results.fanout = await scenario("fanout", () => fanout(ctx, PLAN.fanout));
+  results.answers = await scenario("answers", () => answerBurst(ctx, PLAN.answers));
+  results.rain = await scenario("rain", () => redPacketStorm(ctx, PLAN.rain));
+  results.storm = await scenario("storm", () => connectStorm(ctx, PLAN.storm));
+  results.probe = await scenario("probe", () => connectProbe(ctx, 500));
 } finally {
   await rt.dispose();
 }
+results.wake = await scenario("wake", () => idleWakeups(ctx, script, logFile, PLAN.idle));
+
+results.minutes = (Date.now() - started) / 60_000;
+results.loadAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, "results.md"), resultsMarkdown(results));
+writeFileSync(join(outDir, "results.json"), `${JSON.stringify(results, null, 1)}\n`);
+if (results.fanout !== null)
+  writeFileSync(
+    join(outDir, "chart.svg"),
+    fanoutChart(
+      results.fanout.cases,
+      `Fan-out of one ${results.fanout.cases[0]?.bytes ?? "?"}-byte question`,
+    ),
+  );
+progress.scope("done");
+progress.done(`${results.minutes.toFixed(1)} min; wrote ${outDir}/results.md, chart.svg, results.json`);

@@ -67,6 +67,7 @@ export async function startRuntime(script: string, opts: RuntimeOptions): Promis
       LIVE_ROOM: { className: opts.liveRoomClass ?? "LiveRoom", ...sqlite },
       BARE_ROOM: { className: "BareRoom", ...sqlite },
       PARTY_ROOM: { className: "PartyRoom", ...sqlite },
+      PROBE_ROOM: { className: "ProbeRoom", ...sqlite },
     },
   } as WorkerOpts;
   const options: MiniflareOptions = {

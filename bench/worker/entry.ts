@@ -4,26 +4,29 @@ import worker from "../../workers/index";
 import type { Env } from "../../workers/index";
 import type { BareRoom } from "../baselines/bare-room";
 import type { PartyRoom } from "../baselines/party-room";
+import type { ProbeRoom } from "../baselines/probe-room";
 import type { CountedLiveRoom } from "./counted-room";
 
 export { LiveRoom } from "../../workers/index";
 export { BareRoom } from "../baselines/bare-room";
 export { PartyRoom } from "../baselines/party-room";
+export { ProbeRoom } from "../baselines/probe-room";
 export { CountedLiveRoom } from "./counted-room";
 
 export interface BenchEnv extends Env {
   BARE_ROOM: DurableObjectNamespace<BareRoom>;
   PARTY_ROOM: DurableObjectNamespace<PartyRoom>;
+  PROBE_ROOM: DurableObjectNamespace<ProbeRoom>;
 }
 
-const ROUTE = /^\/bench\/(bare|party|wakes)\/([\w-]{1,64})(\/ws)?$/;
+const ROUTE = /^\/bench\/(bare|party|probe|wakes)\/([\w-]{1,64})(\/ws)?$/;
 
 export default {
   ...worker,
   fetch(request, env, ctx) {
     const m = ROUTE.exec(new URL(request.url).pathname);
     if (m === null) return worker.fetch(request, env, ctx);
-    const [, kind, room] = m as unknown as [string, "bare" | "party" | "wakes", string];
+    const [, kind, room] = m as unknown as [string, "bare" | "party" | "probe" | "wakes", string];
     if (kind === "wakes") {
       // Only meaningful in the runtime that binds LIVE_ROOM to CountedLiveRoom.
       const ns = env.LIVE_ROOM as unknown as DurableObjectNamespace<CountedLiveRoom>;
@@ -33,6 +36,7 @@ export default {
         .then((c) => Response.json(c));
     }
     if (kind === "bare") return env.BARE_ROOM.get(env.BARE_ROOM.idFromName(room)).fetch(request);
+    if (kind === "probe") return env.PROBE_ROOM.get(env.PROBE_ROOM.idFromName(room)).fetch(request);
     const headers = new Headers(request.headers);
     headers.set("x-partykit-room", room);
     return env.PARTY_ROOM.get(env.PARTY_ROOM.idFromName(room)).fetch(new Request(request, { headers }));

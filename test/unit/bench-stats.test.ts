@@ -27,3 +27,12 @@ describe("bench stats", () => {
     expect(peakInWindow([], 1000)).toBe(0);
   });
 });
+
+describe("bench chart axis", () => {
+  it("rounds the axis up to 1, 2 or 5 × a power of ten", async () => {
+    const { niceMax } = await import("../../bench/report/chart");
+    expect([niceMax(0), niceMax(7), niceMax(13), niceMax(180), niceMax(200), niceMax(501)]).toEqual([
+      1, 10, 20, 200, 200, 1000,
+    ]);
+  });
+});
