@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { isExpired, readClaims } from "../../web/src/shared/jwt";
 import { formatCents, parseCents } from "../../web/src/shared/money";
+import { socialFailure } from "../../web/src/viewer/chat";
 import { tapOutcome } from "../../web/src/viewer/rain-outcome";
 
 const b64url = (s: string) => Buffer.from(s).toString("base64url");
@@ -65,5 +66,14 @@ describe("a tap's outcome", () => {
     expect(tapOutcome(failed("NO_RAIN")).stop).toBe("empty");
     expect(tapOutcome(failed("THROTTLED_LOCALLY")).stop).toBeUndefined();
     expect(tapOutcome(failed("RATE_LIMITED")).stop).toBeUndefined();
+  });
+});
+
+describe("refused danmaku and gifts, in words", () => {
+  test("each code the room sends has its sentence; unknown ones are named", () => {
+    expect(socialFailure("DANMAKU_BLOCKED")).toBe("That comment isn't allowed here.");
+    expect(socialFailure("MUTED")).toBe("The host has muted you for a while.");
+    expect(socialFailure("INSUFFICIENT_COINS")).toBe("Not enough coins for that gift.");
+    expect(socialFailure("SOMETHING_NEW")).toBe("Not sent (SOMETHING_NEW).");
   });
 });

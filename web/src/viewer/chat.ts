@@ -1,6 +1,6 @@
-// Danmaku, likes and gifts between the page and the room: sends through the SDK's generic request,
-// shows what the room's ticks carry. Own danmaku show at once from the ack, so the tick skips them.
-import { type LiveroomClient, liveroom, type RoomNotification } from "../../../client/index";
+// Danmaku, likes and gifts between the page and the room, through the SDK. Own danmaku show at once
+// from the ack, so the tick skips them.
+import type { LiveroomClient } from "../../../client/index";
 import { api } from "../shared/api";
 import type { GiftChoice, Social } from "./social";
 
@@ -50,31 +50,23 @@ export function wireChat({ client, social, token, say }: ChatDeps): void {
   let pendingLikes = 0;
   let likeScheduled = false;
 
-  client.on("notification", (n: RoomNotification) => {
-    switch (n.kind) {
-      case "danmakuTick":
-        for (const d of n.items) if (!mine.has(d.id)) social.showDanmaku(d.id, d.text, d.userId, false);
-        return;
-      case "likes":
-        likes = n.total;
-        social.setLikes(likes + pendingLikes);
-        return;
-      case "giftShown":
-        social.showGift(n.userId, n.quantity === 1 ? n.giftName : `${n.quantity}× ${n.giftName}`);
-        return;
-      case "danmakuDeleted":
-        social.removeDanmaku(n.id);
-        return;
-      default:
-        return;
-    }
+  client.on("danmakuTick", (n) => {
+    for (const d of n.items) if (!mine.has(d.id)) social.showDanmaku(d.id, d.text, d.userId, false);
   });
+  client.on("likes", (n) => {
+    likes = n.total;
+    social.setLikes(likes + pendingLikes);
+  });
+  client.on("giftShown", (n) =>
+    social.showGift(n.userId, n.quantity === 1 ? n.giftName : `${n.quantity}× ${n.giftName}`),
+  );
+  client.on("danmakuDeleted", (n) => social.removeDanmaku(n.id));
 
   async function flushLikes(): Promise<void> {
     likeScheduled = false;
     const count = pendingLikes;
     pendingLikes = 0;
-    const r = await client.request(liveroom.Type.LIKE, { like: { count } });
+    const r = await client.like(count);
     if (!r.ok) say(socialFailure(r.codeName));
   }
 
@@ -92,15 +84,13 @@ export function wireChat({ client, social, token, say }: ChatDeps): void {
 
   social.enable({
     async danmaku(text) {
-      const r = await client.request(liveroom.Type.DANMAKU, { danmaku: { text, streamTsMs: 0 } });
+      const r = await client.danmaku(text);
       if (!r.ok) {
         say(socialFailure(r.codeName));
         return;
       }
-      if (r.result?.kind === "danmaku") {
-        mine.add(r.result.id);
-        social.showDanmaku(r.result.id, r.result.text, "", true);
-      }
+      mine.add(r.id);
+      social.showDanmaku(r.id, r.text, "", true);
     },
     like() {
       pendingLikes++;
@@ -112,16 +102,13 @@ export function wireChat({ client, social, token, say }: ChatDeps): void {
     openGifts: () => void loadGifts(),
     async gift(id) {
       social.setGiftMessage("Sending…");
-      // One key per press: a retry of the same press can never pay twice.
-      const key = crypto.randomUUID();
-      const r = await client.request(liveroom.Type.GIFT, { gift: { giftId: id, quantity: 1, key } });
+      const r = await client.gift(id, 1);
       if (!r.ok) {
         social.setGiftMessage(socialFailure(r.codeName));
         return;
       }
-      const balance = r.result?.kind === "gift" ? ` You have ${r.result.balanceCoins} coins left.` : "";
       social.closeGifts();
-      say(`Gift sent!${balance}`);
+      say(`Gift sent! You have ${r.balanceCoins} coins left.`);
     },
   });
 }
