@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { isExpired, readClaims } from "../../web/src/shared/jwt";
 import { formatCents, parseCents } from "../../web/src/shared/money";
-import { socialFailure } from "../../web/src/viewer/chat";
+import { socialFailure } from "../../web/src/viewer/social-text";
 import { tapOutcome } from "../../web/src/viewer/rain-outcome";
 
 const b64url = (s: string) => Buffer.from(s).toString("base64url");

@@ -1,0 +1,28 @@
+/** A refused danmaku or gift, in words. */
+export function socialFailure(codeName: string): string {
+  switch (codeName) {
+    case "DANMAKU_EMPTY":
+      return "Write something first.";
+    case "DANMAKU_TOO_LONG":
+      return "That comment is too long.";
+    case "DANMAKU_BAD_CHARS":
+      return "That comment has characters it can't carry.";
+    case "DANMAKU_BLOCKED":
+      return "That comment isn't allowed here.";
+    case "DANMAKU_RATE_LIMITED":
+    case "LIKE_RATE_LIMITED":
+      return "Slow down a little.";
+    case "MUTED":
+      return "The host has muted you for a while.";
+    case "INSUFFICIENT_COINS":
+      return "Not enough coins for that gift.";
+    case "GIFT_NO_HOST":
+      return "Gifts are off in this room.";
+    case "GIFT_UNKNOWN":
+      return "That gift is no longer available.";
+    case "GIFT_UNAVAILABLE":
+      return "Gifts are busy: try again.";
+    default:
+      return `Not sent (${codeName}).`;
+  }
+}
