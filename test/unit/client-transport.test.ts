@@ -241,6 +241,7 @@ describe("decodeInbound", () => {
           streamUrl: "",
           online: 3,
           gameOver: undefined,
+          likes: 0,
         },
         player: {
           status: 1,
