@@ -14,9 +14,11 @@ import { fanoutChart } from "./report/chart";
 import { type AllResults, resultsMarkdown } from "./report/results";
 import { bundleWorker, ROOT, startRuntime } from "./runtime";
 import { answerBurst } from "./scenarios/answers";
+import { danmakuScenario } from "./scenarios/danmaku";
 import { fanout } from "./scenarios/fanout";
 import { connectProbe } from "./scenarios/probe";
 import { redPacketStorm } from "./scenarios/rain";
+import { settlementScenario } from "./scenarios/settlement";
 import { connectStorm } from "./scenarios/storm";
 import { idleWakeups } from "./scenarios/wakeups";
 import { wireSizes } from "./scenarios/wire";
@@ -31,8 +33,15 @@ const logFile = join(ROOT, "bench/.workerd.log");
 
 /** The sizes of each pass: the quick one stays within a few minutes on 2 cores. */
 const PLAN = full
-  ? { fanout: [1000, 2000, 5000], answers: [1000, 5000], rain: [1000, 5000], storm: [1000, 5000], idle: 1000 }
-  : { fanout: [1000, 2000], answers: [1000], rain: [1000], storm: [1000], idle: 1000 };
+  ? {
+      fanout: [1000, 2000, 5000],
+      answers: [1000, 5000],
+      rain: [1000, 5000],
+      storm: [1000, 5000],
+      danmaku: [1000, 5000],
+      idle: 1000,
+    }
+  : { fanout: [1000, 2000], answers: [1000], rain: [1000], storm: [1000], danmaku: [1000], idle: 1000 };
 
 const fdLimit = Number(execSync("ulimit -n", { shell: "/bin/sh" }).toString().trim());
 const need = Math.max(...PLAN.fanout) * 2 + 1000;
@@ -73,6 +82,8 @@ const results: AllResults = {
   rain: null,
   storm: null,
   probe: null,
+  danmaku: null,
+  settlement: null,
   wake: null,
   wire: wireSizes(),
   extra: [],
@@ -96,10 +107,14 @@ try {
   results.answers = await scenario("answers", () => answerBurst(ctx, PLAN.answers));
   results.rain = await scenario("rain", () => redPacketStorm(ctx, PLAN.rain));
   results.storm = await scenario("storm", () => connectStorm(ctx, PLAN.storm));
-  results.probe = await scenario("probe", () => connectProbe(ctx, 500));
+  results.probe = await scenario("probe", () => connectProbe(ctx, full ? 1000 : 300));
+  results.danmaku = await scenario("danmaku", () => danmakuScenario(ctx, PLAN.danmaku));
 } finally {
   await rt.dispose();
 }
+results.settlement = await scenario("settlement", () =>
+  settlementScenario(ctx, script, logFile, full ? 10_000 : 2_000),
+);
 results.wake = await scenario("wake", () => idleWakeups(ctx, script, logFile, PLAN.idle));
 
 results.minutes = (Date.now() - started) / 60_000;

@@ -1,5 +1,6 @@
 // Baseline (a): the least a hibernatable Durable Object can do to fan a frame out. It accepts
-// sockets, answers the heartbeat without waking, and on POST loops `send` over every socket.
+// sockets, answers the heartbeat without waking, and on POST loops `send` over every socket;
+// a binary frame from a socket is relayed to every socket the same way (the danmaku baseline).
 import { DurableObject } from "cloudflare:workers";
 
 const HEARTBEAT_TEXT = "\x08\x01";
@@ -20,6 +21,12 @@ export class BareRoom extends DurableObject {
     const sockets = this.ctx.getWebSockets();
     for (const ws of sockets) ws.send(bytes);
     return Response.json({ sent: sockets.length });
+  }
+
+  /** The danmaku baseline: every binary frame a socket sends goes to every socket, as is. */
+  override async webSocketMessage(_ws: WebSocket, message: ArrayBuffer | string): Promise<void> {
+    if (typeof message === "string") return;
+    for (const ws of this.ctx.getWebSockets()) ws.send(message);
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {

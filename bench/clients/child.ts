@@ -1,5 +1,6 @@
 // A client process: Node `ws` sockets on loopback, driven by the runner over IPC (child_process.fork).
 import { AnswerRun } from "./answers";
+import { DanmakuRun } from "./danmaku";
 import { GrabRun } from "./grabs";
 import { openSockets } from "./open";
 import type { CollectResult, Command, HeartbeatCmd, HeartbeatResult, Reply, Request } from "./protocol";
@@ -11,6 +12,7 @@ let socks: Sock[] = [];
 let armed = false;
 let answers: AnswerRun | null = null;
 let grabs: GrabRun | null = null;
+let danmaku: DanmakuRun | null = null;
 
 async function dispatch(c: Command): Promise<unknown> {
   switch (c.cmd) {
@@ -35,6 +37,11 @@ async function dispatch(c: Command): Promise<unknown> {
       return null;
     case "grabWait":
       return grabs?.wait(c.timeoutMs) ?? Promise.reject(new Error("grabWait before grabArm"));
+    case "danmakuArm":
+      danmaku = new DanmakuRun(c, socks);
+      return null;
+    case "danmakuWait":
+      return danmaku?.wait(c.timeoutMs) ?? Promise.reject(new Error("danmakuWait before danmakuArm"));
     case "heartbeat":
       return heartbeat(c);
     case "close":

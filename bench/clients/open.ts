@@ -54,7 +54,10 @@ export async function openSockets(c: OpenCmd, into: Sock[], armed: () => boolean
         s.first = at;
         s.firstData = data;
       }
-      if (s.onFrame !== null) s.onFrame(liveroom.Frame.decode(toBytes(data)), at);
+      if (s.onFrame !== null) {
+        const bytes = toBytes(data);
+        s.onFrame(liveroom.Frame.decode(bytes), at, bytes.length);
+      }
     });
     const opened = await new Promise<boolean>((resolve) => {
       ws.once("open", () => resolve(true));

@@ -105,6 +105,31 @@ export interface HeartbeatResult {
   closed: number;
 }
 
+export interface DanmakuArmCmd {
+  cmd: "danmakuArm";
+  /** liveroom: DANMAKU requests, shown in the room's ticks; relay: each danmaku sent as its own frame
+   *  to a room that re-sends every binary frame to every socket (the bare DO). */
+  mode: "liveroom" | "relay";
+  /** Local socket indexes that send; each sends one danmaku every `intervalMs`, staggered. */
+  senders: number[];
+  intervalMs: number;
+  durationMs: number;
+  /** Record delivery times on every k-th socket (all sockets count frames and bytes). */
+  sampleEvery: number;
+}
+
+export interface DanmakuResult {
+  sockets: number;
+  frames: number;
+  bytes: number;
+  items: number;
+  sent: number;
+  acked: number;
+  refused: Record<string, number>;
+  /** ms from send to arrival, on the sampled sockets. */
+  latencies: number[];
+}
+
 export type Command =
   | OpenCmd
   | { cmd: "arm" }
@@ -113,6 +138,8 @@ export type Command =
   | { cmd: "answerWait"; timeoutMs: number }
   | GrabArmCmd
   | { cmd: "grabWait"; timeoutMs: number }
+  | DanmakuArmCmd
+  | { cmd: "danmakuWait"; timeoutMs: number }
   | HeartbeatCmd
   | { cmd: "close"; timeoutMs: number };
 
@@ -125,6 +152,8 @@ export interface ResultOf {
   grabArm: null;
   grabWait: GrabResult;
   heartbeat: HeartbeatResult;
+  danmakuArm: null;
+  danmakuWait: DanmakuResult;
   close: { closed: number; elapsedMs: number };
 }
 

@@ -5,7 +5,7 @@ import { liveroom } from "../../schema/proto";
 /** Epoch ms with sub-ms precision; comparable across processes on this machine. */
 export const now = (): number => performance.timeOrigin + performance.now();
 
-export type FrameHandler = (frame: liveroom.Frame, at: number) => void;
+export type FrameHandler = (frame: liveroom.Frame, at: number, bytes: number) => void;
 
 export interface Sock {
   ws: WebSocket;

@@ -1,9 +1,11 @@
 // docs/benchmarks/results.md from the figures of one pass.
 import type { Machine } from "../machine";
 import type { AnswerCase } from "../scenarios/answers";
+import type { DanmakuCase } from "../scenarios/danmaku";
 import type { FanoutCase, FanoutResult } from "../scenarios/fanout";
 import type { ProbeRow } from "../scenarios/probe";
 import type { RainCase } from "../scenarios/rain";
+import type { SettlementCase } from "../scenarios/settlement";
 import type { StormCase } from "../scenarios/storm";
 import type { WakeResult } from "../scenarios/wakeups";
 import type { WireRow } from "../scenarios/wire";
@@ -23,6 +25,8 @@ export interface AllResults {
   rain: RainCase[] | null;
   storm: StormCase[] | null;
   probe: ProbeRow[] | null;
+  danmaku: DanmakuCase[] | null;
+  settlement: SettlementCase | null;
   wake: WakeResult | null;
   wire: WireRow[];
   /** Extra sections from scenarios that render themselves (danmaku, settlement). */
@@ -175,6 +179,35 @@ function stormTable(cases: StormCase[]): string {
   });
 }
 
+function danmakuTable(cases: DanmakuCase[]): string {
+  return table({
+    header: [
+      "sockets",
+      "delivery",
+      "danmaku sent/s",
+      "frames/s per socket",
+      "bytes/s per socket",
+      "danmaku shown/s",
+      "p50 ms",
+      "p99 ms",
+      "refused",
+    ],
+    rows: cases.map((c) => [
+      fmtInt(c.n),
+      c.mode,
+      fmtOver(c.sentPerSec),
+      fmtOver(c.framesPerSocketPerSec),
+      fmtOver(c.bytesPerSocketPerSec, 0),
+      fmtOver(c.shownPerSec),
+      fmtOver(c.p50),
+      fmtOver(c.p99),
+      Object.entries(c.refused)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ") || "0",
+    ]),
+  });
+}
+
 const PROBE_LABEL: Record<ProbeRow["mode"], string> = {
   none: "bare: accept only",
   sql: "+ one SQLite row (the player)",
@@ -302,6 +335,33 @@ export function resultsMarkdown(r: AllResults): string {
       "",
       probeTable(r.probe),
     );
+  if (r.danmaku !== null) parts.push("", "## 5. Danmaku", "", danmakuTable(r.danmaku));
+  if (r.settlement !== null) {
+    const st = r.settlement;
+    parts.push(
+      "",
+      "## 6. Settlement",
+      "",
+      table({
+        header: [
+          "red-packet events",
+          "of them sent twice",
+          "transfers posted/s",
+          "each posted exactly once",
+          "settlement issues",
+        ],
+        rows: [
+          [
+            fmtInt(st.events),
+            fmtInt(st.duplicates),
+            fmtOver(st.perSec, 0),
+            st.postedExactlyOnce ? "yes" : "NO",
+            String(st.issues),
+          ],
+        ],
+      }),
+    );
+  }
   for (const x of r.extra) parts.push("", `## ${x.title}`, "", x.markdown);
   parts.push(
     "",

@@ -6,6 +6,7 @@ import type { BareRoom } from "../baselines/bare-room";
 import type { PartyRoom } from "../baselines/party-room";
 import type { ProbeRoom } from "../baselines/probe-room";
 import type { CountedLiveRoom } from "./counted-room";
+import { sendSettlement } from "./settle";
 
 export { LiveRoom } from "../../workers/index";
 export { BareRoom } from "../baselines/bare-room";
@@ -19,14 +20,14 @@ export interface BenchEnv extends Env {
   PROBE_ROOM: DurableObjectNamespace<ProbeRoom>;
 }
 
-const ROUTE = /^\/bench\/(bare|party|probe|wakes)\/([\w-]{1,64})(\/ws)?$/;
+const ROUTE = /^\/bench\/(bare|party|probe|wakes|settle)\/([\w-]{1,64})(\/ws)?$/;
 
 export default {
   ...worker,
   fetch(request, env, ctx) {
     const m = ROUTE.exec(new URL(request.url).pathname);
     if (m === null) return worker.fetch(request, env, ctx);
-    const [, kind, room] = m as unknown as [string, "bare" | "party" | "probe" | "wakes", string];
+    const [, kind, room] = m as unknown as [string, "bare" | "party" | "probe" | "wakes" | "settle", string];
     if (kind === "wakes") {
       // Only meaningful in the runtime that binds LIVE_ROOM to CountedLiveRoom.
       const ns = env.LIVE_ROOM as unknown as DurableObjectNamespace<CountedLiveRoom>;
@@ -35,6 +36,7 @@ export default {
         .wakeCounts()
         .then((c) => Response.json(c));
     }
+    if (kind === "settle") return sendSettlement(request, env, room);
     if (kind === "bare") return env.BARE_ROOM.get(env.BARE_ROOM.idFromName(room)).fetch(request);
     if (kind === "probe") return env.PROBE_ROOM.get(env.PROBE_ROOM.idFromName(room)).fetch(request);
     const headers = new Headers(request.headers);
