@@ -23,6 +23,7 @@ import {
 } from "./protocol/encode";
 import { judgeAnswer, settleMissed } from "./quiz/answer";
 import { decideClose, decideEnd, decideOpen, decidePush, decideReveal } from "./quiz/operator";
+import { visiblePlayer } from "./quiz/visible";
 import type { RoomState } from "./quiz/state";
 import { decideGrab, type GrabRejectCode, grantKey } from "./rain/grab";
 import { replayId } from "./rain/grab-id";
@@ -734,9 +735,9 @@ export class LiveRoom extends DurableObject<Env> {
   async #welcome(userId: string, role: Role): Promise<liveroom.Welcome.$Properties> {
     const room = this.#room;
     const activity = room.activity!;
-    const player = this.#store.getPlayer(userId)!;
     const current = room.current;
     const outcome = current === null ? null : this.#store.answerOutcome(current.index, userId);
+    const player = visiblePlayer(room, this.#store.getPlayer(userId)!, outcome);
     const sealed =
       current === null || outcome === null
         ? undefined

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import { unsealOutcome } from "../../client/seal";
 import type { LiveRoom } from "../../durable-objects/live-room";
 import { liveroom } from "../../schema/proto";
-import { createActivity, createUser, RawClient, roomStub, uniqueId } from "./support/raw-client";
+import { createActivity, createUser, RawClient, roomStub, token, uniqueId } from "./support/raw-client";
 
 const T = liveroom.Type;
 const C = liveroom.Code;
@@ -104,6 +104,13 @@ describe("a whole game through real sockets", () => {
     for (const client of everyone) {
       for (const f of client.frames) expect(contains(liveroom.Frame.encode(f).finish(), key0)).toBe(false);
     }
+
+    // Bob (wrong, out) reconnects before the reveal: his snapshot still shows him playing, sealed.
+    const bobAgain = await RawClient.join(activity.id, ids.bob);
+    const bobView = (await bobAgain.request(T.AUTH, { auth: { token: await token(ids.bob) } })).welcome!.player!;
+    expect(bobView.status).toBe(liveroom.PlayerStatus.PLAYING);
+    expect([...bobView.sealed!]).toEqual([...acks.get("bob:0")!]);
+    bobAgain.close();
 
     expect((await host.request(T.REVEAL, { reveal: { question: 0, streamTsMs: 70_000 } })).status).toBe(OK);
     const r0 = (await c.bob.waitForNotification((n) => n.reveal != null)).reveal!;
