@@ -6,7 +6,11 @@ import { Outcome, type OutcomeValue, type PlayerState, type RoomState } from "./
  * Without this, a snapshot's status or revival-card count would give away the sealed result.
  * @example visiblePlayer(room, outOnWrongAnswer, Outcome.out) // status "playing" until the reveal
  */
-export function visiblePlayer(room: RoomState, player: PlayerState, answered: OutcomeValue | null): PlayerState {
+export function visiblePlayer(
+  room: RoomState,
+  player: PlayerState,
+  answered: OutcomeValue | null,
+): PlayerState {
   const current = room.current;
   const sealed = room.phase === "asking" || room.phase === "closed";
   if (!sealed || current === null || answered === null) return player;

@@ -107,7 +107,8 @@ describe("a whole game through real sockets", () => {
 
     // Bob (wrong, out) reconnects before the reveal: his snapshot still shows him playing, sealed.
     const bobAgain = await RawClient.join(activity.id, ids.bob);
-    const bobView = (await bobAgain.request(T.AUTH, { auth: { token: await token(ids.bob) } })).welcome!.player!;
+    const bobView = (await bobAgain.request(T.AUTH, { auth: { token: await token(ids.bob) } })).welcome!
+      .player!;
     expect(bobView.status).toBe(liveroom.PlayerStatus.PLAYING);
     expect([...bobView.sealed!]).toEqual([...acks.get("bob:0")!]);
     bobAgain.close();
