@@ -44,7 +44,7 @@ import { RainStore } from "./rain-store";
 import { drainOutbox, planNextDrain } from "./outbox-drain";
 import { DRAIN_SCHEDULE, OutboxStore } from "./outbox-store";
 import { RoomStore } from "./room-store";
-import { isSocialRequest, SocialRoom } from "./social-room";
+import { isSocialRequest, type ModerationOp, type ModerationResult, SocialRoom } from "./social-room";
 import { nextAlarmMs, planAlarm } from "./schedule";
 import { RECORD_PAGE_LIMIT, type RoomSettlementPage, toEntry } from "./settlement-record";
 
@@ -178,6 +178,18 @@ export class LiveRoom extends DurableObject<Env> {
       console.error("liveroom control failed", { activityId, op: op.kind, err: String(err) });
       return { ok: false, code: liveroom.Code.INTERNAL, codeName: "INTERNAL", message: "internal error" };
     }
+  }
+
+  /** Host moderation over RPC (the HTTP API); host frames take the same path. */
+  async moderate(
+    activityId: string,
+    hostId: string,
+    op: ModerationOp,
+  ): Promise<ModerationResult | { ok: false; code: "ACTIVITY_NOT_FOUND"; message: string }> {
+    if (!(await this.#ensureActivity(activityId))) {
+      return { ok: false, code: "ACTIVITY_NOT_FOUND", message: "no such activity" };
+    }
+    return this.#social.moderate(hostId, op);
   }
 
   override async webSocketMessage(ws: WebSocket, message: ArrayBuffer | string): Promise<void> {

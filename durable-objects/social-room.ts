@@ -55,6 +55,16 @@ export interface SocialHost {
 
 type Cached<T> = { value: T; atMs: number } | null;
 
+/** A host's moderation step. */
+export type ModerationOp =
+  | { kind: "mute"; userId: string; durationMs: number }
+  | { kind: "delete"; id: number };
+
+/** `code` is a `liveroom.Code` name. */
+export type ModerationResult =
+  | { ok: true }
+  | { ok: false; code: "MUTE_BAD_REQUEST" | "DANMAKU_UNKNOWN"; message: string };
+
 type SocialRequest = Extract<
   ClientRequest,
   {
@@ -135,7 +145,7 @@ export class SocialRoom {
         return;
       }
       case T.DELETE_DANMAKU:
-      case T.MUTE:
+      case T.MUTE: {
         if (role !== "host" && role !== "admin") {
           this.#host.send(
             ws,
@@ -143,7 +153,17 @@ export class SocialRoom {
           );
           return;
         }
-        return req.type === T.MUTE ? this.#mute(ws, userId, req) : this.#delete(ws, req);
+        const op: ModerationOp =
+          req.type === T.MUTE
+            ? { kind: "mute", userId: req.userId, durationMs: req.durationMs }
+            : { kind: "delete", id: req.id };
+        const r = this.moderate(userId, op);
+        this.#host.send(
+          ws,
+          r.ok ? success(req.type, req.seq, {}) : failure(req.type, req.seq, r.code, r.message),
+        );
+        return;
+      }
     }
   }
 
@@ -321,26 +341,24 @@ export class SocialRoom {
 
   // ---- moderation ----
 
-  #mute(ws: WebSocket, hostId: string, req: Extract<SocialRequest, { type: typeof T.MUTE }>): void {
-    const d = decideMute({ hostId, userId: req.userId, durationMs: req.durationMs, nowMs: Date.now() });
-    if (!d.ok) {
-      this.#host.send(ws, failure(req.type, req.seq, d.code, d.message));
-      return;
+  /**
+   * Host moderation, the same for host frames and the HTTP API (RPC): mute a player, or delete a
+   * shown danmaku from every screen and from the replay.
+   */
+  moderate(hostId: string, op: ModerationOp): ModerationResult {
+    if (op.kind === "mute") {
+      const d = decideMute({ hostId, userId: op.userId, durationMs: op.durationMs, nowMs: Date.now() });
+      if (!d.ok) return { ok: false, code: d.code, message: d.message };
+      this.#store.setMute(op.userId, d.untilMs);
+      return { ok: true };
     }
-    this.#store.setMute(req.userId, d.untilMs);
-    this.#host.send(ws, success(req.type, req.seq, {}));
-  }
-
-  #delete(ws: WebSocket, req: Extract<SocialRequest, { type: typeof T.DELETE_DANMAKU }>): void {
-    const d = decideDelete(this.#store.shownState(req.id));
-    if (d.kind === "unknown") {
-      this.#host.send(ws, failure(req.type, req.seq, "DANMAKU_UNKNOWN", `no shown danmaku ${req.id}`));
-      return;
-    }
+    const d = decideDelete(this.#store.shownState(op.id));
+    if (d.kind === "unknown")
+      return { ok: false, code: "DANMAKU_UNKNOWN", message: `no shown danmaku ${op.id}` };
     if (d.kind === "delete") {
       const c = this.#state.counters;
       this.#host.transaction(() => {
-        this.#store.markDeleted(req.id);
+        this.#store.markDeleted(op.id);
         this.#commit({ ...this.#state, counters: { ...c, deleted: c.deleted + 1 } });
         // Already archived: archive again without it.
         if (this.#host.phase() === "ended") this.#host.schedule(ARCHIVE_SCHEDULE, Date.now());
@@ -348,11 +366,11 @@ export class SocialRoom {
       this.#host.sendAll(
         liveroom.Frame.encode({
           type: T.DANMAKU_DELETED,
-          notification: { roomSeq: 0, danmakuDeleted: { id: req.id } },
+          notification: { roomSeq: 0, danmakuDeleted: { id: op.id } },
         }).finish(),
       );
     }
-    this.#host.send(ws, success(req.type, req.seq, {}));
+    return { ok: true };
   }
 
   // ---- gifts ----

@@ -42,6 +42,8 @@ import { meCoins } from "./routes/me-coins";
 import { meInvite } from "./routes/me-invite";
 import { meInviteRedeem } from "./routes/me-invite-redeem";
 import { signup } from "./routes/signup";
+import { roomDanmakuDelete } from "./routes/room-danmaku-delete";
+import { roomMute } from "./routes/room-mute";
 
 export { LiveRoom } from "../durable-objects/live-room";
 export type { Env } from "./env";
@@ -94,6 +96,8 @@ app.get("/api/activities", activityHome);
 app.get("/api/activities/:id", activityDetail);
 app.get("/api/activities/:id/replay", activityReplay);
 app.get("/api/activities/:id/gifters", activityGiftersRoute);
+app.post("/api/rooms/:id/danmaku/:danmakuId/delete", roomDanmakuDelete);
+app.post("/api/rooms/:id/mutes", roomMute);
 
 app.post("/api/rooms/:id/open", roomOpen);
 app.post("/api/rooms/:id/questions/:k/push", roomPush);

@@ -1,6 +1,6 @@
 // The room's danmaku, likes, gifts and moderation through real sockets in workerd.
 import { evictDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { liveroom } from "../../schema/proto";
 import { COIN_ISSUANCE, coinAccount, coinBalance, postCoinTransfer } from "../../workers/coins/post";
@@ -400,5 +400,56 @@ describe("gifts", () => {
     await upsertGift(env.DB, { id: "rose", name: "Rose", priceCoins: 10, enabled: true }, Date.now());
     const c = await RawClient.join(a.id, uniqueId("nohost"));
     expect((await gift(c, "rose", 1, "k")).code).toBe(C.GIFT_NO_HOST);
+  });
+});
+
+describe("moderation over HTTP", () => {
+  it("hosts delete and mute through the API; viewers may not", async () => {
+    const a = await room();
+    const p = uniqueId("hmod");
+    const v = await RawClient.join(a.id, `${p}-v`);
+    const id = (await say(v, "spoiler")).danmaku!.id!;
+    await v.waitForNotification((n) => n.danmakuTick != null);
+    const host = await token(`${p}-host`, "host");
+    const post = async (path: string, tok: string, body?: unknown) => {
+      const res = await exports.default.fetch(`http://liveroom.test${path}`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${tok}`, "Content-Type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return {
+        status: res.status,
+        body: (await res.json()) as { ok?: boolean; error?: { code: string; field?: string } },
+      };
+    };
+    expect((await post(`/api/rooms/${a.id}/danmaku/${id}/delete`, await token(`${p}-v`))).status).toBe(403);
+    expect(await post(`/api/rooms/${a.id}/danmaku/999/delete`, host)).toMatchObject({
+      status: 404,
+      body: { error: { code: "DANMAKU_UNKNOWN" } },
+    });
+    expect(await post(`/api/rooms/${a.id}/danmaku/${id}/delete`, host)).toEqual({
+      status: 200,
+      body: { ok: true },
+    });
+    await v.waitForNotification((n) => n.danmakuDeleted?.id === id);
+    expect(await post(`/api/rooms/${a.id}/mutes`, host, { userId: `${p}-v`, durationMs: 30_000 })).toEqual({
+      status: 200,
+      body: { ok: true },
+    });
+    expect((await say(v, "again")).code).toBe(C.MUTED);
+    expect(
+      await post(`/api/rooms/${a.id}/mutes`, host, { userId: `${p}-host`, durationMs: 1 }),
+    ).toMatchObject({
+      status: 400,
+      body: { error: { code: "MUTE_BAD_REQUEST" } },
+    });
+    expect(await post(`/api/rooms/${a.id}/mutes`, host, { userId: `${p}-v`, durationMs: -1 })).toMatchObject({
+      status: 400,
+      body: { error: { code: "VALIDATION_FAILED", field: "durationMs" } },
+    });
+    expect(await post("/api/rooms/no-such-room/mutes", host, { userId: "x", durationMs: 0 })).toMatchObject({
+      status: 404,
+      body: { error: { code: "ACTIVITY_NOT_FOUND" } },
+    });
   });
 });

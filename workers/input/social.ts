@@ -99,3 +99,16 @@ export const ListLimitQuery = z.object({
     .refine((n) => n <= 50, { error: LIMIT })
     .default(20),
 });
+
+const DURATION = "must be an integer from 0 (unmute) to 86400000 ms";
+/** The body of `POST /api/rooms/:id/mutes`. */
+export const MuteInput = z.strictObject(
+  {
+    userId: UserId,
+    durationMs: z
+      .int({ error: must(DURATION) })
+      .min(0, { error: DURATION })
+      .max(86_400_000, { error: DURATION }),
+  },
+  { error: must("must be a JSON object") },
+);
