@@ -1,8 +1,9 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { PAYOUTS, userAccount, WITHDRAWALS_IN_TRANSIT } from "../../workers/ledger/accounts";
 import type { BalanceView, HistoryItem } from "../../workers/ledger/read";
 import type { WithdrawalView } from "../../workers/withdrawals/rules";
+import { claimPayout } from "../../workers/withdrawals/store";
 import { call, tokenFor, uniqueId } from "./http-helpers";
 import { questions, rainOf } from "./support/game";
 import { balance, deliver, sumOfBalances } from "./support/ledger";
@@ -234,6 +235,20 @@ describe("withdrawals", () => {
     expect(await balance(userAccount(u))).toBe(700);
     expect(await balance(WITHDRAWALS_IN_TRANSIT)).toBe(inTransit0);
     expect(await balance(PAYOUTS)).toBe(payouts0 + 300);
+    expect(await sumOfBalances()).toBe(0);
+
+    // A payout under way (claimed, step not finished): "failed" would pay twice, so it is refused.
+    const w3 = (await withdraw(u, "c", { amountCents: 100 })).body.withdrawal!;
+    expect(await claimPayout(env.DB, w3.id, Date.now())).toBe(true);
+    expect(await admin(`/api/admin/withdrawals/${w3.id}/failed`)).toMatchObject({
+      status: 409,
+      body: { error: { code: "WITHDRAWAL_IN_PAYOUT" } },
+    });
+    expect((await admin(`/api/admin/withdrawals/${w3.id}/paid`)).body.withdrawal).toMatchObject({
+      status: "paid",
+    });
+    expect(await balance(userAccount(u))).toBe(600);
+    expect(await balance(PAYOUTS)).toBe(payouts0 + 400);
     expect(await sumOfBalances()).toBe(0);
 
     expect((await admin("/api/admin/withdrawals/00000000-0000-0000-0000-000000000000/paid")).status).toBe(

@@ -8,7 +8,8 @@ import { closeWithdrawal } from "../withdrawals/store";
 /**
  * `POST /api/admin/withdrawals/:id/failed` `{ reason? }`: the payout did not happen; the money goes
  * back in transit → the player. Idempotent: a failed withdrawal answers 200 as it is. 404
- * WITHDRAWAL_NOT_FOUND; 409 WITHDRAWAL_ALREADY_CLOSED when it was paid.
+ * WITHDRAWAL_NOT_FOUND; 409 WITHDRAWAL_ALREADY_CLOSED when it was paid; 409 WITHDRAWAL_IN_PAYOUT when
+ * its payout step has started (it can then only end paid).
  */
 export const adminWithdrawalFailed: Handler<AppEnv> = async (c) => {
   const { id } = parseInput(WithdrawalParams, c.req.param());

@@ -95,10 +95,44 @@ export async function requestWithdrawal(
   return { ok: true, withdrawal: stored, replayed: stored.id !== id };
 }
 
+/**
+ * The mark a pending withdrawal carries in `payout_reference` once its payout step has started.
+ * From then on the money may be on its way, so the withdrawal can only end paid, never failed.
+ */
+export const PAYOUT_STARTED = "payout-started";
+
+/**
+ * Claims a pending withdrawal for its payout step; true when it is (or already was) claimed.
+ * A payout step that refuses releases the claim (`releasePayout`) so the withdrawal may still fail.
+ */
+export async function claimPayout(d1: D1Database, id: string, nowMs: number): Promise<boolean> {
+  const res = await d1
+    .prepare(
+      "UPDATE withdrawals SET payout_reference = ?, updated_at = ? WHERE id = ? AND status = 'pending' AND (payout_reference IS NULL OR payout_reference = ?)",
+    )
+    .bind(PAYOUT_STARTED, nowMs, id, PAYOUT_STARTED)
+    .run();
+  return res.meta.changes === 1;
+}
+
+/** Releases a claim whose payout step refused: the money never left, so failing is allowed again. */
+export async function releasePayout(d1: D1Database, id: string, nowMs: number): Promise<void> {
+  await d1
+    .prepare(
+      "UPDATE withdrawals SET payout_reference = NULL, updated_at = ? WHERE id = ? AND status = 'pending' AND payout_reference = ?",
+    )
+    .bind(nowMs, id, PAYOUT_STARTED)
+    .run();
+}
+
 /** What closing a withdrawal came to. */
 export type CloseResult =
   | { ok: true; withdrawal: WithdrawalView }
-  | { ok: false; code: "WITHDRAWAL_NOT_FOUND" | "WITHDRAWAL_ALREADY_CLOSED"; message: string };
+  | {
+      ok: false;
+      code: "WITHDRAWAL_NOT_FOUND" | "WITHDRAWAL_ALREADY_CLOSED" | "WITHDRAWAL_IN_PAYOUT";
+      message: string;
+    };
 
 /**
  * Moves a pending withdrawal to paid (in transit → payouts) or failed (in transit → back to the
@@ -115,7 +149,8 @@ export async function closeWithdrawal(
   if (w === null) return { ok: false, code: "WITHDRAWAL_NOT_FOUND", message: `no withdrawal ${id}` };
   const update = d1
     .prepare(
-      "UPDATE withdrawals SET status = ?, payout_reference = ?, failure_reason = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
+      // Failing a withdrawal whose payout has started would pay the player twice: only unclaimed ones fail.
+      `UPDATE withdrawals SET status = ?, payout_reference = ?, failure_reason = ?, updated_at = ? WHERE id = ? AND status = 'pending'${close.status === "failed" ? " AND payout_reference IS NULL" : ""}`,
     )
     .bind(
       close.status,
@@ -133,6 +168,9 @@ export async function closeWithdrawal(
   // In-transit holds every pending withdrawal's cents, so a closing debit cannot overdraw it.
   if (!posted.ok) throw new Error(`closing withdrawal ${id}: ${posted.message}`);
   const after = (await getWithdrawal(d1, id))!;
+  if (after.status === "pending") {
+    return { ok: false, code: "WITHDRAWAL_IN_PAYOUT", message: `withdrawal ${id} is being paid out` };
+  }
   if (after.status !== close.status) {
     return {
       ok: false,
