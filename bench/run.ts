@@ -16,7 +16,7 @@ import { bundleWorker, ROOT, startRuntime } from "./runtime";
 import { answerBurst } from "./scenarios/answers";
 import { danmakuScenario } from "./scenarios/danmaku";
 import { fanout } from "./scenarios/fanout";
-import { connectProbe } from "./scenarios/probe";
+import { connectProbe, fanoutProbe } from "./scenarios/probe";
 import { redPacketStorm } from "./scenarios/rain";
 import { settlementScenario } from "./scenarios/settlement";
 import { connectStorm } from "./scenarios/storm";
@@ -82,6 +82,7 @@ const results: AllResults = {
   rain: null,
   storm: null,
   probe: null,
+  fanoutProbe: null,
   danmaku: null,
   settlement: null,
   wake: null,
@@ -107,13 +108,17 @@ try {
   results.answers = await scenario("answers", () => answerBurst(ctx, PLAN.answers));
   results.rain = await scenario("rain", () => redPacketStorm(ctx, PLAN.rain));
   results.storm = await scenario("storm", () => connectStorm(ctx, PLAN.storm));
-  results.probe = await scenario("probe", () => connectProbe(ctx, full ? 1000 : 300));
+  // The probes explain the figures above; the quick pass leaves them out unless asked for.
+  if (full || only?.includes("probe")) {
+    results.probe = await scenario("probe", () => connectProbe(ctx, 1000));
+    results.fanoutProbe = await scenario("probe", () => fanoutProbe(ctx, 2000, 10));
+  }
   results.danmaku = await scenario("danmaku", () => danmakuScenario(ctx, PLAN.danmaku));
 } finally {
   await rt.dispose();
 }
 results.settlement = await scenario("settlement", () =>
-  settlementScenario(ctx, script, logFile, full ? 10_000 : 2_000),
+  settlementScenario(ctx, script, logFile, full ? 10_000 : 1_000),
 );
 results.wake = await scenario("wake", () => idleWakeups(ctx, script, logFile, PLAN.idle));
 

@@ -41,6 +41,8 @@ export interface RuntimeOptions {
   /** Run the settlement Queue consumers (only the settlement scenario needs them). */
   consumers?: boolean;
   logFile: string;
+  /** Open workerd's V8 inspector on this port (bench/profile.ts takes CPU profiles through it). */
+  inspectorPort?: number;
 }
 
 type WorkerOpts = Parameters<typeof Miniflare.prototype.setOptions>[0] extends infer O
@@ -73,6 +75,7 @@ export async function startRuntime(script: string, opts: RuntimeOptions): Promis
   const options: MiniflareOptions = {
     host: "127.0.0.1",
     port: 0,
+    ...(opts.inspectorPort === undefined ? {} : { inspectorPort: opts.inspectorPort }),
     log: new Log(LogLevel.WARN),
     // No network: do not fetch the `Request.cf` placeholder from Cloudflare.
     cf: false,

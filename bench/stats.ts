@@ -11,6 +11,7 @@ export function percentile(samples: readonly number[], p: number): number {
 /** The latency summary of one run: how many samples and where they fall. */
 export interface Spread {
   n: number;
+  min: number;
   p50: number;
   p99: number;
   max: number;
@@ -19,6 +20,7 @@ export interface Spread {
 export function spread(samples: readonly number[]): Spread {
   return {
     n: samples.length,
+    min: samples.length === 0 ? Number.NaN : Math.min(...samples),
     p50: percentile(samples, 50),
     p99: percentile(samples, 99),
     max: samples.length === 0 ? Number.NaN : Math.max(...samples),

@@ -9,6 +9,7 @@ export class ProbeRoom extends DurableObject<{ DB: D1Database }> {
 
   override async fetch(request: Request): Promise<Response> {
     const mode = new URL(request.url).searchParams.get("mode") ?? "none";
+    if (request.method === "POST") return this.#broadcast(mode, new Uint8Array(await request.arrayBuffer()));
     this.#n++;
     if (mode.startsWith("d1")) await loadRevivalCards(this.env.DB, `probe-${this.#n}`);
     if (mode.endsWith("sql")) {
@@ -18,5 +19,16 @@ export class ProbeRoom extends DurableObject<{ DB: D1Database }> {
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     this.ctx.acceptWebSocket(server);
     return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /** Fan-out probe: `sql` stores the frame first (as liveroom stores each notification for RESUME). */
+  #broadcast(mode: string, bytes: Uint8Array): Response {
+    if (mode === "sql") {
+      this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS frames (seq INTEGER PRIMARY KEY, bytes BLOB)");
+      this.ctx.storage.sql.exec("INSERT INTO frames (bytes) VALUES (?)", bytes);
+    }
+    const sockets = this.ctx.getWebSockets();
+    for (const ws of sockets) ws.send(bytes);
+    return Response.json({ sent: sockets.length });
   }
 }

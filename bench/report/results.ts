@@ -3,7 +3,7 @@ import type { Machine } from "../machine";
 import type { AnswerCase } from "../scenarios/answers";
 import type { DanmakuCase } from "../scenarios/danmaku";
 import type { FanoutCase, FanoutResult } from "../scenarios/fanout";
-import type { ProbeRow } from "../scenarios/probe";
+import type { FanoutProbeRow, ProbeRow } from "../scenarios/probe";
 import type { RainCase } from "../scenarios/rain";
 import type { SettlementCase } from "../scenarios/settlement";
 import type { StormCase } from "../scenarios/storm";
@@ -25,6 +25,7 @@ export interface AllResults {
   rain: RainCase[] | null;
   storm: StormCase[] | null;
   probe: ProbeRow[] | null;
+  fanoutProbe: FanoutProbeRow[] | null;
   danmaku: DanmakuCase[] | null;
   settlement: SettlementCase | null;
   wake: WakeResult | null;
@@ -50,6 +51,7 @@ function fanoutTables(f: FanoutResult): string {
       fmtInt(c.n),
       c.target,
       String(c.bytes),
+      fmtOver(c.first),
       fmtOver(c.p50),
       fmtOver(c.p99),
       fmtOver(c.max),
@@ -60,19 +62,30 @@ function fanoutTables(f: FanoutResult): string {
   const reveals = f.reveals.map((c: FanoutCase) => [
     fmtInt(c.n),
     String(c.bytes),
+    fmtOver(c.first),
     fmtOver(c.p50),
     fmtOver(c.p99),
     fmtOver(c.max),
   ]);
   return [
     table({
-      header: ["N", "target", "bytes", "p50 ms", "p99 ms", "last socket ms", "missed", "liveroom ÷ target"],
+      header: [
+        "N",
+        "target",
+        "bytes",
+        "first socket ms",
+        "p50 ms",
+        "p99 ms",
+        "last socket ms",
+        "missed",
+        "liveroom ÷ target (last socket)",
+      ],
       rows,
     }),
     "",
     "The reveal that follows each liveroom question, measured the same way:",
     "",
-    table({ header: ["N", "bytes", "p50 ms", "p99 ms", "last socket ms"], rows: reveals }),
+    table({ header: ["N", "bytes", "first socket ms", "p50 ms", "p99 ms", "last socket ms"], rows: reveals }),
   ].join("\n");
 }
 
@@ -325,6 +338,20 @@ export function resultsMarkdown(r: AllResults): string {
   ];
   if (r.fanout !== null)
     parts.push("", "## 1. Fan-out", "", fanoutTables(r.fanout), "", "![fan-out chart](chart.svg)");
+  if (r.fanoutProbe !== null)
+    parts.push(
+      "",
+      "Fan-out probe (one room, rounds interleaved): the same broadcast with and without storing the frame first:",
+      "",
+      table({
+        header: ["before the send loop", "first socket ms", "last socket ms"],
+        rows: r.fanoutProbe.map((x) => [
+          x.mode === "sql" ? "one SQLite insert (output gate)" : "nothing",
+          fmtOver(x.first),
+          fmtOver(x.last),
+        ]),
+      }),
+    );
   if (r.answers !== null) parts.push("", "## 2. Answer burst", "", answerTable(r.answers));
   if (r.rain !== null) parts.push("", "## 3. Red-packet storm", "", rainTable(r.rain));
   if (r.storm !== null) parts.push("", "## 4. Connect storm", "", stormTable(r.storm));

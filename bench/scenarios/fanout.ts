@@ -18,6 +18,8 @@ export interface FanoutCase {
   bytes: number;
   runs: Spread[];
   missed: number;
+  /** The first socket: the fixed cost of a push before the loop over sockets. */
+  first: Over;
   p50: Over;
   p99: Over;
   max: Over;
@@ -107,6 +109,7 @@ async function measure(ctx: Ctx, pool: ClientPool, target: Target, n: number) {
     bytes,
     runs: rs,
     missed: miss,
+    first: overRuns(rs.map((r) => r.min)),
     p50: overRuns(rs.map((r) => r.p50)),
     p99: overRuns(rs.map((r) => r.p99)),
     max: overRuns(rs.map((r) => r.max)),

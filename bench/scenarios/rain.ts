@@ -50,7 +50,7 @@ interface RoomRainStats {
 
 export async function redPacketStorm(ctx: Ctx, ns: readonly number[]): Promise<RainCase[]> {
   const cases: RainCase[] = [];
-  const durationMs = ctx.full ? 20_000 : 8_000;
+  const durationMs = ctx.full ? 20_000 : 5_000;
   for (const n of ns) {
     ctx.progress.scope(`red-packet storm · N=${n}`);
     // Twice as many packets as a rain at the target rate could hand out: the pool outlasts the rain.

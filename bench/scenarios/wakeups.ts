@@ -25,7 +25,7 @@ export interface WakeResult {
 }
 
 export async function idleWakeups(ctx: Ctx, script: string, logFile: string, n: number): Promise<WakeResult> {
-  const durationMs = ctx.full ? 60_000 : 20_000;
+  const durationMs = ctx.full ? 60_000 : 15_000;
   const intervalMs = ctx.full ? 15_000 : 5_000;
   ctx.progress.scope(`idle wake-ups · ${n} sockets · ${durationMs / 1000} s`);
   ctx.progress.step("starting a workerd with the counting room");

@@ -13,7 +13,7 @@ describe("bench stats", () => {
 
   it("summarizes one run", () => {
     const xs = Array.from({ length: 100 }, (_, i) => i + 1);
-    expect(spread(xs)).toEqual({ n: 100, p50: 50, p99: 99, max: 100 });
+    expect(spread(xs)).toEqual({ n: 100, min: 1, p50: 50, p99: 99, max: 100 });
   });
 
   it("takes the median of runs with its range, ignoring runs with no figure", () => {
