@@ -1,5 +1,6 @@
 // The LiveRoom Durable Object: a thin adapter. It moves frames, storage and time in and out of
-// the pure rules in ./quiz and ./protocol; it decides nothing itself.
+// the pure rules in ./quiz and ./protocol, and hands the rain, the danmaku and gifts, and the
+// settlement drain to their modules (RainRoom, SocialRoom, SettlementRoom); it decides nothing itself.
 import { DurableObject } from "cloudflare:workers";
 import { sealOutcome } from "../client/seal";
 import { liveroom } from "../schema/proto";
@@ -8,15 +9,19 @@ import { loadActivityConfig, setActivityStatus } from "../workers/db/activities"
 import { loadRevivalCardsOf } from "../workers/db/users";
 import type { Env } from "../workers/index";
 import { BatchLoader } from "./batch-loader";
-import type { ControlOp, ControlResult, RoomStatsView } from "./control";
+import {
+  type ControlOp,
+  type ControlResult,
+  controlOpOf,
+  controlRefused,
+  type RoomStatsView,
+} from "./control";
 import { type ClientRequest, decodeClientFrame, HEARTBEAT_TEXT } from "./protocol/decode";
 import {
   answerRevealed,
   failure,
   fromBase64,
   gameOver,
-  PHASE,
-  PLAYER_STATUS,
   questionPushed,
   success,
   toBase64,
@@ -25,42 +30,18 @@ import { judgeAnswer, settleMissed } from "./quiz/answer";
 import { decideClose, decideEnd, decideOpen, decidePush, decideReveal } from "./quiz/operator";
 import { visiblePlayer } from "./quiz/visible";
 import type { RoomState } from "./quiz/state";
-import { decideGrab, type GrabRejectCode, grantKey } from "./rain/grab";
-import { replayId } from "./rain/grab-id";
-import { createRateWindow, ratePerSec, recordEvents } from "./rain/rate-window";
-import {
-  applyGrant,
-  bucketLimits,
-  countTap,
-  decideRainStart,
-  endRecord,
-  type RainRecord,
-  refusalCode,
-  throttleUpdate,
-} from "./rain/record";
-import { isRainActive, packetsLeft } from "./rain/run";
-import { createBucket, type TokenBucket } from "./rain/token-bucket";
-import { RainStore } from "./rain-store";
-import { drainOutbox, planNextDrain } from "./outbox-drain";
-import { DRAIN_SCHEDULE, OutboxStore } from "./outbox-store";
+import { RainRoom } from "./rain-room";
 import { RoomStore } from "./room-store";
+import { statsMessage, statsView, welcomeView } from "./room-views";
 import { isSocialRequest, type ModerationOp, type ModerationResult, SocialRoom } from "./social-room";
 import { nextAlarmMs, planAlarm } from "./schedule";
-import { RECORD_PAGE_LIMIT, type RoomSettlementPage, toEntry } from "./settlement-record";
+import { RECORD_PAGE_LIMIT, type RoomSettlementPage } from "./settlement-record";
+import { SettlementRoom } from "./settlement-room";
+import { type Attachment, closeQuietly, isSilent, sendQuietly, WS_OPEN } from "./sockets";
 
 const T = liveroom.Type;
 type CodeName = keyof typeof liveroom.Code;
 
-/** What a socket carries across hibernation (≤ 2,048 bytes): who it is and when it connected. */
-interface Attachment {
-  u: string | null;
-  r: Role | null;
-  c: number;
-}
-
-/** A socket silent (no heartbeat) for this long is dropped by the sweep. */
-const DEAD_AFTER_MS = 60_000;
-const WS_OPEN = 1;
 const SWEEP_EVERY_MS = 60_000;
 
 type OpResult = { ok: true } | { ok: false; code: CodeName; message: string };
@@ -70,50 +51,64 @@ export class LiveRoom extends DurableObject<Env> {
   #room: RoomState;
   #seq: number;
   readonly #graceMs: number;
-  readonly #outbox: OutboxStore;
   /** When this instance last armed the alarm (null: unknown, e.g. after a wake). */
   #alarmAtMs: number | null = null;
-  readonly #rains: RainStore;
-  /** The current or last rain; its stored row is rewritten on every grant, throttle change and end. */
-  #rain: RainRecord | null;
-  // In memory only: after an eviction the bucket starts full again, which lets at most one extra
-  // burst reach the pool; the pool, the caps and the grants are in storage, so no money moves twice.
-  #bucket: TokenBucket | null = null;
-  #tapWindow = createRateWindow(5);
   // Connects arriving together share one D1 query for their revival cards (bench: connect storm).
   readonly #cards = new BatchLoader((ids) => loadRevivalCardsOf(this.env.DB, ids), 0);
-  // Open sockets, counted once after a wake and then kept up to date, for the throttle factor.
-  #online: number | null = null;
   /** Danmaku, likes, gifts, moderation and the replay archive (docs/live-room.md). */
   readonly #social: SocialRoom;
+  /** The red-packet rains: grabs, starts, ends and the throttle. */
+  readonly #rain: RainRoom;
+  /** The outbox drain and reconciliation's record and repair (docs/settlement.md). */
+  readonly #settlement: SettlementRoom;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new RoomStore(ctx.storage.sql);
     ({ room: this.#room, seq: this.#seq } = this.#store.loadRoom());
-    this.#rains = new RainStore(ctx.storage.sql);
-    this.#rain = this.#rains.current();
     this.#graceMs = Number(env.ANSWER_GRACE_MS ?? "500");
-    this.#outbox = new OutboxStore(ctx.storage.sql);
+    const transaction = <R>(fn: () => R): R => ctx.storage.transactionSync(fn);
+    const broadcast = this.#broadcast.bind(this);
+    const armAlarm = () => this.#armAlarm();
+    this.#rain = new RainRoom({
+      sql: ctx.storage.sql,
+      transaction,
+      activity: () => this.#room.activity,
+      phase: () => this.#room.phase,
+      countOpenSockets: () => this.ctx.getWebSockets().filter((ws) => ws.readyState === WS_OPEN).length,
+      broadcast,
+      send: sendQuietly,
+      rows: this.#store,
+      armAlarm,
+    });
+    this.#settlement = new SettlementRoom({
+      sql: ctx.storage.sql,
+      transaction,
+      queue: env.SETTLEMENT,
+      activityId: () => this.#room.activity?.id ?? null,
+      rows: this.#store,
+      armAlarm,
+      armBy: (atMs) => this.#armBy(atMs),
+    });
     this.#social = new SocialRoom({
       sql: ctx.storage.sql,
-      transaction: (fn) => ctx.storage.transactionSync(fn),
+      transaction,
       db: env.DB,
       vars: env as unknown as Record<string, unknown>,
       activityId: () => this.#room.activity?.id ?? null,
       phase: () => this.#room.phase,
-      broadcast: (type, event) => this.#broadcast(type, event),
+      broadcast,
       sendAll: (bytes) => {
-        for (const ws of this.ctx.getWebSockets()) this.#send(ws, bytes);
+        for (const ws of this.ctx.getWebSockets()) sendQuietly(ws, bytes);
       },
-      send: (ws, bytes) => this.#send(ws, bytes),
+      send: sendQuietly,
       schedule: (name, atMs) => {
         this.#store.schedule(name, atMs);
-        if (this.#alarmAtMs === null || this.#alarmAtMs > atMs) this.#armAlarm();
+        this.#armBy(atMs);
       },
     });
     // Rows committed just before an eviction, with their alarm not yet set, drain on this wake.
-    this.#kickDrain();
+    this.#settlement.kickDrain();
     // Heartbeats are answered by the runtime without waking the room.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT_TEXT, HEARTBEAT_TEXT));
   }
@@ -145,7 +140,7 @@ export class LiveRoom extends DurableObject<Env> {
       c: Date.now(),
     } satisfies Attachment);
     this.#ensureSweep();
-    this.#socketsChanged(1);
+    this.#rain.socketsChanged(1);
     const headers = new Headers();
     if (request.headers.get("X-Liveroom-Protocol") === "liveroom")
       headers.set("Sec-WebSocket-Protocol", "liveroom");
@@ -155,28 +150,16 @@ export class LiveRoom extends DurableObject<Env> {
   /** Operator controls over RPC (the HTTP API); host frames take the same path. */
   async control(activityId: string, op: ControlOp): Promise<ControlResult> {
     try {
-      if (!(await this.#ensureActivity(activityId))) {
-        return {
-          ok: false,
-          code: liveroom.Code.ACTIVITY_NOT_FOUND,
-          codeName: "ACTIVITY_NOT_FOUND",
-          message: "no such activity",
-        };
-      }
+      if (!(await this.#ensureActivity(activityId)))
+        return controlRefused("ACTIVITY_NOT_FOUND", "no such activity");
       const result = this.#operate(op);
-      this.#kickDrain();
-      if (!result.ok)
-        return {
-          ok: false,
-          code: liveroom.Code[result.code],
-          codeName: result.code,
-          message: result.message,
-        };
+      this.#settlement.kickDrain();
+      if (!result.ok) return controlRefused(result.code, result.message);
       await this.#recordStatus(op);
       return { ok: true, stats: this.#stats() };
     } catch (err) {
       console.error("liveroom control failed", { activityId, op: op.kind, err: String(err) });
-      return { ok: false, code: liveroom.Code.INTERNAL, codeName: "INTERNAL", message: "internal error" };
+      return controlRefused("INTERNAL", "internal error");
     }
   }
 
@@ -199,7 +182,7 @@ export class LiveRoom extends DurableObject<Env> {
       return;
     }
     if (decoded.kind === "error") {
-      this.#send(ws, failure(decoded.type, decoded.seq, decoded.code, decoded.message));
+      sendQuietly(ws, failure(decoded.type, decoded.seq, decoded.code, decoded.message));
       return;
     }
     const req = decoded.request;
@@ -208,19 +191,19 @@ export class LiveRoom extends DurableObject<Env> {
     } catch (err) {
       // A bug: log it with the room's context and answer; never let it escape the handler.
       console.error("liveroom frame failed", { type: req.type, seq: req.seq, err: String(err) });
-      this.#send(ws, failure(req.type, req.seq, "INTERNAL", "internal error"));
+      sendQuietly(ws, failure(req.type, req.seq, "INTERNAL", "internal error"));
     }
-    this.#kickDrain();
+    this.#settlement.kickDrain();
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     closeQuietly(ws, code);
-    this.#socketsChanged(-1);
+    this.#rain.socketsChanged(-1);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
     closeQuietly(ws, 1011);
-    this.#socketsChanged(-1);
+    this.#rain.socketsChanged(-1);
   }
 
   override async alarm(): Promise<void> {
@@ -228,9 +211,9 @@ export class LiveRoom extends DurableObject<Env> {
     for (const name of due) {
       this.#store.unschedule(name);
       if (name.startsWith("close:")) this.#closeWindow();
-      else if (name.startsWith("rainEnd:")) this.#endRainOnTime(Number(name.slice("rainEnd:".length)));
+      else if (this.#rain.owns(name)) this.#rain.onAlarm(name);
       else if (name === "sweep") this.#sweep();
-      else if (name === DRAIN_SCHEDULE) await this.#drain();
+      else if (this.#settlement.owns(name)) await this.#settlement.onAlarm();
       else if (this.#social.owns(name)) await this.#social.onAlarm(name);
     }
     this.#armAlarm();
@@ -246,58 +229,12 @@ export class LiveRoom extends DurableObject<Env> {
     afterKey: string | null = null,
     limit = RECORD_PAGE_LIMIT,
   ): Promise<RoomSettlementPage> {
-    const n = Math.max(1, Math.min(Math.floor(limit), RECORD_PAGE_LIMIT));
-    const entries = this.#outbox.page(afterKey, n).map(toEntry);
-    return {
-      activityId: this.#room.activity?.id ?? null,
-      entries,
-      nextAfterKey: entries.length === n ? entries[n - 1]!.key : null,
-    };
+    return this.#settlement.record(afterKey, limit);
   }
 
   /** Reconciliation's repair (RPC): marks these outbox rows unsent and drains them now. Never invents a row. */
   async resend(keys: string[]): Promise<{ resent: string[]; unknown: string[] }> {
-    const result = this.ctx.storage.transactionSync(() => {
-      const r = this.#outbox.resend(keys);
-      if (r.resent.length > 0) this.#store.schedule(DRAIN_SCHEDULE, Date.now());
-      return r;
-    });
-    this.#armAlarm();
-    return result;
-  }
-
-  /** The `drain` alarm: sends unsent outbox rows to the settlement Queue; on failure, retries with backoff. */
-  async #drain(): Promise<void> {
-    const result = await drainOutbox(
-      {
-        unsent: (limit) => this.#outbox.unsent(limit),
-        send: (messages) =>
-          this.env.SETTLEMENT.sendBatch(
-            messages.map((m) => ({ body: JSON.parse(m.body) as unknown, contentType: "json" as const })),
-          ),
-        markSent: (keys, atMs) => this.ctx.storage.transactionSync(() => this.#outbox.markSent(keys, atMs)),
-      },
-      Date.now,
-    );
-    const next = planNextDrain(result, this.#outbox.failures(), Date.now());
-    this.ctx.storage.transactionSync(() => {
-      this.#outbox.setFailures(next.failures);
-      if (next.atMs !== null) this.#store.schedule(DRAIN_SCHEDULE, next.atMs);
-    });
-    if (result.kind === "failed") {
-      console.error("liveroom outbox drain failed", {
-        activityId: this.#room.activity?.id,
-        failures: next.failures,
-        retryAtMs: next.atMs,
-        err: result.error,
-      });
-    }
-  }
-
-  /** Arms the alarm for a drain an outbox write scheduled (RoomStore.addOutbox), unless already armed for it. */
-  #kickDrain(): void {
-    const at = this.#outbox.drainAtMs();
-    if (at !== null && (this.#alarmAtMs === null || this.#alarmAtMs > at)) this.#armAlarm();
+    return this.#settlement.resend(keys);
   }
 
   // ---- frames ----
@@ -306,7 +243,7 @@ export class LiveRoom extends DurableObject<Env> {
     const att = ws.deserializeAttachment() as Attachment;
     if (req.type === T.AUTH) return this.#auth(ws, att, req.seq, req.token);
     if (att.u === null) {
-      this.#send(
+      sendQuietly(
         ws,
         failure(req.type, req.seq, "NOT_AUTHENTICATED", "send an AUTH frame with a token first"),
       );
@@ -319,7 +256,7 @@ export class LiveRoom extends DurableObject<Env> {
       case T.ANSWER:
         return this.#answer(ws, userId, req);
       case T.GRAB:
-        return this.#grab(ws, userId, req);
+        return this.#rain.grab(ws, userId, req);
       case T.OPEN:
       case T.PUSH_QUESTION:
       case T.REVEAL:
@@ -327,16 +264,16 @@ export class LiveRoom extends DurableObject<Env> {
       case T.START_RAIN:
       case T.STATS: {
         if (att.r === null || !canOperate(att.r)) {
-          this.#send(
+          sendQuietly(
             ws,
             failure(req.type, req.seq, "FORBIDDEN", "host operations need a host or admin token"),
           );
           return;
         }
-        const op = toControlOp(req);
+        const op = controlOpOf(req);
         const result = this.#operate(op);
         if (result.ok) await this.#recordStatus(op);
-        this.#send(
+        sendQuietly(
           ws,
           result.ok
             ? success(req.type, req.seq, { stats: statsMessage(this.#stats()) })
@@ -360,25 +297,25 @@ export class LiveRoom extends DurableObject<Env> {
   async #auth(ws: WebSocket, att: Attachment, seq: number, token: string): Promise<void> {
     const check = await verifyToken(token, this.env.JWT_SECRET);
     if (!check.ok) {
-      this.#send(ws, failure(T.AUTH, seq, "TOKEN_INVALID", `token ${check.reason}`));
+      sendQuietly(ws, failure(T.AUTH, seq, "TOKEN_INVALID", `token ${check.reason}`));
       return;
     }
     const { sub, role } = check.claims;
     if (att.u !== null && att.u !== sub) {
-      this.#send(ws, failure(T.AUTH, seq, "ALREADY_AUTHENTICATED", "this socket belongs to another user"));
+      sendQuietly(ws, failure(T.AUTH, seq, "ALREADY_AUTHENTICATED", "this socket belongs to another user"));
       return;
     }
     await this.#ensurePlayer(sub);
     if (att.u === null || att.r !== role)
       ws.serializeAttachment({ ...att, u: sub, r: role } satisfies Attachment);
-    this.#send(ws, success(T.AUTH, seq, { welcome: await this.#welcome(sub, role) }));
+    sendQuietly(ws, success(T.AUTH, seq, { welcome: await this.#welcome(sub, role) }));
   }
 
   #resume(ws: WebSocket, seq: number, afterSeq: number): void {
     const { oldest, frames } = this.#store.notificationsAfter(afterSeq);
     const gap = afterSeq + 1 < oldest;
-    this.#send(ws, success(T.RESUME, seq, { resumed: { fromSeq: afterSeq + 1, toSeq: this.#seq, gap } }));
-    for (const frame of frames) this.#send(ws, frame);
+    sendQuietly(ws, success(T.RESUME, seq, { resumed: { fromSeq: afterSeq + 1, toSeq: this.#seq, gap } }));
+    for (const frame of frames) sendQuietly(ws, frame);
   }
 
   async #answer(
@@ -399,7 +336,7 @@ export class LiveRoom extends DurableObject<Env> {
       graceMs: this.#graceMs,
     });
     if (decision.kind === "rejected") {
-      this.#send(ws, failure(req.type, req.seq, decision.code, `answer rejected: ${decision.code}`));
+      sendQuietly(ws, failure(req.type, req.seq, decision.code, `answer rejected: ${decision.code}`));
       return;
     }
     this.ctx.storage.transactionSync(() => {
@@ -408,10 +345,10 @@ export class LiveRoom extends DurableObject<Env> {
       if (decision.usedRevival) this.#recordRevival(userId, req.question, now);
     });
     // Armed in the same write as the revival's outbox row, before the await below.
-    this.#kickDrain();
+    this.#settlement.kickDrain();
     const key = fromBase64(this.#room.current!.keyB64);
     const sealed = await sealOutcome(decision.outcome, key, userId);
-    this.#send(ws, success(req.type, req.seq, { answer: { question: req.question, sealed } }));
+    sendQuietly(ws, success(req.type, req.seq, { answer: { question: req.question, sealed } }));
   }
 
   // ---- operator ----
@@ -479,7 +416,7 @@ export class LiveRoom extends DurableObject<Env> {
         return { ok: true };
       }
       case "startRain":
-        return this.#startRain(op.rain, op.streamTsMs, now);
+        return this.#rain.start(op.rain, op.streamTsMs, now);
       case "stats":
         return { ok: true };
       default:
@@ -512,173 +449,6 @@ export class LiveRoom extends DurableObject<Env> {
     );
   }
 
-  // ---- red packets ----
-
-  #grab(ws: WebSocket, userId: string, req: ClientRequest & { type: typeof T.GRAB }): void {
-    const now = Date.now();
-    const activity = this.#room.activity!;
-    this.#tapWindow = recordEvents(this.#tapWindow, now);
-    const replay = replayId(req.grabId, req.seq);
-    // Everything from here to the write is synchronous: no other frame can interleave.
-    const record = this.#rain;
-    const prior = this.#rains.grantFor(userId, req.rain, replay);
-    if (prior !== null) {
-      if (record !== null) this.#rain = countTap(record);
-      const { rain, amountCents, grabbed } = prior;
-      this.#send(ws, success(req.type, req.seq, { grab: { rain, amountCents, grabbed } }));
-      return;
-    }
-    const config = record === null ? undefined : activity.rains[record.run.rain];
-    this.#bucket ??= createBucket(bucketLimits(config ?? { targetTapsPerSec: 1 }), now);
-    const decision = decideGrab({
-      rain: req.rain,
-      nowMs: now,
-      run: record?.run ?? null,
-      packets: config?.packets ?? [],
-      player: { grabbed: this.#rains.grabbed(userId) },
-      cap: activity.grabCap,
-      bucket: this.#bucket,
-    });
-    if (decision.kind === "rejected") {
-      const code = refusalCode(decision.code, record, req.rain);
-      if (record !== null) this.#rain = countTap(record, code);
-      this.#send(ws, failure(req.type, req.seq, code, GRAB_MESSAGE[code]));
-      return;
-    }
-    const { rain, packetIndex, amountCents } = decision;
-    const { record: next, emptied } = applyGrant(countTap(record!), decision);
-    this.ctx.storage.transactionSync(() => {
-      this.#rains.saveRecord(next);
-      this.#rains.addGrant({
-        rain,
-        packetIndex,
-        userId,
-        replayId: replay,
-        amountCents,
-        grabbed: decision.player.grabbed,
-        atMs: now,
-      });
-      this.#store.addOutbox(
-        grantKey(activity.id, rain, packetIndex),
-        { kind: "red_packet", activityId: activity.id, userId, rain, packetIndex, amountCents },
-        now,
-      );
-      if (emptied) this.#store.unschedule(`rainEnd:${rain}`);
-    });
-    this.#rain = next;
-    this.#bucket = decision.bucket;
-    // The output gate holds this answer until the transaction above is durable.
-    this.#send(
-      ws,
-      success(req.type, req.seq, { grab: { rain, amountCents, grabbed: decision.player.grabbed } }),
-    );
-    if (emptied) {
-      this.#armAlarm();
-      this.#announceRainEnd(next);
-    } else {
-      this.#maybeThrottle(now);
-    }
-  }
-
-  #startRain(rain: number, streamTsMs: number, now: number): OpResult {
-    const activity = this.#room.activity!;
-    const d = decideRainStart({
-      phase: this.#room.phase,
-      rain,
-      rains: activity.rains,
-      started: this.#rains.started(),
-      current: this.#rain,
-      nowMs: now,
-      streamTsMs,
-      online: this.#onlineCount(),
-    });
-    if (d.kind === "rejected") return { ok: false, code: d.code, message: d.message };
-    const { record, ended } = d;
-    this.ctx.storage.transactionSync(() => {
-      if (ended !== null) {
-        this.#rains.saveRecord(ended);
-        this.#store.unschedule(`rainEnd:${ended.run.rain}`);
-      }
-      this.#rains.saveRecord(record);
-      this.#store.schedule(`rainEnd:${rain}`, record.run.endsAtMs);
-    });
-    this.#rain = record;
-    this.#bucket = null;
-    this.#armAlarm();
-    if (ended !== null) this.#announceRainEnd(ended);
-    this.#broadcast(T.RAIN_STARTED, { rainStarted: this.#rainStarted(record) });
-    return { ok: true };
-  }
-
-  /** The `rainEnd:<r>` alarm: ends rain r if it still runs (alarms fire at least once). */
-  #endRainOnTime(rain: number): void {
-    const record = this.#rain?.run.rain === rain ? this.#rain : this.#rains.record(rain);
-    if (record === null || record.run.phase === "ended") return;
-    const ended = endRecord(record);
-    this.#rains.saveRecord(ended);
-    if (this.#rain?.run.rain === rain) this.#rain = ended;
-    this.#announceRainEnd(ended);
-  }
-
-  #announceRainEnd(record: RainRecord): void {
-    this.#broadcast(T.RAIN_ENDED, {
-      rainEnded: {
-        rain: record.run.rain,
-        packetsLeft: packetsLeft(record.run),
-        grantedCents: record.grantedCents,
-      },
-    });
-  }
-
-  /** Sends a THROTTLE when the factor for the online count and packets left moved enough. */
-  #maybeThrottle(now: number): void {
-    const record = this.#rain;
-    const config = record === null ? undefined : this.#room.activity?.rains[record.run.rain];
-    if (record === null || config === undefined) return;
-    const update = throttleUpdate(record, {
-      online: this.#onlineCount(),
-      targetTapsPerSec: config.targetTapsPerSec,
-      nowMs: now,
-    });
-    if (update === null) return;
-    this.#rain = update.record;
-    this.#rains.saveRecord(update.record);
-    this.#broadcast(T.THROTTLE, {
-      throttle: { rain: record.run.rain, throttlePpm: update.ppm, packetsLeft: packetsLeft(record.run) },
-    });
-  }
-
-  /** A socket opened (+1) or closed (-1): keep the online count and, during a rain, the throttle. */
-  #socketsChanged(delta: 1 | -1): void {
-    try {
-      // A closing socket may still be listed by getWebSockets(): recount from scratch after a close.
-      this.#online = delta === 1 && this.#online !== null ? this.#online + 1 : null;
-      const now = Date.now();
-      if (this.#rain !== null && isRainActive(this.#rain.run, now)) this.#maybeThrottle(now);
-    } catch (err) {
-      console.error("liveroom throttle update failed", { err: String(err) });
-    }
-  }
-
-  #onlineCount(): number {
-    this.#online ??= this.ctx.getWebSockets().filter((ws) => ws.readyState === WS_OPEN).length;
-    return this.#online;
-  }
-
-  /** RAIN_STARTED for a record: at the start, and in the snapshot of anyone who joins mid-rain. */
-  #rainStarted(record: RainRecord): liveroom.RainStarted.$Properties {
-    const activity = this.#room.activity!;
-    return {
-      rain: record.run.rain,
-      packets: activity.rains[record.run.rain]?.packets.length ?? 0,
-      packetsLeft: packetsLeft(record.run),
-      endsAtMs: record.run.endsAtMs,
-      throttlePpm: record.throttlePpm,
-      cap: activity.grabCap,
-      streamTsMs: record.streamTsMs,
-    };
-  }
-
   // ---- notifications ----
 
   /** Numbers, stores and sends one notification: encoded once, the same bytes to every socket. */
@@ -688,7 +458,7 @@ export class LiveRoom extends DurableObject<Env> {
     this.#store.appendNotification(seq, bytes);
     this.#seq = seq;
     this.#social.recordBroadcast(type, event, Date.now());
-    for (const ws of this.ctx.getWebSockets()) this.#send(ws, bytes);
+    for (const ws of this.ctx.getWebSockets()) sendQuietly(ws, bytes);
   }
 
   /** Personal, unnumbered notifications: each winner's prize, to their own sockets. */
@@ -697,18 +467,10 @@ export class LiveRoom extends DurableObject<Env> {
       const att = ws.deserializeAttachment() as Attachment | null;
       const cents = att?.u == null ? undefined : prizes.get(att.u);
       if (cents === undefined) continue;
-      this.#send(
+      sendQuietly(
         ws,
         liveroom.Frame.encode({ type: T.PRIZE, notification: { roomSeq: 0, prize: { cents } } }).finish(),
       );
-    }
-  }
-
-  #send(ws: WebSocket, bytes: Uint8Array | string): void {
-    try {
-      ws.send(bytes);
-    } catch {
-      // The socket is closing; its close handler cleans up.
     }
   }
 
@@ -746,7 +508,6 @@ export class LiveRoom extends DurableObject<Env> {
 
   async #welcome(userId: string, role: Role): Promise<liveroom.Welcome.$Properties> {
     const room = this.#room;
-    const activity = room.activity!;
     const current = room.current;
     const outcome = current === null ? null : this.#store.answerOutcome(current.index, userId);
     const player = visiblePlayer(room, this.#store.getPlayer(userId)!, outcome);
@@ -754,64 +515,32 @@ export class LiveRoom extends DurableObject<Env> {
       current === null || outcome === null
         ? undefined
         : await sealOutcome(outcome, fromBase64(current.keyB64), userId);
-    return {
+    return welcomeView({
       userId,
-      role:
-        role === "admin" ? liveroom.Role.ADMIN : role === "host" ? liveroom.Role.HOST : liveroom.Role.VIEWER,
+      role,
+      room,
       roomSeq: this.#seq,
-      serverTimeMs: Date.now(),
-      room: {
-        activityId: activity.id,
-        title: activity.title,
-        phase: PHASE[room.phase],
-        questionCount: activity.questions.length,
-        current: current === null ? null : questionPushed(activity, current),
-        lastReveal: room.reveal === null ? null : answerRevealed(room.reveal),
-        prizePoolCents: activity.prizePoolCents,
-        streamUrl: activity.streamUrl,
-        online: this.ctx.getWebSockets().length,
-        gameOver: room.gameOver === null ? null : gameOver(room.gameOver),
-        rain:
-          this.#rain !== null && isRainActive(this.#rain.run, Date.now())
-            ? this.#rainStarted(this.#rain)
-            : null,
-        likes: this.#social.likesTotal(),
-      },
-      player: {
-        status: PLAYER_STATUS[player.status],
-        revivalCards: player.revivalCards,
-        revivalUsed: player.revivalUsed,
-        passed: player.passed,
-        sealed: sealed ?? new Uint8Array(),
-        prizeCents: this.#store.prizeCents(userId),
-        grabbed: this.#rains.grabbed(userId),
-      },
-    };
+      nowMs: Date.now(),
+      online: this.ctx.getWebSockets().length,
+      player,
+      sealed,
+      prizeCents: this.#store.prizeCents(userId),
+      grabbed: this.#rain.grabbed(userId),
+      rain: this.#rain.snapshot(),
+      likes: this.#social.likesTotal(),
+    });
   }
 
   #stats(): RoomStatsView {
-    const now = Date.now();
-    const rain = this.#rain;
-    const current = this.#room.current;
-    const options = current === null ? 0 : this.#room.activity!.questions[current.index]!.options.length;
-    return {
-      phase: this.#room.phase,
-      online: this.ctx.getWebSockets().length,
-      ...this.#store.playerCounts(),
-      currentQuestion: current?.index ?? -1,
-      counts: current === null ? [] : this.#store.counts(current.index, options),
+    return statsView({
+      room: this.#room,
       roomSeq: this.#seq,
-      packetsLeft: rain === null ? 0 : packetsLeft(rain.run),
-      grantedCents: rain?.grantedCents ?? 0,
-      grabs: rain?.grabs ?? 0,
-      throttled: rain?.throttled ?? 0,
-      rain: rain?.run.rain ?? -1,
-      rainRunning: rain !== null && isRainActive(rain.run, now),
-      grantedPackets: rain?.grantedPackets ?? 0,
-      grabsPerSec: ratePerSec(this.#tapWindow, now),
-      throttlePpm: rain?.throttlePpm ?? 0,
-      ...this.#social.stats(),
-    };
+      online: this.ctx.getWebSockets().length,
+      players: this.#store.playerCounts(),
+      counts: (question, options) => this.#store.counts(question, options),
+      rain: this.#rain.stats(),
+      social: this.#social.stats(),
+    });
   }
 
   // ---- time ----
@@ -821,6 +550,11 @@ export class LiveRoom extends DurableObject<Env> {
     if (nextMs === null) void this.ctx.storage.deleteAlarm();
     else void this.ctx.storage.setAlarm(nextMs);
     this.#alarmAtMs = nextMs;
+  }
+
+  /** Arms the alarm unless this instance already armed it to fire by `atMs`. */
+  #armBy(atMs: number): void {
+    if (this.#alarmAtMs === null || this.#alarmAtMs > atMs) this.#armAlarm();
   }
 
   #ensureSweep(): void {
@@ -836,72 +570,9 @@ export class LiveRoom extends DurableObject<Env> {
     for (const ws of sockets) {
       const att = ws.deserializeAttachment() as Attachment | null;
       const lastBeat = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
-      if (now - Math.max(lastBeat, att?.c ?? 0) > DEAD_AFTER_MS) closeQuietly(ws, 4000, "heartbeat timeout");
+      if (isSilent(att, lastBeat, now)) closeQuietly(ws, 4000, "heartbeat timeout");
     }
     if (this.ctx.getWebSockets().length > 0) this.#store.schedule("sweep", now + SWEEP_EVERY_MS);
-  }
-}
-
-function toControlOp(req: ClientRequest): ControlOp {
-  switch (req.type) {
-    case T.OPEN:
-      return { kind: "open" };
-    case T.PUSH_QUESTION:
-      return { kind: "push", question: req.question, streamTsMs: req.streamTsMs };
-    case T.REVEAL:
-      return { kind: "reveal", question: req.question, streamTsMs: req.streamTsMs };
-    case T.END:
-      return { kind: "end" };
-    case T.START_RAIN:
-      return { kind: "startRain", rain: req.rain, streamTsMs: req.streamTsMs };
-    default:
-      return { kind: "stats" };
-  }
-}
-
-function statsMessage(s: RoomStatsView): liveroom.RoomStats.$Properties {
-  return {
-    phase: PHASE[s.phase],
-    online: s.online,
-    players: s.players,
-    alive: s.alive,
-    currentQuestion: s.currentQuestion,
-    counts: s.counts,
-    roomSeq: s.roomSeq,
-    packetsLeft: s.packetsLeft,
-    grantedCents: s.grantedCents,
-    grabs: s.grabs,
-    throttled: s.throttled,
-    rain: s.rain,
-    rainRunning: s.rainRunning,
-    grantedPackets: s.grantedPackets,
-    grabsPerSec: s.grabsPerSec,
-    throttlePpm: s.throttlePpm,
-    danmakuIn: s.danmakuIn,
-    danmakuShown: s.danmakuShown,
-    danmakuDropped: s.danmakuDropped,
-    danmakuBlocked: s.danmakuBlocked,
-    danmakuRefused: s.danmakuRefused,
-    danmakuDeleted: s.danmakuDeleted,
-    likes: s.likes,
-    gifts: s.gifts,
-    giftCoins: s.giftCoins,
-  };
-}
-
-const GRAB_MESSAGE: Record<GrabRejectCode, string> = {
-  NO_RAIN: "no rain is running",
-  NONE_LEFT: "the rain's packets are all taken",
-  CAP_REACHED: "you hold the most packets allowed in this activity",
-  RATE_LIMITED: "too many taps right now: tap again",
-};
-
-/** Answers a close frame; close codes the peer may not send (1005, 1006) become 1000. */
-function closeQuietly(ws: WebSocket, code: number, reason = ""): void {
-  try {
-    ws.close(code === 1005 || code === 1006 || code === 1015 ? 1000 : code, reason);
-  } catch {
-    // Already closed.
   }
 }
 
