@@ -31,3 +31,13 @@ export const demoActivity = (nowMs) => ({
     { totalCents: 20_000, count: 200, targetTapsPerSec: 1000, durationMs: 20_000, seed: "demo-rain-0" },
   ],
 });
+
+/** The gift catalog, priced in coins. */
+export const DEMO_GIFTS = [
+  { id: "rose", name: "Rose", priceCoins: 1 },
+  { id: "rocket", name: "Rocket", priceCoins: 50 },
+  { id: "castle", name: "Castle", priceCoins: 200 },
+];
+
+/** Coins each demo viewer starts with, granted once (the key makes a re-seed a no-op). */
+export const DEMO_COINS = 500;

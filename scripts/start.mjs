@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sign } from "hono/jwt";
-import { DEMO_ADMIN, DEMO_HOST, DEMO_USERS, demoActivity } from "./demo-data.mjs";
+import { DEMO_ADMIN, DEMO_COINS, DEMO_GIFTS, DEMO_HOST, DEMO_USERS, demoActivity } from "./demo-data.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const wrangler = join(root, "node_modules", ".bin", "wrangler");
@@ -80,6 +80,21 @@ async function seed(adminToken) {
   // 409: seeded by an earlier run, which is what idempotent seeding wants.
   if (r.status !== 201 && r.status !== 409) fail(`seeding activity: ${r.status} ${JSON.stringify(r.body)}`);
   step(r.status === 201 ? "seeded the demo activity and users" : "demo data already there");
+  // Gifts need a catalog, a host to receive them and coins to pay with; all three are idempotent.
+  const extras = [
+    ...DEMO_GIFTS.map((gift) => ["POST", "/api/admin/gifts", gift]),
+    ["PUT", "/api/admin/activities/demo/host", { hostId: DEMO_HOST.id }],
+    ...DEMO_USERS.map((u) => [
+      "POST",
+      "/api/admin/coins",
+      { userId: u.id, coins: DEMO_COINS, key: `demo:${u.id}` },
+    ]),
+  ];
+  for (const [method, path, body] of extras) {
+    const res = await api(method, path, adminToken, body);
+    if (res.status >= 300) fail(`seeding ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  step(`gift catalog, demo host and ${DEMO_COINS} coins per demo viewer ready`);
 }
 
 async function tokens(secret) {
