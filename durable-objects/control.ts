@@ -2,6 +2,7 @@
 // or as host frames on a socket.
 import { liveroom } from "../schema/proto";
 import type { ClientRequest } from "./protocol/decode";
+import type { Phase } from "./quiz/state";
 
 const T = liveroom.Type;
 
@@ -15,7 +16,7 @@ export type ControlOp =
 
 /** The operator's live figures for a room. */
 export interface RoomStatsView {
-  phase: "created" | "lobby" | "asking" | "closed" | "revealed" | "ended";
+  phase: Phase;
   online: number;
   players: number;
   alive: number;

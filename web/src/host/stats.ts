@@ -1,40 +1,12 @@
-/**
- * The room's figures as `GET /api/rooms/:id/stats` and every operator route answer them
- * (`RoomStatsView` in durable-objects/control.ts; the socket's STATS carries the same in protobuf).
- */
-export interface HostStats {
-  phase: Phase;
-  online: number;
-  players: number;
-  alive: number;
-  /** -1 before the first question. */
-  currentQuestion: number;
-  /** Answers per option of the current question. */
-  counts: number[];
-  roomSeq: number;
-  packetsLeft: number;
-  grantedCents: number;
-  grabs: number;
-  throttled: number;
-  /** The current or last rain; -1 before the first. */
-  rain: number;
-  rainRunning: boolean;
-  grantedPackets: number;
-  grabsPerSec: number;
-  throttlePpm: number;
-  /** Danmaku that reached the room: shown + dropped + blocked + pending. */
-  danmakuIn: number;
-  danmakuShown: number;
-  danmakuDropped: number;
-  danmakuBlocked: number;
-  danmakuRefused: number;
-  danmakuDeleted: number;
-  likes: number;
-  gifts: number;
-  giftCoins: number;
-}
+import type { RoomStatsView } from "../../../durable-objects/control";
+import type { Phase } from "../../../durable-objects/quiz/state";
 
-export type Phase = "created" | "lobby" | "asking" | "closed" | "revealed" | "ended";
+/**
+ * The room's figures as `GET /api/rooms/:id/stats` and every operator route answer them: the room's
+ * own `RoomStatsView`, so the console and the room cannot disagree on a field.
+ */
+export type HostStats = RoomStatsView;
+export type { Phase };
 
 export const PHASE_LABEL: Record<Phase, string> = {
   created: "not opened",
