@@ -1,6 +1,7 @@
-// CPU profile of the room while it fans out: `npx tsx bench/profile.ts [N] [pushes]`. Opens N
-// sockets in a liveroom room and in a bare DO, takes a V8 CPU profile of the Worker's isolate
-// through workerd's inspector for each series of broadcasts, and prints the self time by function.
+// CPU profiles of the room through workerd's V8 inspector, printed as self time by function:
+//   npx tsx bench/profile.ts fanout [N] [pushes]  liveroom pushes, then bare DO broadcasts, to N sockets
+//   npx tsx bench/profile.ts answers [N]          N players answering within one second
+//   npx tsx bench/profile.ts grabs [N]            N players tapping through a 10 s rain
 import { WebSocket } from "ws";
 import { Api, benchActivity } from "./admin";
 import { armAll, closeAll, collectAll, openAll } from "./clients/ops";
@@ -10,8 +11,9 @@ import { userIds } from "./context";
 import { bundleWorker, startRuntime } from "./runtime";
 import { spread } from "./stats";
 
-const n = Number(process.argv[2] ?? 2000);
-const pushes = Number(process.argv[3] ?? 10);
+const what = process.argv[2] ?? "fanout";
+const n = Number(process.argv[3] ?? 2000);
+const pushes = Number(process.argv[4] ?? 10);
 const INSPECTOR = 9333;
 
 interface ProfileNode {
@@ -74,7 +76,75 @@ await inspector.call("Profiler.setSamplingInterval", { interval: 100 });
 const api = await Api.create(rt.base);
 const pool = ClientPool.start(1);
 const wsBase = rt.base.replace(/^http/, "ws");
+async function profiled(name: string, work: () => Promise<string>): Promise<void> {
+  await inspector.call("Profiler.start");
+  const figures = await work();
+  const { profile } = await inspector.call<{ profile: Profile }>("Profiler.stop");
+  console.log(`${name}, N=${n}: ${figures}`);
+  console.log(selfTime(profile, 25).join("\n"));
+}
+
+async function answers(): Promise<void> {
+  const id = `profa-${Date.now().toString(36)}`;
+  await api.createActivity(benchActivity(id, { questions: 1 }));
+  await openAll(pool, {
+    wsBase,
+    path: `/rooms/${id}/ws`,
+    users: userIds(`pa${id}`, n),
+    n,
+    concurrency: 64,
+    timeoutMs: 60_000,
+  });
+  await api.control(id, "open");
+  await pool.send(0, {
+    cmd: "answerArm",
+    question: 0,
+    option: 1,
+    offsetsMs: Array.from({ length: n }, () => Math.random() * 1000),
+    duplicates: [],
+  });
+  await profiled("answers in one second", async () => {
+    await api.control(id, "questions/0/push");
+    const r = await pool.send(0, { cmd: "answerWait", timeoutMs: 30_000 });
+    const lat = r.records.map((x) => x.recvAt - x.sentAt);
+    const s = spread(lat);
+    return `${r.records.length} answered, p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms`;
+  });
+}
+
+async function grabs(): Promise<void> {
+  const id = `profg-${Date.now().toString(36)}`;
+  const rain = { totalCents: 2_000_000, count: 20_000, targetTapsPerSec: 1000, durationMs: 10_000, seed: id };
+  await api.createActivity(benchActivity(id, { questions: 1, rains: [rain] }));
+  await openAll(pool, {
+    wsBase,
+    path: `/rooms/${id}/ws`,
+    users: userIds(`pg${id}`, n),
+    n,
+    concurrency: 64,
+    timeoutMs: 60_000,
+  });
+  await api.control(id, "open");
+  await pool.send(0, { cmd: "grabArm", rain: 0, tapHz: 5, maxMs: 15_000 });
+  await profiled("a 10 s rain", async () => {
+    await api.control(id, "rains/0/start");
+    const r = await pool.send(0, { cmd: "grabWait", timeoutMs: 15_000 });
+    const s = spread(r.records.map((x) => x.recvAt - x.sentAt));
+    return `${r.records.length} grabs, p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms`;
+  });
+}
+
 try {
+  if (what === "answers") await answers();
+  else if (what === "grabs") await grabs();
+  else await fanoutSeries();
+} finally {
+  inspector.ws.close();
+  await pool.stop();
+  await rt.dispose();
+}
+
+async function fanoutSeries(): Promise<void> {
   const id = `prof-${Date.now().toString(36)}`;
   await api.createActivity(benchActivity(id, { questions: pushes }));
   const series: [string, string, (k: number) => Promise<unknown>][] = [
@@ -112,8 +182,4 @@ try {
     console.log(selfTime(profile).join("\n"));
     await closeAll(pool);
   }
-} finally {
-  inspector.ws.close();
-  await pool.stop();
-  await rt.dispose();
 }
