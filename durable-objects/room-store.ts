@@ -21,6 +21,8 @@ CREATE TABLE IF NOT EXISTS notifications (seq INTEGER PRIMARY KEY, bytes BLOB NO
 CREATE TABLE IF NOT EXISTS outbox (
   key TEXT PRIMARY KEY, body TEXT NOT NULL, created_ms INTEGER NOT NULL, sent_ms INTEGER
 );
+-- The drain reads only unsent rows, oldest first: without this, every drain scans the whole outbox.
+CREATE INDEX IF NOT EXISTS outbox_unsent ON outbox (created_ms, key) WHERE sent_ms IS NULL;
 CREATE TABLE IF NOT EXISTS schedule (name TEXT PRIMARY KEY, at_ms INTEGER NOT NULL);
 `;
 
