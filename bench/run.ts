@@ -1,6 +1,7 @@
 // `npm run bench` (quick pass) and `npm run bench -- --full`: one workerd through miniflare, the
 // scenarios in order, then docs/benchmarks/results.md, chart.svg and results.json.
 // Options: --only=fanout,answers,rain,storm,probe,danmaku,settlement,wake  --runs=3  --concurrency=64
+//          --n=2000 (one size for every scenario, for development)
 //          --out=docs/benchmarks
 import { execSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -32,7 +33,8 @@ const outDir = join(ROOT, flag("out") ?? "docs/benchmarks");
 const logFile = join(ROOT, "bench/.workerd.log");
 
 /** The sizes of each pass: the quick one stays within a few minutes on 2 cores. */
-const PLAN = full
+const SIZES = flag("n")?.split(",").map(Number);
+const PASS = full
   ? {
       fanout: [1000, 2000, 5000],
       answers: [1000, 5000],
@@ -42,6 +44,10 @@ const PLAN = full
       idle: 1000,
     }
   : { fanout: [1000, 2000], answers: [1000], rain: [1000], storm: [1000], danmaku: [1000], idle: 1000 };
+const PLAN =
+  SIZES === undefined
+    ? PASS
+    : { fanout: SIZES, answers: SIZES, rain: SIZES, storm: SIZES, danmaku: SIZES, idle: SIZES[0] ?? 1000 };
 
 const fdLimit = Number(execSync("ulimit -n", { shell: "/bin/sh" }).toString().trim());
 const need = Math.max(...PLAN.fanout) * 2 + 1000;

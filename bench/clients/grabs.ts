@@ -90,8 +90,9 @@ export class GrabRun {
   }
 
   async wait(timeoutMs: number): Promise<GrabResult> {
-    const end = Date.now() + timeoutMs;
     await this.#loop;
+    // The answers still in flight when the taps stop get `timeoutMs` to arrive.
+    const end = Date.now() + timeoutMs;
     while (this.#records.length < this.#sent && Date.now() < end) await sleep(20);
     for (const s of this.socks) s.onFrame = null;
     return {
