@@ -1,28 +1,12 @@
 import { z } from "zod";
+import { intIn, text } from "./fields";
 import { DEFAULT_ANSWER_WINDOW_MS, DEFAULT_GRAB_CAP } from "../../durable-objects/activity";
 import { ActivityId } from "./ids";
-import { must, notBlank } from "./messages";
+import { must } from "./messages";
 
 const CENTS = "must be a positive integer number of cents";
 /** Positive integer cents within the safe-integer range (z.int() rejects fractions and unsafe integers). */
 const Cents = z.int({ error: must(CENTS) }).min(1, { error: CENTS });
-
-function intIn(min: number, max: number) {
-  const message = `must be an integer from ${min} to ${max}`;
-  return z
-    .int({ error: must(message) })
-    .min(min, { error: message })
-    .max(max, { error: message });
-}
-
-function text(max: number) {
-  const message = `must be a non-blank string of at most ${max} characters`;
-  return z
-    .string({ error: must(message) })
-    .min(1, { error: message })
-    .max(max, { error: message })
-    .refine(notBlank, { error: message });
-}
 
 // Date.parse's range ends at ±8.64e15 ms; start times before the epoch make no sense here.
 const MAX_EPOCH_MS = 8_640_000_000_000_000;

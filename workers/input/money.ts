@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { must, notBlank } from "./messages";
+import { text } from "./fields";
+import { must } from "./messages";
 
 function limitParam(max: number, fallback: number) {
   const message = `must be an integer from 1 to ${max}`;
@@ -49,23 +50,14 @@ export const WithdrawalParams = z.object({
   id: z.string().regex(/^[0-9a-f-]{36}$/, { error: "must be a withdrawal id" }),
 });
 
-function note(max: number) {
-  const message = `must be a non-blank string of at most ${max} characters`;
-  return z
-    .string({ error: must(message) })
-    .min(1, { error: message })
-    .max(max, { error: message })
-    .refine(notBlank, { error: message });
-}
-
 /** The body of `POST /api/admin/withdrawals/:id/paid`: the payout's reference, if the admin has one. */
 export const PaidInput = z.strictObject(
-  { reference: note(200).optional() },
+  { reference: text(200).optional() },
   { error: "must be a JSON object" },
 );
 
 /** The body of `POST /api/admin/withdrawals/:id/failed`: why, if the admin says. */
 export const FailedInput = z.strictObject(
-  { reason: note(500).optional() },
+  { reason: text(500).optional() },
   { error: "must be a JSON object" },
 );

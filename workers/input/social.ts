@@ -1,24 +1,8 @@
 import { z } from "zod";
+import { intIn, text } from "./fields";
 import { MAX_GIFT_KEY_CHARS } from "../../durable-objects/gifts/gift";
 import { UserId } from "./ids";
-import { must, notBlank } from "./messages";
-
-function text(max: number) {
-  const message = `must be a non-blank string of at most ${max} characters`;
-  return z
-    .string({ error: must(message) })
-    .min(1, { error: message })
-    .max(max, { error: message })
-    .refine(notBlank, { error: message });
-}
-
-function intIn(min: number, max: number) {
-  const message = `must be an integer from ${min} to ${max}`;
-  return z
-    .int({ error: must(message) })
-    .min(min, { error: message })
-    .max(max, { error: message });
-}
+import { must } from "./messages";
 
 const GIFT_ID = "must be 1–32 characters of a–z, 0–9, _ and -";
 
