@@ -1,20 +1,17 @@
 import { asc, desc, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import type { ActivityConfig } from "../../durable-objects/activity";
+import type { ActivityConfig, RainConfig } from "../../durable-objects/activity";
 import { activities, questions, rains } from "../../schema/db";
 
 /** Where an activity is in its life, as the operator drives it over HTTP. */
 export type ActivityStatus = "scheduled" | "live" | "ended";
 
 /** An activity as the admin list shows it. */
-export interface ActivitySummary {
-  id: string;
-  title: string;
-  startAtMs: number;
-  prizePoolCents: number;
-  answerWindowMs: number;
-  streamUrl: string;
-  grabCap: number;
+export interface ActivitySummary
+  extends Pick<
+    ActivityConfig,
+    "id" | "title" | "startAtMs" | "prizePoolCents" | "answerWindowMs" | "streamUrl" | "grabCap"
+  > {
   status: ActivityStatus;
   createdAtMs: number;
   questionCount: number;
@@ -22,12 +19,7 @@ export interface ActivitySummary {
 }
 
 /** One rain as the admin sees it: the totals and seed, not the (possibly 100,000) packet amounts. */
-export interface RainSummary {
-  totalCents: number;
-  count: number;
-  targetTapsPerSec: number;
-  durationMs: number;
-  seed: string;
+export interface RainSummary extends Omit<RainConfig, "packets"> {
   minPacketCents: number;
   maxPacketCents: number;
 }
