@@ -2,9 +2,9 @@
 // scenarios in order, then docs/benchmarks/results.md, chart.svg and results.json.
 // Options: --only=fanout,answers,rain,storm,probe,danmaku,settlement,wake  --runs=3  --concurrency=64
 //          --n=2000 (one size for every scenario, for development)
-//          --out=docs/benchmarks
+//          --out=docs/benchmarks  --report (re-render the markdown and chart from results.json)
 import { execSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { Api } from "./admin";
@@ -48,6 +48,27 @@ const PLAN =
   SIZES === undefined
     ? PASS
     : { fanout: SIZES, answers: SIZES, rain: SIZES, storm: SIZES, danmaku: SIZES, idle: SIZES[0] ?? 1000 };
+
+/** results.md, results.json and chart.svg in the output directory. */
+function writeReport(results: AllResults): void {
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, "results.md"), resultsMarkdown(results));
+  writeFileSync(join(outDir, "results.json"), `${JSON.stringify(results, null, 1)}\n`);
+  if (results.fanout !== null) {
+    const bytes = results.fanout.cases[0]?.bytes ?? "?";
+    writeFileSync(
+      join(outDir, "chart.svg"),
+      fanoutChart(results.fanout.cases, `Fan-out of one ${bytes}-byte question`),
+    );
+  }
+}
+
+// --report: re-render results.md and chart.svg from results.json (with the wire sizes recomputed).
+if (args.includes("--report")) {
+  const saved = JSON.parse(readFileSync(join(outDir, "results.json"), "utf8")) as AllResults;
+  writeReport({ ...saved, wire: wireSizes() });
+  process.exit(0);
+}
 
 const fdLimit = Number(execSync("ulimit -n", { shell: "/bin/sh" }).toString().trim());
 const need = Math.max(...PLAN.fanout) * 2 + 1000;
@@ -130,16 +151,6 @@ results.wake = await scenario("wake", () => idleWakeups(ctx, script, logFile, PL
 
 results.minutes = (Date.now() - started) / 60_000;
 results.loadAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
-mkdirSync(outDir, { recursive: true });
-writeFileSync(join(outDir, "results.md"), resultsMarkdown(results));
-writeFileSync(join(outDir, "results.json"), `${JSON.stringify(results, null, 1)}\n`);
-if (results.fanout !== null)
-  writeFileSync(
-    join(outDir, "chart.svg"),
-    fanoutChart(
-      results.fanout.cases,
-      `Fan-out of one ${results.fanout.cases[0]?.bytes ?? "?"}-byte question`,
-    ),
-  );
+writeReport(results);
 progress.scope("done");
 progress.done(`${results.minutes.toFixed(1)} min; wrote ${outDir}/results.md, chart.svg, results.json`);

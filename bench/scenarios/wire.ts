@@ -44,6 +44,19 @@ function samples(): Sample[] {
     counts: [1_234, 456_789, 23_456, 789],
     streamTsMs: STREAM_TS,
   };
+  // 39 CJK characters and 13 digits: 130 bytes, the room's limit.
+  const text = `${"弹幕测试直播间答题红包雨点赞礼物欢迎来到现场一起看节目大家好今天天".slice(0, 39)}1780000000000`;
+  const tick = {
+    tick: 18_000,
+    streamTsMs: STREAM_TS,
+    items: [0, 1, 2, 3].map((i) => ({
+      id: 70_000 + i,
+      userId: `viewer-${1000 + i}`,
+      text,
+      streamTsMs: STREAM_TS,
+    })),
+    dropped: 3,
+  };
   const small = { question: 0, correct: 1, key: KEY, counts: [12, 345, 23, 7], streamTsMs: 95_000 };
   const rainStarted = {
     rain: 0,
@@ -105,6 +118,12 @@ function samples(): Sample[] {
         seq: 17,
         response: { status: 1, answer: { question: 3, sealed: b64(Uint8Array.of(0x5a)) } },
       },
+    },
+    {
+      frame: "DANMAKU_TICK",
+      note: "4 danmaku of 130 UTF-8 bytes (the most a 200 ms tick shows)",
+      message: { type: T.DANMAKU_TICK, notification: { roomSeq: 0, danmakuTick: tick } },
+      json: { type: T.DANMAKU_TICK, notification: { roomSeq: 0, danmakuTick: tick } },
     },
     {
       frame: "RAIN_STARTED",
