@@ -97,7 +97,6 @@ export async function redPacketStorm(ctx: Ctx, ns: readonly number[]): Promise<R
           stats,
           packets,
           totalCents,
-          durationMs,
         );
         run.taps = sum(parts.map((p) => p.taps));
         run.unanswered = sum(parts.map((p) => p.unanswered));
@@ -128,13 +127,7 @@ export async function redPacketStorm(ctx: Ctx, ns: readonly number[]): Promise<R
   return cases;
 }
 
-function judge(
-  records: GrabRecord[],
-  room: RoomRainStats,
-  packets: number,
-  totalCents: number,
-  durationMs: number,
-): RainRun {
+function judge(records: GrabRecord[], room: RoomRainStats, packets: number, totalCents: number): RainRun {
   const ok = records.filter((r) => r.status === liveroom.Status.OK);
   const lat = records.map((r) => r.recvAt - r.sentAt);
   const codes: Record<string, number> = {};
@@ -171,5 +164,4 @@ function judge(
     unanswered: 0,
     firstPpm: 0,
   };
-  void durationMs;
 }
