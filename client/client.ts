@@ -19,7 +19,7 @@ import {
 import { type ClientEvents, type ConnectionEvent, type ConnectionState, Emitter } from "./events.js";
 import { OUTCOME_CORRECT, OUTCOME_OUT_WRONG, OUTCOME_UNKNOWN, unsealOutcome } from "./seal.js";
 import { SeqTracker } from "./sequence.js";
-import { PPM_ALL, shouldSendTap } from "./throttle.js";
+import { atGrabCap, PPM_ALL, shouldSendTap } from "./throttle.js";
 import { ConnectError, type Connector, messageReader, OPEN, type SocketLike } from "./transport.js";
 
 /**
@@ -30,7 +30,9 @@ import { ConnectError, type Connector, messageReader, OPEN, type SocketLike } fr
  * - CONNECT_FAILED: the socket could not be opened;
  * - CLOSED: `close()` was called;
  * - BAD_RESPONSE: a success without the result its request calls for (a room bug);
- * - THROTTLED_LOCALLY: `tap()` kept this tap back to honour the rain's throttle factor.
+ * - THROTTLED_LOCALLY: `tap()` kept this tap back to honour the rain's throttle factor;
+ * - CAP_REACHED_LOCALLY: `tap()` kept this tap back because the player already holds the
+ *   activity's cap of red packets (the room would answer CAP_REACHED).
  */
 export type LocalCode =
   | "TIMEOUT"
@@ -39,7 +41,8 @@ export type LocalCode =
   | "CONNECT_FAILED"
   | "CLOSED"
   | "BAD_RESPONSE"
-  | "THROTTLED_LOCALLY";
+  | "THROTTLED_LOCALLY"
+  | "CAP_REACHED_LOCALLY";
 
 /** A failed request as a value: a room code (a `liveroom.Code` number) or a `LocalCode`. */
 export interface Failure {
@@ -204,6 +207,12 @@ export class LiveroomClient {
   readonly #sealed = new Map<number, Uint8Array>();
   readonly #outcomes = new Set<number>();
   readonly #throttle = new Map<number, number>();
+  // Red packets the player holds in this activity (Welcome, grab answers) against the activity's
+  // cap (RAIN_STARTED, the Welcome's running rain; 0 while unknown); `#capRefused` once the room
+  // answered CAP_REACHED, until the next Welcome or RAIN_STARTED says more.
+  #grabbed = 0;
+  #grabCap = 0;
+  #capRefused = false;
   // Grab ids are "<random per client>.<n>": unique per user and rain even across tabs and reconnects.
   readonly #clientId = randomId();
   #grabCount = 0;
@@ -337,21 +346,40 @@ export class LiveroomClient {
    * Grabs a red packet of rain `rain`, unthrottled (see `tap`). Each grab carries a fresh
    * `grab_id`; if its answer is lost (DISCONNECTED, TIMEOUT) it is sent once more under the same
    * id as soon as the connection is open again, which can only return the room's first answer,
-   * never a second packet.
+   * never a second packet. Always sent, even at the cap; its answer (`grabbed`, or CAP_REACHED)
+   * is what `tap` counts against the cap.
    */
   async grab(rain: number): Promise<Result<GrabResult>> {
     const grabId = `${this.#clientId}.${++this.#grabCount}`;
     const send = () => this.#call(liveroom.Type.GRAB, { grab: { rain, grabId } }, pickGrab);
-    const first = await send();
-    if (first.ok || (first.code !== "DISCONNECTED" && first.code !== "TIMEOUT")) return first;
-    return (await this.#whenOpen(this.#requestTimeoutMs)) ? send() : first;
+    let r = await send();
+    const lost = !r.ok && (r.code === "DISCONNECTED" || r.code === "TIMEOUT");
+    if (lost && (await this.#whenOpen(this.#requestTimeoutMs))) r = await send();
+    // A replayed answer may carry an older count: the count only grows.
+    if (r.ok) this.#grabbed = Math.max(this.#grabbed, r.grabbed);
+    else if (r.code === liveroom.Code.CAP_REACHED) this.#capRefused = true;
+    return r;
   }
 
   /**
-   * One tap on the rain: sent as a GRAB with probability throttle/1e6, otherwise resolved at once
-   * as THROTTLED_LOCALLY. Rains not seen start (e.g. joined mid-rain) send every tap; ended rains none.
+   * One tap on the rain. Resolved at once, without sending, as CAP_REACHED_LOCALLY once the player
+   * is known to hold the activity's cap (`grabbed` from the Welcome and each granted grab, against
+   * `cap` from RAIN_STARTED or the Welcome's running rain; or after the room answered CAP_REACHED).
+   * Otherwise sent as a GRAB with probability throttle/1e6, else resolved at once as
+   * THROTTLED_LOCALLY. Rains not seen start (e.g. joined mid-rain) send every tap; ended rains none.
    */
   tap(rain: number): Promise<Result<GrabResult>> {
+    if (this.#capRefused) {
+      return Promise.resolve(failure("CAP_REACHED_LOCALLY", "the room answered CAP_REACHED"));
+    }
+    if (atGrabCap(this.#grabbed, this.#grabCap)) {
+      return Promise.resolve(
+        failure(
+          "CAP_REACHED_LOCALLY",
+          `${this.#grabbed} packets held, the activity's cap is ${this.#grabCap}`,
+        ),
+      );
+    }
     const ppm = this.throttlePpm(rain);
     if (!shouldSendTap(ppm, this.#random)) {
       return Promise.resolve(failure("THROTTLED_LOCALLY", `throttle ${ppm} ppm for rain ${rain}`));
@@ -634,6 +662,10 @@ export class LiveroomClient {
     // One rain runs at a time: the snapshot's is the only one taps should still reach.
     for (const r of this.#throttle.keys()) this.#throttle.set(r, 0);
     if (w.room.rain) this.#throttle.set(w.room.rain.rain, w.room.rain.throttlePpm);
+    // The room's own count: it replaces what the grab answers said (and a CAP_REACHED seen).
+    this.#grabbed = w.player.grabbed;
+    this.#capRefused = false;
+    if (w.room.rain?.cap) this.#grabCap = w.room.rain.cap;
     const q = w.room.current?.question;
     if (q !== undefined && w.player.sealed && !this.#outcomes.has(q)) this.#sealed.set(q, w.player.sealed);
     this.#enqueue(() => this.#events.emit("welcome", w));
@@ -724,6 +756,10 @@ export class LiveroomClient {
         break;
       case "rainStarted":
         this.#throttle.set(n.rain, n.throttlePpm);
+        if (n.cap) {
+          this.#grabCap = n.cap;
+          this.#capRefused = false;
+        }
         this.#events.emit("rainStarted", n);
         break;
       case "rainEnded":

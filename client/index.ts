@@ -58,7 +58,7 @@ export type {
 } from "./events.js";
 export { sealOutcome, unsealOutcome } from "./seal.js";
 export { SeqTracker } from "./sequence.js";
-export { PPM_ALL, shouldSendTap } from "./throttle.js";
+export { atGrabCap, PPM_ALL, shouldSendTap } from "./throttle.js";
 export {
   browserConnector,
   ConnectError,

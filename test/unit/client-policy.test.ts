@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay, DEFAULT_BACKOFF, SeqTracker, shouldSendTap } from "../../client/index.js";
+import { atGrabCap, backoffDelay, DEFAULT_BACKOFF, SeqTracker, shouldSendTap } from "../../client/index.js";
 
 describe("SeqTracker", () => {
   it("holds everything until a baseline, then drops what the baseline covers", () => {
@@ -60,5 +60,15 @@ describe("shouldSendTap", () => {
     expect(shouldSendTap(250_000, () => 0.25)).toBe(false);
     expect(shouldSendTap(1_000_000, () => 0.9999999)).toBe(true);
     expect(shouldSendTap(0, () => 0)).toBe(false);
+  });
+});
+
+describe("atGrabCap", () => {
+  it("is at the cap from grabbed = cap on; a cap of 0 (unset) never is", () => {
+    expect(atGrabCap(2, 3)).toBe(false);
+    expect(atGrabCap(3, 3)).toBe(true);
+    expect(atGrabCap(4, 3)).toBe(true);
+    expect(atGrabCap(0, 0)).toBe(false);
+    expect(atGrabCap(7, 0)).toBe(false);
   });
 });

@@ -349,3 +349,132 @@ describe("tap throttling", () => {
     client.close();
   });
 });
+
+describe("tap at the cap", () => {
+  const grabs = (room: FakeRoom) => room.socket.frames().filter((f) => f.type === T.GRAB).length;
+
+  it("stops sending taps once the grants reach RAIN_STARTED's cap", async () => {
+    const { room, client } = await connected({ random: () => 0 });
+    let held = 0;
+    room.handle = (f) => okResponse(f.type, f.seq, { grab: { rain: 0, amountCents: 10, grabbed: ++held } });
+    room.notify({ rainStarted: { rain: 0, packets: 100, throttlePpm: 1_000_000, cap: 3 } }, T.RAIN_STARTED);
+    await flush();
+    const results = [];
+    for (let i = 0; i < 6; i++) results.push(await client.tap(0));
+    expect(results.map((r) => (r.ok ? r.grabbed : r.code))).toEqual([
+      1,
+      2,
+      3,
+      "CAP_REACHED_LOCALLY",
+      "CAP_REACHED_LOCALLY",
+      "CAP_REACHED_LOCALLY",
+    ]);
+    expect(results[3]).toEqual({
+      ok: false,
+      code: "CAP_REACHED_LOCALLY",
+      codeName: "CAP_REACHED_LOCALLY",
+      message: "3 packets held, the activity's cap is 3",
+    });
+    expect(grabs(room)).toBe(3);
+  });
+
+  it("blocks taps at once when the Welcome's grabbed is at the running rain's cap", async () => {
+    const room = new FakeRoom();
+    room.welcome = {
+      room: { rain: { rain: 1, packets: 50, packetsLeft: 20, throttlePpm: 1_000_000, cap: 2 } },
+      player: { grabbed: 2 },
+    };
+    const client = new LiveroomClient({ connector: room.connector, token: "t", random: () => 0 });
+    expect((await client.connect()).ok).toBe(true);
+    expect(await client.tap(1)).toMatchObject({ ok: false, code: "CAP_REACHED_LOCALLY" });
+    expect(grabs(room)).toBe(0);
+    client.close();
+  });
+
+  it("counts from the Welcome's grabbed: one grant below the cap, then no more", async () => {
+    const room = new FakeRoom();
+    room.welcome = {
+      room: { rain: { rain: 1, packets: 50, throttlePpm: 1_000_000, cap: 3 } },
+      player: { grabbed: 2 },
+    };
+    const client = new LiveroomClient({ connector: room.connector, token: "t", random: () => 0 });
+    expect((await client.connect()).ok).toBe(true);
+    room.handle = (f) => okResponse(f.type, f.seq, { grab: { rain: 1, amountCents: 5, grabbed: 3 } });
+    expect((await client.tap(1)).ok).toBe(true);
+    expect(await client.tap(1)).toMatchObject({ ok: false, code: "CAP_REACHED_LOCALLY" });
+    expect(grabs(room)).toBe(1);
+    client.close();
+  });
+
+  it("stops sending taps after the room answers CAP_REACHED, even with no cap known", async () => {
+    const { room, client } = await connected({ random: () => 0 });
+    room.handle = (f) => failedResponse(f.type, f.seq, liveroom.Code.CAP_REACHED, "3 already");
+    expect(await client.tap(4)).toMatchObject({ ok: false, code: 302, codeName: "CAP_REACHED" });
+    expect(await client.tap(4)).toEqual({
+      ok: false,
+      code: "CAP_REACHED_LOCALLY",
+      codeName: "CAP_REACHED_LOCALLY",
+      message: "the room answered CAP_REACHED",
+    });
+    expect(grabs(room)).toBe(1);
+  });
+
+  it("checks the cap before the throttle draw", async () => {
+    let draws = 0;
+    const { room, client } = await connected({
+      random: () => {
+        draws++;
+        return 0;
+      },
+    });
+    room.handle = (f) => okResponse(f.type, f.seq, { grab: { rain: 0, amountCents: 1, grabbed: 1 } });
+    room.notify({ rainStarted: { rain: 0, packets: 9, throttlePpm: 500_000, cap: 1 } }, T.RAIN_STARTED);
+    await flush();
+    expect((await client.tap(0)).ok).toBe(true);
+    expect(draws).toBe(1);
+    expect(await client.tap(0)).toMatchObject({ code: "CAP_REACHED_LOCALLY" });
+    expect(draws).toBe(1);
+  });
+
+  it("grab() still reaches the room at the cap", async () => {
+    const { room, client } = await connected({ random: () => 0 });
+    room.handle = (f) => okResponse(f.type, f.seq, { grab: { rain: 0, amountCents: 10, grabbed: 1 } });
+    room.notify({ rainStarted: { rain: 0, packets: 10, throttlePpm: 1_000_000, cap: 1 } }, T.RAIN_STARTED);
+    await flush();
+    expect((await client.grab(0)).ok).toBe(true);
+    expect(await client.tap(0)).toMatchObject({ code: "CAP_REACHED_LOCALLY" });
+    room.handle = (f) => failedResponse(f.type, f.seq, liveroom.Code.CAP_REACHED, "1 already");
+    expect(await client.grab(0)).toMatchObject({ ok: false, codeName: "CAP_REACHED" });
+    expect(await client.grab(0)).toMatchObject({ ok: false, codeName: "CAP_REACHED" });
+    expect(grabs(room)).toBe(3);
+  });
+
+  it("holds nothing back while no cap is known (cap unset in RAIN_STARTED)", async () => {
+    const { room, client } = await connected({ random: () => 0 });
+    let held = 0;
+    room.handle = (f) => okResponse(f.type, f.seq, { grab: { rain: 0, amountCents: 1, grabbed: ++held } });
+    room.notify({ rainStarted: { rain: 0, packets: 10, throttlePpm: 1_000_000 } }, T.RAIN_STARTED);
+    await flush();
+    for (let i = 0; i < 4; i++) expect((await client.tap(0)).ok).toBe(true);
+    expect(grabs(room)).toBe(4);
+  });
+
+  it("takes the room's count again from the next Welcome", async () => {
+    const { room, client } = await connected({ random: () => 0 });
+    room.handle = (f) => failedResponse(f.type, f.seq, liveroom.Code.CAP_REACHED, "full");
+    room.notify({ rainStarted: { rain: 0, packets: 10, throttlePpm: 1_000_000, cap: 2 } }, T.RAIN_STARTED);
+    await flush();
+    await client.tap(0);
+    expect(await client.tap(0)).toMatchObject({ code: "CAP_REACHED_LOCALLY" });
+    // The Welcome's count is the room's: it replaces what the client concluded.
+    room.welcome = {
+      room: { rain: { rain: 0, packets: 10, throttlePpm: 1_000_000, cap: 2 } },
+      player: { grabbed: 1 },
+    };
+    expect((await client.reconnect()).ok).toBe(true);
+    room.handle = (f) => okResponse(f.type, f.seq, { grab: { rain: 0, amountCents: 1, grabbed: 2 } });
+    expect((await client.tap(0)).ok).toBe(true);
+    expect(await client.tap(0)).toMatchObject({ code: "CAP_REACHED_LOCALLY" });
+    expect(room.socket.frames().filter((f) => f.type === T.GRAB).length).toBe(1);
+  });
+});

@@ -62,6 +62,7 @@ describe("a tap's outcome", () => {
 
   test("the cap and an empty pool stop the tapping; throttled and rate-limited taps do not", () => {
     expect(tapOutcome(failed("CAP_REACHED")).stop).toBe("cap");
+    expect(tapOutcome(failed("CAP_REACHED_LOCALLY")).stop).toBe("cap");
     expect(tapOutcome(failed("NONE_LEFT")).stop).toBe("empty");
     expect(tapOutcome(failed("NO_RAIN")).stop).toBe("empty");
     expect(tapOutcome(failed("THROTTLED_LOCALLY")).stop).toBeUndefined();

@@ -120,4 +120,35 @@ describe("the SDK's tap() and the room's throttle", () => {
     expect(late.welcome!.room.rain).toMatchObject({ rain: 0, packets: 200, packetsLeft: 200 });
     expect(late.throttlePpm(0)).toBe(400_000);
   });
+
+  it("stops sending taps at the activity's cap; grab() still reaches the room", async () => {
+    const activity = await createRainActivity([rain(2_000, 200)], 2);
+    const p = uniqueId("sdkcap");
+    const host = await join(activity.id, `${p}-host`, "host");
+    const viewer = await join(activity.id, `${p}-v`, "viewer", () => 0);
+    expect((await host.open()).ok).toBe(true);
+    const started = viewer.next("rainStarted");
+    expect((await host.startRain(0, 0)).ok).toBe(true);
+    expect((await started).cap).toBe(2);
+
+    const taps = [];
+    for (let i = 0; i < 6; i++) taps.push(await viewer.tap(0));
+    expect(taps.map((r) => (r.ok ? r.grabbed : r.code))).toEqual([
+      1,
+      2,
+      "CAP_REACHED_LOCALLY",
+      "CAP_REACHED_LOCALLY",
+      "CAP_REACHED_LOCALLY",
+      "CAP_REACHED_LOCALLY",
+    ]);
+    expect((await roomStats(activity.id)).grabs).toBe(2);
+    expect(await viewer.grab(0)).toMatchObject({ ok: false, codeName: "CAP_REACHED" });
+    expect((await roomStats(activity.id)).grabs).toBe(3);
+
+    // The same player on a new client, joining mid-rain: the Welcome's grabbed (2) and cap block at once.
+    const again = await join(activity.id, `${p}-v`, "viewer", () => 0);
+    expect(again.welcome!.player.grabbed).toBe(2);
+    expect(await again.tap(0)).toMatchObject({ ok: false, code: "CAP_REACHED_LOCALLY" });
+    expect((await roomStats(activity.id)).grabs).toBe(3);
+  });
 });

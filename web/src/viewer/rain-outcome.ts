@@ -14,6 +14,7 @@ export function tapOutcome(r: Result<GrabResult>): {
     case "RATE_LIMITED":
       return { message: "So many taps! Try again." };
     case "CAP_REACHED":
+    case "CAP_REACHED_LOCALLY":
       return { message: "You've grabbed all the packets you can.", stop: "cap" };
     case "NONE_LEFT":
     case "NO_RAIN":
