@@ -1,5 +1,6 @@
 // The wire boundary: protobuf frames in, plain typed values out (and requests the other way).
 // Everything past this file works with these types, never with the generated classes.
+import type { RoomStatsView } from "../durable-objects/control";
 import { liveroom } from "../schema/proto";
 
 /** The heartbeat: the bytes of `Frame { type: -1 }` sent as a *text* frame (see schema/live.proto). */
@@ -108,35 +109,8 @@ export interface GrabResult {
   grabbed: number;
 }
 
-export interface RoomStats {
-  phase: Phase;
-  online: number;
-  players: number;
-  alive: number;
-  currentQuestion: number;
-  counts: number[];
-  roomSeq: number;
-  packetsLeft: number;
-  grantedCents: number;
-  grabs: number;
-  throttled: number;
-  /** The current or last rain; -1 before the first. The rain figures above are about it. */
-  rain: number;
-  rainRunning: boolean;
-  grantedPackets: number;
-  grabsPerSec: number;
-  throttlePpm: number;
-  /** Danmaku: in = shown + dropped + blocked + pending (docs/live-room.md). */
-  danmakuIn: number;
-  danmakuShown: number;
-  danmakuDropped: number;
-  danmakuBlocked: number;
-  danmakuRefused: number;
-  danmakuDeleted: number;
-  likes: number;
-  gifts: number;
-  giftCoins: number;
-}
+/** The room's figures as the STATS frame carries them: the room's own view, with the phase as the wire enum. */
+export type RoomStats = Omit<RoomStatsView, "phase"> & { phase: Phase };
 
 /** One danmaku as shown: `streamTsMs` is where the sender's player was. */
 export interface DanmakuItem {

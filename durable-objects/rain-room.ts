@@ -1,6 +1,7 @@
 // The room's red-packet rain: an adapter like LiveRoom itself, which it serves. It moves GRAB
 // frames, storage and time in and out of the pure rules in ./rain; LiveRoom hands it the frames,
 // operator starts, alarms and socket changes that concern it.
+import type { RoomStatsView } from "./control";
 import type { ActivityConfig } from "./activity";
 import { liveroom } from "../schema/proto";
 import type { ClientRequest } from "./protocol/decode";
@@ -47,18 +48,19 @@ export interface RainHost {
   armAlarm(): void;
 }
 
-/** The rain figures of the operator's stats (RoomStatsView). */
-export interface RainStats {
-  packetsLeft: number;
-  grantedCents: number;
-  grabs: number;
-  throttled: number;
-  rain: number;
-  rainRunning: boolean;
-  grantedPackets: number;
-  grabsPerSec: number;
-  throttlePpm: number;
-}
+/** The rain figures of the operator's stats. */
+export type RainStats = Pick<
+  RoomStatsView,
+  | "packetsLeft"
+  | "grantedCents"
+  | "grabs"
+  | "throttled"
+  | "rain"
+  | "rainRunning"
+  | "grantedPackets"
+  | "grabsPerSec"
+  | "throttlePpm"
+>;
 
 /** An operator's rain start: done, or refused with a `liveroom.Code` name. */
 export type RainStartResult = { ok: true } | { ok: false; code: StartRainRejectCode; message: string };

@@ -3,7 +3,7 @@ import { evictDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { liveroom } from "../../schema/proto";
-import { COIN_ISSUANCE, coinAccount, coinBalance, postCoinTransfer } from "../../workers/coins/post";
+import { coinBalance, grantCoins } from "../../workers/coins/post";
 import { replaceDanmakuWords } from "../../workers/danmaku/words";
 import { setActivityHost, upsertGift } from "../../workers/gifts/catalog";
 import { createActivity, RawClient, roomStub, token, uniqueId } from "./support/raw-client";
@@ -292,21 +292,7 @@ async function giftRoom() {
   await upsertGift(env.DB, { id: "retired", name: "Retired", priceCoins: 1, enabled: false }, Date.now());
   await setActivityHost(env.DB, a.id, hostId, Date.now());
   const grant = async (userId: string, coins: number) => {
-    const r = await postCoinTransfer(
-      env.DB,
-      {
-        key: `grant:${userId}`,
-        from: COIN_ISSUANCE,
-        to: coinAccount(userId),
-        amountCoins: coins,
-        kind: "grant",
-        activityId: null,
-        userId,
-        giftId: null,
-        quantity: null,
-      },
-      Date.now(),
-    );
+    const r = await grantCoins(env.DB, userId, coins, userId, Date.now());
     expect(r.status).toBe("posted");
   };
   return { a, p, hostId, grant };

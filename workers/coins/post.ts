@@ -131,6 +131,34 @@ export async function postCoinTransfer(
   }
 }
 
+/**
+ * Tops up a player's coins from issuance (a purchase, a promotion), once per `key`.
+ * @example await grantCoins(env.DB, "alice", 500, "promo-2026-11", Date.now())
+ */
+export function grantCoins(
+  d1: D1Database,
+  userId: string,
+  coins: number,
+  key: string,
+  nowMs: number,
+): Promise<CoinPostResult> {
+  return postCoinTransfer(
+    d1,
+    {
+      key: `grant:${key}`,
+      from: COIN_ISSUANCE,
+      to: coinAccount(userId),
+      amountCoins: coins,
+      kind: "grant",
+      activityId: null,
+      userId,
+      giftId: null,
+      quantity: null,
+    },
+    nowMs,
+  );
+}
+
 /** A player's coins; 0 for a player who never had any. */
 export async function coinBalance(d1: D1Database, userId: string): Promise<number> {
   const row = await d1

@@ -1,5 +1,5 @@
 import type { Handler } from "hono";
-import { COIN_ISSUANCE, coinAccount, postCoinTransfer } from "../coins/post";
+import { coinBalance, grantCoins } from "../coins/post";
 import type { AppEnv } from "../http/app-env";
 import { ApiError } from "../http/errors";
 import { parseInput, readJsonBody } from "../http/validate";
@@ -12,31 +12,14 @@ import { CoinGrantInput } from "../input/social";
  */
 export const adminCoinGrant: Handler<AppEnv> = async (c) => {
   const { userId, coins, key } = parseInput(CoinGrantInput, await readJsonBody(c));
-  const result = await postCoinTransfer(
-    c.env.DB,
-    {
-      key: `grant:${key}`,
-      from: COIN_ISSUANCE,
-      to: coinAccount(userId),
-      amountCoins: coins,
-      kind: "grant",
-      activityId: null,
-      userId,
-      giftId: null,
-      quantity: null,
-    },
-    Date.now(),
-  );
+  const result = await grantCoins(c.env.DB, userId, coins, key, Date.now());
   switch (result.status) {
     case "posted":
     case "duplicate": {
-      const balance = await c.env.DB.prepare("SELECT balance_coins FROM coin_accounts WHERE id = ?")
-        .bind(coinAccount(userId))
-        .first<{ balance_coins: number }>();
       return c.json({
         userId,
         coins,
-        balanceCoins: balance?.balance_coins ?? 0,
+        balanceCoins: await coinBalance(c.env.DB, userId),
         replayed: result.status === "duplicate",
       });
     }
