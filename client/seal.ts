@@ -7,6 +7,9 @@ export const OUTCOME_CORRECT = 1;
 export const OUTCOME_REVIVED = 2;
 export const OUTCOME_OUT_WRONG = 3;
 
+/** One encoder for every seal: it holds no state between calls. */
+const utf8 = new TextEncoder();
+
 /**
  * The one-byte pad for a user and a question key: the first byte of SHA-256(key ‖ utf8(userId)).
  * Mixing in the user id makes the same outcome seal to different bytes for different players,
@@ -16,7 +19,7 @@ export const OUTCOME_OUT_WRONG = 3;
  * const pad = await sealPad(key, "u42"); // 0..255
  */
 export async function sealPad(key: Uint8Array, userId: string): Promise<number> {
-  const id = new TextEncoder().encode(userId);
+  const id = utf8.encode(userId);
   const input = new Uint8Array(key.length + id.length);
   input.set(key, 0);
   input.set(id, key.length);

@@ -61,6 +61,8 @@ export class LiveRoom extends DurableObject<Env> {
   readonly #rain: RainRoom;
   /** The outbox drain and reconciliation's record and repair (docs/settlement.md). */
   readonly #settlement: SettlementRoom;
+  /** The current question's key, decoded once per question (not per answer); rebuilt after a wake. */
+  #key: { b64: string; bytes: Uint8Array } | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -193,7 +195,8 @@ export class LiveRoom extends DurableObject<Env> {
       console.error("liveroom frame failed", { type: req.type, seq: req.seq, err: String(err) });
       sendQuietly(ws, failure(req.type, req.seq, "INTERNAL", "internal error"));
     }
-    this.#settlement.kickDrain();
+    // An answer writes an outbox row only with a revival card, and then kicks the drain itself.
+    if (req.type !== T.ANSWER) this.#settlement.kickDrain();
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
@@ -324,12 +327,17 @@ export class LiveRoom extends DurableObject<Env> {
     req: ClientRequest & { type: typeof T.ANSWER },
   ): Promise<void> {
     const now = Date.now();
-    const player = this.#store.getPlayer(userId) ?? (await this.#ensurePlayer(userId));
+    // One read for the player and their earlier answer; a player with no row yet is created first.
+    let read = this.#store.playerAndAnswer(req.question, userId);
+    if (read === null) {
+      await this.#ensurePlayer(userId);
+      read = this.#store.playerAndAnswer(req.question, userId)!;
+    }
     // Everything from here to the write is synchronous: no other frame can interleave.
     const decision = judgeAnswer({
       room: this.#room,
-      player,
-      alreadyAnswered: this.#store.answerOutcome(req.question, userId) !== null,
+      player: read.player,
+      alreadyAnswered: read.answered,
       question: req.question,
       option: req.option,
       nowMs: now,
@@ -345,9 +353,8 @@ export class LiveRoom extends DurableObject<Env> {
       if (decision.usedRevival) this.#recordRevival(userId, req.question, now);
     });
     // Armed in the same write as the revival's outbox row, before the await below.
-    this.#settlement.kickDrain();
-    const key = fromBase64(this.#room.current!.keyB64);
-    const sealed = await sealOutcome(decision.outcome, key, userId);
+    if (decision.usedRevival) this.#settlement.kickDrain();
+    const sealed = await sealOutcome(decision.outcome, this.#questionKey(this.#room.current!.keyB64), userId);
     sendQuietly(ws, success(req.type, req.seq, { answer: { question: req.question, sealed } }));
   }
 
@@ -514,7 +521,7 @@ export class LiveRoom extends DurableObject<Env> {
     const sealed =
       current === null || outcome === null
         ? undefined
-        : await sealOutcome(outcome, fromBase64(current.keyB64), userId);
+        : await sealOutcome(outcome, this.#questionKey(current.keyB64), userId);
     return welcomeView({
       userId,
       role,
@@ -529,6 +536,12 @@ export class LiveRoom extends DurableObject<Env> {
       rain: this.#rain.snapshot(),
       likes: this.#social.likesTotal(),
     });
+  }
+
+  /** The question key's bytes, decoded again only when the question (and so its key) changes. */
+  #questionKey(b64: string): Uint8Array {
+    if (this.#key?.b64 !== b64) this.#key = { b64, bytes: fromBase64(b64) };
+    return this.#key.bytes;
   }
 
   #stats(): RoomStatsView {

@@ -54,6 +54,22 @@ export class RoomStore {
     return row === undefined ? null : toPlayer(row);
   }
 
+  /**
+   * The player's row and whether they already answered `question`, in one statement (the answer
+   * path's only read). Null when the player has no row yet.
+   */
+  playerAndAnswer(question: number, userId: string): { player: PlayerState; answered: boolean } | null {
+    const row = this.sql
+      .exec<Row>(
+        `SELECT p.*, a.outcome AS answered_outcome FROM players p
+         LEFT JOIN answers a ON a.question = ? AND a.user_id = p.user_id WHERE p.user_id = ?`,
+        question,
+        userId,
+      )
+      .toArray()[0];
+    return row === undefined ? null : { player: toPlayer(row), answered: row.answered_outcome !== null };
+  }
+
   /** Creates the player's row if missing; an existing row (and its cards) is kept. */
   ensurePlayer(userId: string, revivalCards: number): PlayerState {
     this.sql.exec(
