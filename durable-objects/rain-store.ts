@@ -1,6 +1,7 @@
 // The red-packet tables of a room's Durable Object SQLite storage, beside RoomStore's (same
 // database). Keyed so that a room split into shards by player hash keeps working: grants are keyed
 // by packet (rain, packet_index) and looked up by player; a player's count is derived from them.
+import { applySchema } from "./sql-schema";
 import type { RainRecord } from "./rain/record";
 
 const SCHEMA = `
@@ -34,7 +35,7 @@ type Row = Record<string, SqlStorageValue>;
 
 export class RainStore {
   constructor(private readonly sql: SqlStorage) {
-    for (const statement of SCHEMA.split(";")) if (statement.trim()) sql.exec(statement);
+    applySchema(sql, SCHEMA);
   }
 
   /** The newest started rain's record (the current one, or the last one once it ended). */

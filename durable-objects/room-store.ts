@@ -1,6 +1,7 @@
 // The room's Durable Object SQLite storage: every table keyed so that a room could later be
 // split into shards by player hash. Synchronous on purpose: writes with no await between them
 // commit together, and the output gate holds replies until they are durable.
+import { applySchema } from "./sql-schema";
 import type { OutcomeValue, PlayerState, PlayerStatus, RoomState } from "./quiz/state";
 import { initialRoomState } from "./quiz/state";
 import { DRAIN_SCHEDULE } from "./outbox-store";
@@ -33,7 +34,7 @@ type Row = Record<string, SqlStorageValue>;
 
 export class RoomStore {
   constructor(private readonly sql: SqlStorage) {
-    for (const statement of SCHEMA.split(";")) if (statement.trim()) sql.exec(statement);
+    applySchema(sql, SCHEMA);
   }
 
   loadRoom(): { room: RoomState; seq: number } {

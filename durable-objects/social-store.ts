@@ -1,6 +1,7 @@
 // The danmaku, likes, gifts and timeline tables of a room's Durable Object SQLite storage, beside
 // RoomStore's (same database). Synchronous on purpose: writes with no await between them commit
 // together, and the output gate holds replies until they are durable.
+import { applySchema } from "./sql-schema";
 import { type DanmakuCounters, ZERO_COUNTERS } from "./danmaku/tick";
 import type { StreamAnchor } from "./replay/stream-clock";
 import type { ShownDanmaku, TimelineEvent } from "./replay/timeline";
@@ -70,7 +71,7 @@ type Row = Record<string, SqlStorageValue>;
 
 export class SocialStore {
   constructor(private readonly sql: SqlStorage) {
-    for (const statement of SCHEMA.split(";")) if (statement.trim()) sql.exec(statement);
+    applySchema(sql, SCHEMA);
   }
 
   load(): SocialState {
