@@ -1,5 +1,5 @@
 // Tokens signed with the bench's own secret (never a real one), shared by the runner and clients.
-import { signToken } from "../workers/auth/token";
+import { signToken } from "../schema/auth";
 
 export const BENCH_SECRET = "liveroom-bench-secret";
 

@@ -4,9 +4,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { sealOutcome } from "../client/seal";
 import { liveroom } from "../schema/proto";
-import { canOperate, type Role, verifyToken } from "../workers/auth/token";
-import { loadActivityConfig, setActivityStatus } from "../workers/db/activities";
-import { loadRevivalCardsOf } from "../workers/db/users";
+import { canOperate, type Role, verifyToken } from "../schema/auth";
+import { loadActivityConfig, setActivityStatus } from "../schema/queries/activities";
+import { loadRevivalCardsOf } from "../schema/queries/users";
 import type { Env } from "../workers/index";
 import { BatchLoader } from "./batch-loader";
 import {

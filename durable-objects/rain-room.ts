@@ -2,7 +2,7 @@
 // frames, storage and time in and out of the pure rules in ./rain; LiveRoom hands it the frames,
 // operator starts, alarms and socket changes that concern it.
 import type { RoomStatsView } from "./control";
-import type { ActivityConfig } from "./activity";
+import type { ActivityConfig } from "../schema/activity";
 import { liveroom } from "../schema/proto";
 import type { ClientRequest } from "./protocol/decode";
 import { failure, success } from "./protocol/encode";

@@ -1,7 +1,7 @@
 // What the room shows of itself: the welcome a socket gets after AUTH and the operator's stats.
 // Pure builders: LiveRoom gathers the figures from its stores and modules and passes them in.
 import { liveroom } from "../schema/proto";
-import type { Role } from "../workers/auth/token";
+import type { Role } from "../schema/auth";
 import type { RoomStatsView } from "./control";
 import { answerRevealed, gameOver, PHASE, PLAYER_STATUS, questionPushed } from "./protocol/encode";
 import type { PlayerState, RoomState } from "./quiz/state";

@@ -2,11 +2,11 @@
 // it serves. It moves frames, storage, D1 and time in and out of the pure rules in ./danmaku,
 // ./gifts and ./replay; LiveRoom hands it the frames, alarms and broadcasts that concern it.
 import { liveroom } from "../schema/proto";
-import type { Role } from "../workers/auth/token";
-import { coinAccount, coinBalance, postCoinTransfer } from "../workers/coins/post";
-import { loadDanmakuWords } from "../workers/danmaku/words";
-import { loadActivityHost, loadCatalog } from "../workers/gifts/catalog";
-import { writeReplay } from "../workers/replay/store";
+import type { Role } from "../schema/auth";
+import { coinAccount, coinBalance, postCoinTransfer } from "../schema/queries/coins";
+import { loadDanmakuWords } from "../schema/queries/danmaku-words";
+import { loadActivityHost, loadCatalog } from "../schema/queries/gifts";
+import { writeReplay } from "../schema/queries/replay";
 import { type DanmakuConfig, danmakuConfig, tickCap } from "./danmaku/config";
 import { decideDanmaku, decideLike } from "./danmaku/decide";
 import { compileFilter, type WordFilter } from "./danmaku/filter";

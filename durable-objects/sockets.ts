@@ -1,6 +1,6 @@
 // What the room keeps on each hibernatable socket, and the socket calls that must never throw
 // (STYLE.md: partyserver's connection.ts and closeQuietly).
-import type { Role } from "../workers/auth/token";
+import type { Role } from "../schema/auth";
 
 /** What a socket carries across hibernation (≤ 2,048 bytes): who it is and when it connected. */
 export interface Attachment {

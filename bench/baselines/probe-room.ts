@@ -2,7 +2,7 @@
 // chosen by `?mode=`: `sql` writes a row (the player), `d1` awaits one D1 query (the revival
 // cards, as liveroom did before batching), `d1sql` both. Shows which step costs the handshakes.
 import { DurableObject } from "cloudflare:workers";
-import { loadRevivalCards } from "../../workers/db/users";
+import { loadRevivalCards } from "../../schema/queries/users";
 
 export class ProbeRoom extends DurableObject<{ DB: D1Database }> {
   #n = 0;

@@ -1,7 +1,7 @@
 // POST /bench/settle/<activity>?from=&count=&dup=: puts `count` red-packet settlement events for
 // rain 0 of the activity on the settlement Queue, 100 per sendBatch (the Queue's limit), the way a
 // room's outbox drain does; every `dup`-th one is sent twice, as an at-least-once redelivery.
-import { eventKey, type RedPacketEvent } from "../../workers/settlement/event";
+import { eventKey, type RedPacketEvent } from "../../schema/settlement";
 import type { BenchEnv } from "./entry";
 
 const BATCH = 100;

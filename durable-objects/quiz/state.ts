@@ -1,5 +1,5 @@
 // The state of one quiz room, as pure data. The Durable Object persists it; the rules decide on it.
-import type { ActivityConfig } from "../activity";
+import type { ActivityConfig } from "../../schema/activity";
 
 export type Phase = "created" | "lobby" | "asking" | "closed" | "revealed" | "ended";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ActivityDetail, ActivitySummary } from "../../workers/db/activities";
+import type { ActivityDetail, ActivitySummary } from "../../schema/queries/activities";
 import { activityBody, call, tokenFor, uniqueId } from "./http-helpers";
 
 const admin = () => tokenFor("admin");

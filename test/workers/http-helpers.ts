@@ -1,6 +1,6 @@
 // Shared by the http-*.test.ts files: tokens, JSON calls into the Worker, a valid activity body.
 import { exports } from "cloudflare:workers";
-import { type Role, signToken } from "../../workers/auth/token";
+import { type Role, signToken } from "../../schema/auth";
 
 /** The secret vitest.config.ts gives the Worker. */
 export const SECRET = "test-secret";

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { ActivityConfig } from "../../durable-objects/activity";
+import type { ActivityConfig } from "../../schema/activity";
 import { splitRedPackets } from "../../durable-objects/rain/split";
-import { loadActivityConfig } from "../../workers/db/activities";
-import { loadRevivalCards } from "../../workers/db/users";
+import { loadActivityConfig } from "../../schema/queries/activities";
+import { loadRevivalCards } from "../../schema/queries/users";
 import { call, tokenFor, uniqueId } from "./http-helpers";
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);

@@ -3,9 +3,9 @@ import { evictDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { liveroom } from "../../schema/proto";
-import { coinBalance, grantCoins } from "../../workers/coins/post";
-import { replaceDanmakuWords } from "../../workers/danmaku/words";
-import { setActivityHost, upsertGift } from "../../workers/gifts/catalog";
+import { coinBalance, grantCoins } from "../../schema/queries/coins";
+import { replaceDanmakuWords } from "../../schema/queries/danmaku-words";
+import { setActivityHost, upsertGift } from "../../schema/queries/gifts";
 import { createActivity, RawClient, roomStub, token, uniqueId } from "./support/raw-client";
 
 const T = liveroom.Type;

@@ -3,8 +3,8 @@ import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { fetchConnector, LiveroomClient } from "../../client/index";
 import type { RoomNotification } from "../../client/codec";
-import { COIN_ISSUANCE, coinAccount, postCoinTransfer } from "../../workers/coins/post";
-import { setActivityHost, upsertGift } from "../../workers/gifts/catalog";
+import { COIN_ISSUANCE, coinAccount, postCoinTransfer } from "../../schema/queries/coins";
+import { setActivityHost, upsertGift } from "../../schema/queries/gifts";
 import { createActivity, token, uniqueId } from "./support/raw-client";
 
 const fetcher = (url: string, init: RequestInit) => exports.default.fetch(url, init);

@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { ActivityConfig } from "../../durable-objects/activity";
+import type { ActivityConfig } from "../../schema/activity";
 import { splitPrize } from "../../durable-objects/quiz/prize";
 import { prizePoolAccount, rainBudgetAccount, userAccount } from "../../workers/ledger/accounts";
 import { SETTLEMENT_DLQ } from "../../workers/settlement/consumer";
-import type { SettlementEvent } from "../../workers/settlement/event";
+import type { SettlementEvent } from "../../schema/settlement";
 import { questions, rainOf } from "./support/game";
 import { balance, deliver, driftedAccounts, keyCounts, runQueue, sumOfBalances } from "./support/ledger";
 import { createActivity, createUser, uniqueId } from "./support/raw-client";

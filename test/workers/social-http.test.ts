@@ -1,8 +1,8 @@
 // HTTP tests of the social side: gift catalog, coins, invites, the activity home and replays.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { setActivityStatus } from "../../workers/db/activities";
-import { writeReplay } from "../../workers/replay/store";
+import { setActivityStatus } from "../../schema/queries/activities";
+import { writeReplay } from "../../schema/queries/replay";
 import { chunkTimeline, type TimelineEvent } from "../../durable-objects/replay/timeline";
 import { activityBody, call, tokenFor, uniqueId } from "./http-helpers";
 

@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { ApiError } from "../http/errors";
 import type { AppEnv } from "../http/app-env";
-import { type Role, verifyToken } from "./token";
+import { type Role, verifyToken } from "../../schema/auth";
 
 /** Roles in increasing power: each role may do what the ones before it may. */
 const RANK: Record<Role, number> = { viewer: 0, host: 1, admin: 2 };

@@ -1,4 +1,4 @@
-import type { Claims } from "../auth/token";
+import type { Claims } from "../../schema/auth";
 import type { Env } from "../env";
 
 /** Hono's type parameter for every route: the bindings, and the caller's verified claims once authenticated. */

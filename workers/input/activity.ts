@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { intIn, text } from "./fields";
-import { DEFAULT_ANSWER_WINDOW_MS, DEFAULT_GRAB_CAP } from "../../durable-objects/activity";
+import { DEFAULT_ANSWER_WINDOW_MS, DEFAULT_GRAB_CAP } from "../../schema/activity";
 import { ActivityId } from "./ids";
 import { must } from "./messages";
 

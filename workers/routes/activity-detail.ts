@@ -1,14 +1,14 @@
 import type { Handler } from "hono";
 import { z } from "zod";
-import { activityGifters } from "../coins/post";
-import { loadActivityHost } from "../gifts/catalog";
+import { activityGifters } from "../../schema/queries/coins";
+import { loadActivityHost } from "../../schema/queries/gifts";
 import { classifyActivity, shareLink } from "../home/classify";
 import { activityGiftTotals, activityWinners, homeActivity } from "../home/read";
 import type { AppEnv } from "../http/app-env";
 import { ApiError } from "../http/errors";
 import { parseInput } from "../http/validate";
 import { ActivityId } from "../input/ids";
-import { readReplayChunk, readReplayIndex } from "../replay/store";
+import { readReplayChunk, readReplayIndex } from "../../schema/queries/replay";
 
 /**
  * `GET /api/activities/:id` (public): one activity for its page. Once ended: its winners as the

@@ -1,6 +1,6 @@
 import type { Handler } from "hono";
 import { z } from "zod";
-import { activityGifters } from "../coins/post";
+import { activityGifters } from "../../schema/queries/coins";
 import type { AppEnv } from "../http/app-env";
 import { parseInput } from "../http/validate";
 import { ActivityId } from "../input/ids";

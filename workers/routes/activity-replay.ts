@@ -6,7 +6,7 @@ import { ApiError } from "../http/errors";
 import { parseInput } from "../http/validate";
 import { ActivityId } from "../input/ids";
 import { ReplayQuery } from "../input/social";
-import { readReplayChunk, readReplayIndex } from "../replay/store";
+import { readReplayChunk, readReplayIndex } from "../../schema/queries/replay";
 
 /**
  * `GET /api/activities/:id/replay?chunk=0` (public): the archived timeline for video-on-demand sync —

@@ -1,7 +1,7 @@
 import type { Handler } from "hono";
-import type { ActivityConfig, RainConfig } from "../../durable-objects/activity";
+import type { ActivityConfig, RainConfig } from "../../schema/activity";
 import { splitRedPackets } from "../../durable-objects/rain/split";
-import { getActivityDetail, insertActivity } from "../db/activities";
+import { getActivityDetail, insertActivity } from "../../schema/queries/activities";
 import type { AppEnv } from "../http/app-env";
 import { ApiError } from "../http/errors";
 import { parseInput, readJsonBody } from "../http/validate";

@@ -1,7 +1,7 @@
 import type { Handler } from "hono";
 import { z } from "zod";
-import { getActivityDetail } from "../db/activities";
-import { setActivityHost } from "../gifts/catalog";
+import { getActivityDetail } from "../../schema/queries/activities";
+import { setActivityHost } from "../../schema/queries/gifts";
 import type { AppEnv } from "../http/app-env";
 import { ApiError } from "../http/errors";
 import { parseInput, readJsonBody } from "../http/validate";

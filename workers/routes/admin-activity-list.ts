@@ -1,6 +1,6 @@
 import type { Handler } from "hono";
 import { z } from "zod";
-import { listActivities } from "../db/activities";
+import { listActivities } from "../../schema/queries/activities";
 import type { AppEnv } from "../http/app-env";
 import { parseInput } from "../http/validate";
 

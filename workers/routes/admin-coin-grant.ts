@@ -1,5 +1,5 @@
 import type { Handler } from "hono";
-import { coinBalance, grantCoins } from "../coins/post";
+import { coinBalance, grantCoins } from "../../schema/queries/coins";
 import type { AppEnv } from "../http/app-env";
 import { ApiError } from "../http/errors";
 import { parseInput, readJsonBody } from "../http/validate";

@@ -1,5 +1,5 @@
 import type { Handler } from "hono";
-import { loadDanmakuWords } from "../danmaku/words";
+import { loadDanmakuWords } from "../../schema/queries/danmaku-words";
 import type { AppEnv } from "../http/app-env";
 
 /** `GET /api/admin/danmaku/words`: the danmaku filter's word list. */

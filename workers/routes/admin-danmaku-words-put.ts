@@ -1,5 +1,5 @@
 import type { Handler } from "hono";
-import { loadDanmakuWords, replaceDanmakuWords } from "../danmaku/words";
+import { loadDanmakuWords, replaceDanmakuWords } from "../../schema/queries/danmaku-words";
 import type { AppEnv } from "../http/app-env";
 import { parseInput, readJsonBody } from "../http/validate";
 import { WordsInput } from "../input/social";

@@ -1,5 +1,5 @@
 import type { Handler } from "hono";
-import { listGifts } from "../gifts/catalog";
+import { listGifts } from "../../schema/queries/gifts";
 import type { AppEnv } from "../http/app-env";
 
 /** `GET /api/admin/gifts`: the whole catalog, disabled gifts included, cheapest first. */

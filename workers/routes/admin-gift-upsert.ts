@@ -1,5 +1,5 @@
 import type { Handler } from "hono";
-import { upsertGift } from "../gifts/catalog";
+import { upsertGift } from "../../schema/queries/gifts";
 import type { AppEnv } from "../http/app-env";
 import { parseInput, readJsonBody } from "../http/validate";
 import { GiftInput } from "../input/social";

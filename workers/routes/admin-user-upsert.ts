@@ -1,5 +1,5 @@
 import type { Handler } from "hono";
-import { upsertUser } from "../db/users";
+import { upsertUser } from "../../schema/queries/users";
 import type { AppEnv } from "../http/app-env";
 import { parseInput, readJsonBody } from "../http/validate";
 import { UserInput } from "../input/user";

@@ -1,5 +1,5 @@
 import type { Handler } from "hono";
-import { listGifts } from "../gifts/catalog";
+import { listGifts } from "../../schema/queries/gifts";
 import type { AppEnv } from "../http/app-env";
 
 /** `GET /api/gifts` (public): the gifts viewers can send, cheapest first. */

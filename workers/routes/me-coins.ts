@@ -1,5 +1,5 @@
 import type { Handler } from "hono";
-import { coinBalance } from "../coins/post";
+import { coinBalance } from "../../schema/queries/coins";
 import type { AppEnv } from "../http/app-env";
 
 /** `GET /api/me/coins`: the caller's coin balance. */

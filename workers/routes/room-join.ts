@@ -1,6 +1,6 @@
 import type { Handler } from "hono";
 import { z } from "zod";
-import { getActivityDetail } from "../db/activities";
+import { getActivityDetail } from "../../schema/queries/activities";
 import type { AppEnv } from "../http/app-env";
 import { ApiError } from "../http/errors";
 import { parseInput } from "../http/validate";

@@ -1,6 +1,6 @@
 import type { Handler } from "hono";
 import { liveroom } from "../../schema/proto";
-import { verifyToken } from "../auth/token";
+import { verifyToken } from "../../schema/auth";
 import type { AppEnv } from "../http/app-env";
 import { errorResponse } from "../http/errors";
 import { pathParams, RoomParams } from "../rooms/control";

@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { activities, rains } from "../../schema/db";
 import { postTransfers } from "../ledger/post";
-import type { RevivalCardEvent, SettlementEvent } from "./event";
+import type { RevivalCardEvent, SettlementEvent } from "../../schema/settlement";
 import type { IssueCode } from "./issues";
 import { type ActivityFunding, settlementPlan } from "./rules";
 

@@ -5,7 +5,7 @@
 // consumer below records it too. Queues deliver at least once: applying is idempotent.
 import type { Env } from "../env";
 import { applyEvent, fundingLoader } from "./apply";
-import { parseSettlementEvent } from "./event";
+import { parseSettlementEvent } from "../../schema/settlement";
 import { bodyText, recordIssue, recordIssueStatement } from "./issues";
 
 /** The queue rooms send to (wrangler.toml). */

@@ -1,7 +1,7 @@
 // The posting rules: which transfers settle a room's event. Pure: the activity's funding comes in.
 import { ISSUANCE, prizePoolAccount, rainBudgetAccount, userAccount } from "../ledger/accounts";
 import type { Transfer } from "../ledger/transfer";
-import type { SettlementEvent } from "./event";
+import type { SettlementEvent } from "../../schema/settlement";
 
 /** What D1 says an activity is funded with: its prize pool and each rain's total, in cents. */
 export interface ActivityFunding {

@@ -1,4 +1,4 @@
-import type { ActivityConfig } from "../../../durable-objects/activity";
+import type { ActivityConfig } from "../../../schema/activity";
 import type { PlayerState, RoomState } from "../../../durable-objects/quiz/state";
 
 export const activity: ActivityConfig = {

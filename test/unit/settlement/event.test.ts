@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { eventKey, parseSettlementEvent } from "../../../workers/settlement/event";
+import { eventKey, parseSettlementEvent } from "../../../schema/settlement";
 
 const prize = { key: "prize:q1:al", kind: "prize", activityId: "q1", userId: "al", amountCents: 334 };
 const packet = {

@@ -1,6 +1,6 @@
 // Drives whole games for the settlement tests: players answer over real sockets, the host acts by RPC.
 import { expect } from "vitest";
-import type { ActivityConfig, QuestionConfig, RainConfig } from "../../../durable-objects/activity";
+import type { ActivityConfig, QuestionConfig, RainConfig } from "../../../schema/activity";
 import type { ControlOp } from "../../../durable-objects/control";
 import type { RoomSettlementEntry } from "../../../durable-objects/settlement-record";
 import { liveroom } from "../../../schema/proto";

@@ -2,7 +2,7 @@
 // read back exactly (runs, grants, outbox), so tests can compare before and after.
 import { runInDurableObject } from "cloudflare:test";
 import { vi } from "vitest";
-import type { RainConfig } from "../../../durable-objects/activity";
+import type { RainConfig } from "../../../schema/activity";
 import type { LiveRoom } from "../../../durable-objects/live-room";
 import { splitRedPackets } from "../../../durable-objects/rain/split";
 import { liveroom } from "../../../schema/proto";

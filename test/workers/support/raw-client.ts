@@ -2,11 +2,11 @@ import { expect, vi } from "vitest";
 // A minimal socket driver for room tests: raw frames in and out, nothing hidden. The SDK has
 // its own tests; room tests that need exact bytes (malformed frames, text frames) use this.
 import { env } from "cloudflare:workers";
-import type { ActivityConfig, QuestionConfig } from "../../../durable-objects/activity";
+import type { ActivityConfig, QuestionConfig } from "../../../schema/activity";
 import { liveroom } from "../../../schema/proto";
-import { signToken } from "../../../workers/auth/token";
-import { insertActivity } from "../../../workers/db/activities";
-import { upsertUser } from "../../../workers/db/users";
+import { signToken } from "../../../schema/auth";
+import { insertActivity } from "../../../schema/queries/activities";
+import { upsertUser } from "../../../schema/queries/users";
 
 export const SECRET = "test-secret";
 let counter = 0;

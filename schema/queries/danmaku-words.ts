@@ -1,7 +1,7 @@
 // The danmaku filter's word list in D1: replaced as a whole by an admin, read by every room.
 import { asc } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { danmakuWords } from "../../schema/social";
+import { danmakuWords } from "../social";
 
 /** The words, sorted. */
 export async function loadDanmakuWords(d1: D1Database): Promise<string[]> {

@@ -1,6 +1,6 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { users } from "../../schema/db";
+import { users } from "../db";
 
 /** A user as the admin API returns it. */
 export interface UserView {

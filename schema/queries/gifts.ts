@@ -2,7 +2,7 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { CatalogGift } from "../../durable-objects/gifts/gift";
-import { activityHosts, gifts } from "../../schema/social";
+import { activityHosts, gifts } from "../social";
 
 /** A gift as the admin API shows it. */
 export interface GiftView extends CatalogGift {

@@ -1,7 +1,7 @@
 import { asc, desc, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import type { ActivityConfig, RainConfig } from "../../durable-objects/activity";
-import { activities, questions, rains } from "../../schema/db";
+import type { ActivityConfig, RainConfig } from "../activity";
+import { activities, questions, rains } from "../db";
 
 /** Where an activity is in its life, as the operator drives it over HTTP. */
 export type ActivityStatus = "scheduled" | "live" | "ended";

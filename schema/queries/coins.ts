@@ -2,7 +2,7 @@
 // batch of an INSERT ... ON CONFLICT (key) DO NOTHING, a read-back of the key and the payer's
 // balance. Balances move in the AFTER INSERT trigger (migrations/0004_social_triggers.sql), so a
 // key already posted moves nothing, and a debit that would overdraw aborts the whole batch.
-import type { COIN_TRANSFER_KINDS } from "../../schema/social";
+import type { COIN_TRANSFER_KINDS } from "../social";
 
 /** A player's coin account id. @example coinAccount("alice") // "user:alice" */
 export function coinAccount(userId: string): string {
