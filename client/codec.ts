@@ -1,6 +1,5 @@
 // The wire boundary: protobuf frames in, plain typed values out (and requests the other way).
 // Everything past this file works with these types, never with the generated classes.
-import type { RoomStatsView } from "../durable-objects/control";
 import { liveroom } from "../schema/proto";
 
 /** The heartbeat: the bytes of `Frame { type: -1 }` sent as a *text* frame (see schema/live.proto). */
@@ -109,8 +108,11 @@ export interface GrabResult {
   grabbed: number;
 }
 
-/** The room's figures as the STATS frame carries them: the room's own view, with the phase as the wire enum. */
-export type RoomStats = Omit<RoomStatsView, "phase"> & { phase: Phase };
+/**
+ * The room's figures as the STATS frame carries them: every field of `RoomStats` in schema/live.proto,
+ * defaults filled in (the server's `RoomStatsView` with the phase as the wire enum).
+ */
+export type RoomStats = Omit<liveroom.RoomStats, "$unknowns">;
 
 /** One danmaku as shown: `streamTsMs` is where the sender's player was. */
 export interface DanmakuItem {

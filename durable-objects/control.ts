@@ -1,8 +1,8 @@
 // Operator controls, the same whether they arrive over HTTP (the Worker calls the room by RPC)
 // or as host frames on a socket.
 import { liveroom } from "../schema/proto";
+import type { RoomStatsView } from "../schema/room-stats";
 import type { ClientRequest } from "./protocol/decode";
-import type { Phase } from "./quiz/state";
 
 const T = liveroom.Type;
 
@@ -13,38 +13,6 @@ export type ControlOp =
   | { kind: "end" }
   | { kind: "startRain"; rain: number; streamTsMs: number }
   | { kind: "stats" };
-
-/** The operator's live figures for a room. */
-export interface RoomStatsView {
-  phase: Phase;
-  online: number;
-  players: number;
-  alive: number;
-  currentQuestion: number;
-  counts: number[];
-  roomSeq: number;
-  // Red packets: the current rain, or the last one once it ended (see RoomStats in schema/live.proto).
-  packetsLeft: number;
-  grantedCents: number;
-  grabs: number;
-  throttled: number;
-  /** The current or last rain; -1 before the first. */
-  rain: number;
-  rainRunning: boolean;
-  grantedPackets: number;
-  grabsPerSec: number;
-  throttlePpm: number;
-  // Danmaku, likes and gifts (see RoomStats in schema/live.proto): in = shown + dropped + blocked + pending.
-  danmakuIn: number;
-  danmakuShown: number;
-  danmakuDropped: number;
-  danmakuBlocked: number;
-  danmakuRefused: number;
-  danmakuDeleted: number;
-  likes: number;
-  gifts: number;
-  giftCoins: number;
-}
 
 /** `code` is a `liveroom.Code` value from schema/live.proto; `codeName` its name. */
 export type ControlResult =

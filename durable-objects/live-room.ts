@@ -7,15 +7,10 @@ import { liveroom } from "../schema/proto";
 import { canOperate, type Role, verifyToken } from "../schema/auth";
 import { loadActivityConfig, setActivityStatus } from "../schema/queries/activities";
 import { loadRevivalCardsOf } from "../schema/queries/users";
-import type { Env } from "../workers/index";
+import type { RoomStatsView } from "../schema/room-stats";
+import { prizeEvent, revivalCardEvent } from "../schema/settlement";
 import { BatchLoader } from "./batch-loader";
-import {
-  type ControlOp,
-  type ControlResult,
-  controlOpOf,
-  controlRefused,
-  type RoomStatsView,
-} from "./control";
+import { type ControlOp, type ControlResult, controlOpOf, controlRefused } from "./control";
 import { type ClientRequest, decodeClientFrame, HEARTBEAT_TEXT } from "./protocol/decode";
 import {
   answerRevealed,
@@ -31,6 +26,7 @@ import { decideClose, decideEnd, decideOpen, decidePush, decideReveal } from "./
 import { visiblePlayer } from "./quiz/visible";
 import type { RoomState } from "./quiz/state";
 import { RainRoom } from "./rain-room";
+import type { RoomEnv } from "./room-env";
 import { RoomStore } from "./room-store";
 import { statsMessage, statsView, welcomeView } from "./room-views";
 import { isSocialRequest, type ModerationOp, type ModerationResult, SocialRoom } from "./social-room";
@@ -46,7 +42,7 @@ const SWEEP_EVERY_MS = 60_000;
 
 type OpResult = { ok: true } | { ok: false; code: CodeName; message: string };
 
-export class LiveRoom extends DurableObject<Env> {
+export class LiveRoom extends DurableObject<RoomEnv> {
   readonly #store: RoomStore;
   #room: RoomState;
   #seq: number;
@@ -64,7 +60,7 @@ export class LiveRoom extends DurableObject<Env> {
   /** The current question's key, decoded once per question (not per answer); rebuilt after a wake. */
   #key: { b64: string; bytes: Uint8Array } | null = null;
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  constructor(ctx: DurableObjectState, env: RoomEnv) {
     super(ctx, env);
     this.#store = new RoomStore(ctx.storage.sql);
     ({ room: this.#room, seq: this.#seq } = this.#store.loadRoom());
@@ -410,11 +406,8 @@ export class LiveRoom extends DurableObject<Env> {
         this.ctx.storage.transactionSync(() => {
           for (const share of d.split.shares) {
             this.#store.setWinner(share.userId, share.cents);
-            this.#store.addOutbox(
-              `prize:${activityId}:${share.userId}`,
-              { kind: "prize", activityId, userId: share.userId, amountCents: share.cents },
-              now,
-            );
+            const prize = prizeEvent({ activityId, userId: share.userId, amountCents: share.cents });
+            this.#store.addOutbox(prize.key, prize.body, now);
           }
           this.#commitRoom(d.room);
         });
@@ -449,11 +442,8 @@ export class LiveRoom extends DurableObject<Env> {
 
   #recordRevival(userId: string, question: number, now: number): void {
     const activityId = this.#room.activity!.id;
-    this.#store.addOutbox(
-      `revival:${activityId}:${userId}`,
-      { kind: "revival_card", activityId, userId, question, count: 1 },
-      now,
-    );
+    const revival = revivalCardEvent({ activityId, userId, question, count: 1 });
+    this.#store.addOutbox(revival.key, revival.body, now);
   }
 
   // ---- notifications ----

@@ -1,13 +1,14 @@
 // The room's red-packet rain: an adapter like LiveRoom itself, which it serves. It moves GRAB
 // frames, storage and time in and out of the pure rules in ./rain; LiveRoom hands it the frames,
 // operator starts, alarms and socket changes that concern it.
-import type { RoomStatsView } from "./control";
 import type { ActivityConfig } from "../schema/activity";
 import { liveroom } from "../schema/proto";
+import type { RoomStatsView } from "../schema/room-stats";
+import { redPacketEvent } from "../schema/settlement";
 import type { ClientRequest } from "./protocol/decode";
 import { failure, success } from "./protocol/encode";
 import type { Phase } from "./quiz/state";
-import { decideGrab, type GrabRejectCode, grantKey } from "./rain/grab";
+import { decideGrab, type GrabRejectCode } from "./rain/grab";
 import { replayId } from "./rain/grab-id";
 import { createRateWindow, ratePerSec, recordEvents } from "./rain/rate-window";
 import {
@@ -151,11 +152,8 @@ export class RainRoom {
         grabbed: decision.player.grabbed,
         atMs: now,
       });
-      this.#host.rows.addOutbox(
-        grantKey(activity.id, rain, packetIndex),
-        { kind: "red_packet", activityId: activity.id, userId, rain, packetIndex, amountCents },
-        now,
-      );
+      const grant = redPacketEvent({ activityId: activity.id, userId, rain, packetIndex, amountCents });
+      this.#host.rows.addOutbox(grant.key, grant.body, now);
       if (emptied) this.#host.rows.unschedule(endSchedule(rain));
     });
     this.#rain = next;

@@ -2,7 +2,7 @@
 // Pure builders: LiveRoom gathers the figures from its stores and modules and passes them in.
 import { liveroom } from "../schema/proto";
 import type { Role } from "../schema/auth";
-import type { RoomStatsView } from "./control";
+import type { RoomStatsView } from "../schema/room-stats";
 import { answerRevealed, gameOver, PHASE, PLAYER_STATUS, questionPushed } from "./protocol/encode";
 import type { PlayerState, RoomState } from "./quiz/state";
 import type { RainStats } from "./rain-room";

@@ -4,7 +4,8 @@
 import { applySchema } from "./sql-schema";
 import { type DanmakuCounters, ZERO_COUNTERS } from "./danmaku/tick";
 import type { StreamAnchor } from "./replay/stream-clock";
-import type { ShownDanmaku, TimelineEvent } from "./replay/timeline";
+import type { TimelineEvent } from "../schema/replay";
+import type { ShownDanmaku } from "./replay/timeline";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS social_meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);

@@ -1,6 +1,8 @@
-// The settlement events a room writes to its outbox and the Queue carries, and their parser.
+// The settlement contract: the events a room writes to its outbox and the Queue carries, their
+// idempotency keys, one builder per kind (the room writes what they build) and the consumer's parser.
 // The key is the idempotency key of everything the event causes, so it must be the canonical key
 // of the event's contents: a body whose key says otherwise is invalid, not a conflict.
+// Keys and bodies are stored (room outboxes, the ledger): never change their format.
 import { z } from "zod";
 
 /** A survivor's share of the prize pool, written when the game ends. */
@@ -36,18 +38,111 @@ export interface RevivalCardEvent {
 /** Every event a room settles through the Queue. */
 export type SettlementEvent = PrizeEvent | RedPacketEvent | RevivalCardEvent;
 
+/** An outbox row as a room writes it: the idempotency key and the event, the Queue message body. */
+export interface SettlementEntry<E extends SettlementEvent = SettlementEvent> {
+  key: string;
+  body: E;
+}
+
+/**
+ * The key of a survivor's prize: one share per player per activity.
+ * @example prizeKey("q1", "al") // → "prize:q1:al"
+ */
+export function prizeKey(activityId: string, userId: string): string {
+  return `prize:${activityId}:${userId}`;
+}
+
+/**
+ * The key of a red packet: one packet = one grant = one key, whoever got it and however often the
+ * grant is delivered. Throws a RangeError for a negative or non-integer rain or packet index (a bug).
+ * @example redPacketKey("act_42", 0, 17) // → "rain:act_42:0:17"
+ */
+export function redPacketKey(activityId: string, rain: number, packetIndex: number): string {
+  if (!Number.isSafeInteger(rain) || rain < 0) throw new RangeError(`redPacketKey: bad rain ${rain}`);
+  if (!Number.isSafeInteger(packetIndex) || packetIndex < 0) {
+    throw new RangeError(`redPacketKey: bad packetIndex ${packetIndex}`);
+  }
+  // The two integers come last, so the key parses from the right even if the id contains ':'.
+  return `rain:${activityId}:${rain}:${packetIndex}`;
+}
+
+/**
+ * The key of a revival card use: at most one per player per activity.
+ * @example revivalKey("q1", "al") // → "revival:q1:al"
+ */
+export function revivalKey(activityId: string, userId: string): string {
+  return `revival:${activityId}:${userId}`;
+}
+
 /** The canonical key of an event: what the room writes, what the ledger is keyed by. */
 export function eventKey(
   e: Omit<PrizeEvent, "key"> | Omit<RedPacketEvent, "key"> | Omit<RevivalCardEvent, "key">,
 ): string {
   switch (e.kind) {
     case "prize":
-      return `prize:${e.activityId}:${e.userId}`;
+      return prizeKey(e.activityId, e.userId);
     case "red_packet":
-      return `rain:${e.activityId}:${e.rain}:${e.packetIndex}`;
+      return redPacketKey(e.activityId, e.rain, e.packetIndex);
     case "revival_card":
-      return `revival:${e.activityId}:${e.userId}`;
+      return revivalKey(e.activityId, e.userId);
   }
+}
+
+// The builders list the fields in a fixed order: the JSON bodies stay byte-identical whatever order
+// a caller's object has.
+
+/**
+ * A survivor's share of the prize pool.
+ * @example prizeEvent({ activityId: "q1", userId: "al", amountCents: 334 })
+ * // → { key: "prize:q1:al", body: { key: "prize:q1:al", kind: "prize", activityId: "q1", userId: "al", amountCents: 334 } }
+ */
+export function prizeEvent(e: Omit<PrizeEvent, "key" | "kind">): SettlementEntry<PrizeEvent> {
+  const key = prizeKey(e.activityId, e.userId);
+  return {
+    key,
+    body: { key, kind: "prize", activityId: e.activityId, userId: e.userId, amountCents: e.amountCents },
+  };
+}
+
+/**
+ * One red packet granted. Throws a RangeError for a bad rain or packet index (`redPacketKey`).
+ * @example redPacketEvent({ activityId: "q1", userId: "al", rain: 0, packetIndex: 17, amountCents: 5 }).key // → "rain:q1:0:17"
+ */
+export function redPacketEvent(e: Omit<RedPacketEvent, "key" | "kind">): SettlementEntry<RedPacketEvent> {
+  const key = redPacketKey(e.activityId, e.rain, e.packetIndex);
+  return {
+    key,
+    body: {
+      key,
+      kind: "red_packet",
+      activityId: e.activityId,
+      userId: e.userId,
+      rain: e.rain,
+      packetIndex: e.packetIndex,
+      amountCents: e.amountCents,
+    },
+  };
+}
+
+/**
+ * A revival card used at question `question`.
+ * @example revivalCardEvent({ activityId: "q1", userId: "al", question: 2, count: 1 }).key // → "revival:q1:al"
+ */
+export function revivalCardEvent(
+  e: Omit<RevivalCardEvent, "key" | "kind">,
+): SettlementEntry<RevivalCardEvent> {
+  const key = revivalKey(e.activityId, e.userId);
+  return {
+    key,
+    body: {
+      key,
+      kind: "revival_card",
+      activityId: e.activityId,
+      userId: e.userId,
+      question: e.question,
+      count: e.count,
+    },
+  };
 }
 
 const Id = z.string().min(1).max(64);

@@ -1,13 +1,12 @@
 import type { LiveRoom } from "../durable-objects/live-room";
+import type { RoomEnv } from "../durable-objects/room-env";
 
-/** The Worker's bindings (wrangler.toml, plus the JWT_SECRET secret from .dev.vars or `wrangler secret`). */
-export interface Env {
-  DB: D1Database;
+/**
+ * The Worker's bindings (wrangler.toml, plus the JWT_SECRET secret from .dev.vars or `wrangler secret`):
+ * the rooms' own (`RoomEnv`) and those only the Worker uses.
+ */
+export interface Env extends RoomEnv {
   LIVE_ROOM: DurableObjectNamespace<LiveRoom>;
-  JWT_SECRET: string;
-  ANSWER_GRACE_MS: string;
-  /** Producer of the settlement queue: rooms drain their outbox into it (docs/settlement.md). */
-  SETTLEMENT: Queue;
   /** How many days back the reconciliation cron looks for activities (default 14). */
   RECONCILE_DAYS?: string;
 }

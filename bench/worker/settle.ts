@@ -1,7 +1,7 @@
 // POST /bench/settle/<activity>?from=&count=&dup=: puts `count` red-packet settlement events for
 // rain 0 of the activity on the settlement Queue, 100 per sendBatch (the Queue's limit), the way a
 // room's outbox drain does; every `dup`-th one is sent twice, as an at-least-once redelivery.
-import { eventKey, type RedPacketEvent } from "../../schema/settlement";
+import { type RedPacketEvent, redPacketEvent } from "../../schema/settlement";
 import type { BenchEnv } from "./entry";
 
 const BATCH = 100;
@@ -13,15 +13,13 @@ export async function sendSettlement(request: Request, env: BenchEnv, activityId
   const dup = Number(q.get("dup") ?? 0);
   const events: RedPacketEvent[] = [];
   for (let i = from; i < from + count; i++) {
-    const e = {
-      kind: "red_packet" as const,
+    const { body: event } = redPacketEvent({
       activityId,
       userId: `settle-${i % 1000}`,
       rain: 0,
       packetIndex: i,
       amountCents: 1,
-    };
-    const event = { ...e, key: eventKey(e) };
+    });
     events.push(event);
     if (dup > 0 && i % dup === 0) events.push(event);
   }

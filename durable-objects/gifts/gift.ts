@@ -1,14 +1,8 @@
 // The room's decision on a GIFT frame before any coin moves, and the gifter leaderboard. Pure: the
 // room then posts the debit and credit to the coins ledger in D1 and shows the gift.
 
+import type { CatalogGift } from "../../schema/queries/gifts";
 import type { Phase } from "../quiz/state";
-
-/** A gift as the catalog sells it (D1 `gifts`, admin-managed). */
-export interface CatalogGift {
-  id: string;
-  name: string;
-  priceCoins: number;
-}
 
 /** Most of one gift a single GIFT frame may send. */
 export const MAX_GIFT_QUANTITY = 9999;

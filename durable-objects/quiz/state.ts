@@ -1,7 +1,9 @@
 // The state of one quiz room, as pure data. The Durable Object persists it; the rules decide on it.
 import type { ActivityConfig } from "../../schema/activity";
+import type { Phase } from "../../schema/room-stats";
 
-export type Phase = "created" | "lobby" | "asking" | "closed" | "revealed" | "ended";
+// The phase is also what the stats view shows, so it is defined with it (schema/room-stats.ts).
+export type { Phase };
 
 /** What the room remembers about the current (or last) question. */
 export interface CurrentQuestion {

@@ -1,6 +1,7 @@
 // The decision for one tap on a red packet. The room makes it atomically with its storage write:
-// the granted states below are written (with the outbox row under `grantKey`) before the answer
-// leaves the room; a retried client seq is answered from storage and never reaches `decideGrab`.
+// the granted states below are written (with the outbox row `redPacketEvent` builds, in
+// schema/settlement.ts) before the answer leaves the room; a retried client seq is answered from
+// storage and never reaches `decideGrab`.
 
 import { isRainActive, packetsLeft, type RainRun } from "./run";
 import { type TokenBucket, take } from "./token-bucket";
@@ -74,7 +75,7 @@ export type GrabResult = GrabGranted | GrabRejected;
  *
  * @example
  * const r = decideGrab({ rain: 0, nowMs, run, packets: rain.packets, player: { grabbed: 0 }, cap: 3, bucket });
- * if (r.kind === "granted") store(r.run, r.player, r.bucket, outboxRow(grantKey(activityId, r.rain, r.packetIndex), r.amountCents));
+ * if (r.kind === "granted") store(r.run, r.player, r.bucket, outbox(redPacketEvent({ activityId, userId, rain: r.rain, packetIndex: r.packetIndex, amountCents: r.amountCents })));
  */
 export function decideGrab(input: GrabInput): GrabResult {
   const { run, nowMs } = input;
@@ -99,20 +100,4 @@ export function decideGrab(input: GrabInput): GrabResult {
     player: { grabbed: input.player.grabbed + 1 },
     bucket: taken.bucket,
   };
-}
-
-/**
- * The idempotency key of a grant in the settlement ledger: one packet = one grant = one key, whoever
- * got it and however often the grant is delivered. Throws a RangeError for a negative or non-integer
- * rain or packet index (a bug).
- *
- * @example grantKey("act_42", 0, 17) // → "rain:act_42:0:17"
- */
-export function grantKey(activityId: string, rain: number, packetIndex: number): string {
-  if (!Number.isSafeInteger(rain) || rain < 0) throw new RangeError(`grantKey: bad rain ${rain}`);
-  if (!Number.isSafeInteger(packetIndex) || packetIndex < 0) {
-    throw new RangeError(`grantKey: bad packetIndex ${packetIndex}`);
-  }
-  // The two integers come last, so the key parses from the right even if the id contains ':'.
-  return `rain:${activityId}:${rain}:${packetIndex}`;
 }

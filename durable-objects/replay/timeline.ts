@@ -3,35 +3,10 @@
 // room records entries as it broadcasts and archives them when the activity ends.
 
 import { liveroom } from "../../schema/proto";
+import type { ReplayChunk, ReplayDanmaku, TimelineAt, TimelineEvent } from "../../schema/replay";
 import { type StreamAnchor, streamPosition } from "./stream-clock";
 
 const T = liveroom.Type;
-
-interface At {
-  /** Where in the stream it belongs, in ms. */
-  streamTsMs: number;
-  /** When it happened, room clock (epoch ms). */
-  atMs: number;
-}
-
-/** One danmaku as the replay shows it. */
-export interface ReplayDanmaku {
-  id: number;
-  userId: string;
-  text: string;
-  streamTsMs: number;
-}
-
-/** Everything a replay holds. Danmaku come one frame per tick, as the room showed them. */
-export type TimelineEvent =
-  | (At & { kind: "opened"; title: string })
-  | (At & { kind: "question"; question: number; text: string; options: string[] })
-  | (At & { kind: "reveal"; question: number; correct: number; counts: number[] })
-  | (At & { kind: "rain_started"; rain: number; packets: number })
-  | (At & { kind: "rain_ended"; rain: number; packetsLeft: number; grantedCents: number })
-  | (At & { kind: "gift"; userId: string; giftId: string; giftName: string; quantity: number; coins: number })
-  | (At & { kind: "game_over"; winners: number; prizePoolCents: number })
-  | (At & { kind: "danmaku"; tick: number; items: ReplayDanmaku[] });
 
 type Event = Omit<liveroom.Notification.$Properties, "roomSeq">;
 
@@ -65,7 +40,7 @@ export function timelineEntry(
   anchor: StreamAnchor | null,
   nowMs: number,
 ): TimelineEvent | null {
-  const at = (stamped?: number | null): At => ({
+  const at = (stamped?: number | null): TimelineAt => ({
     streamTsMs: stamped ? stamped : streamPosition(anchor, nowMs),
     atMs: nowMs,
   });
@@ -177,14 +152,6 @@ export function danmakuFrames(shown: readonly ShownDanmaku[]): TimelineEvent[] {
  */
 export function mergeTimeline(...parts: readonly (readonly TimelineEvent[])[]): TimelineEvent[] {
   return parts.flat().sort((a, b) => a.streamTsMs - b.streamTsMs || a.atMs - b.atMs);
-}
-
-/** A slice of the timeline stored as one D1 row. */
-export interface ReplayChunk {
-  idx: number;
-  fromTsMs: number;
-  toTsMs: number;
-  events: TimelineEvent[];
 }
 
 /**

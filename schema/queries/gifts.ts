@@ -1,8 +1,14 @@
 // The gift catalog in D1 (admin-managed) and the activity hosts gifts are credited to.
 import { asc, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import type { CatalogGift } from "../../durable-objects/gifts/gift";
 import { activityHosts, gifts } from "../social";
+
+/** A gift as the catalog sells it (D1 `gifts`, admin-managed): what a room prices a GIFT frame by. */
+export interface CatalogGift {
+  id: string;
+  name: string;
+  priceCoins: number;
+}
 
 /** A gift as the admin API shows it. */
 export interface GiftView extends CatalogGift {

@@ -1,5 +1,5 @@
 // Replay archives in D1: written by the room when its activity ends, read by the replay route.
-import type { ReplayChunk, TimelineEvent } from "../../durable-objects/replay/timeline";
+import type { ReplayChunk, TimelineEvent } from "../replay";
 
 /** The index of a replay: its chunks' stream ranges, so a player seeking loads only one. */
 export interface ReplayIndex {

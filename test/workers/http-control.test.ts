@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { RoomStatsView } from "../../durable-objects/control";
 import type { ActivityDetail } from "../../schema/queries/activities";
+import type { RoomStatsView } from "../../schema/room-stats";
 import { activityBody, call, tokenFor, uniqueId } from "./http-helpers";
 
 type StatsReply = { stats: RoomStatsView };

@@ -1,8 +1,8 @@
 // A tap storm through real sockets in the Workers runtime: more taps than packets, all at once.
 import { describe, expect, it, vi } from "vitest";
-import { grantKey } from "../../durable-objects/rain/grab";
 import { shouldResend, throttlePpm } from "../../durable-objects/rain/throttle";
 import { liveroom } from "../../schema/proto";
+import { redPacketKey } from "../../schema/settlement";
 import { RawClient, uniqueId } from "./support/raw-client";
 import { createRainActivity, rain, rainStorage, roomStats } from "./support/rain";
 
@@ -70,11 +70,11 @@ async function checkMoney(run: Awaited<ReturnType<typeof storm>>) {
   expect(stored.map((g) => g.packetIndex)).toEqual(grants.map((_, i) => i));
   expect(grants.length).toBeLessThanOrEqual(r0.count);
   // Every grant in the outbox exactly once, with the precomputed amount of its packet.
-  expect(outbox.map((o) => o.key)).toEqual(stored.map((g) => grantKey(activity.id, 0, g.packetIndex)));
+  expect(outbox.map((o) => o.key)).toEqual(stored.map((g) => redPacketKey(activity.id, 0, g.packetIndex)));
   expect(new Set(outbox.map((o) => o.key)).size).toBe(outbox.length);
   for (const [i, o] of outbox.entries()) {
     expect(o).toEqual({
-      key: grantKey(activity.id, 0, i),
+      key: redPacketKey(activity.id, 0, i),
       kind: "red_packet",
       activityId: activity.id,
       userId: stored[i]!.userId,

@@ -1,7 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { grantKey } from "../../durable-objects/rain/grab";
 import { liveroom } from "../../schema/proto";
+import { redPacketKey } from "../../schema/settlement";
 import { RawClient, roomStub, token, uniqueId } from "./support/raw-client";
 import { createRainActivity, grab, rain, rainStorage, roomStats, sendWithSeq } from "./support/rain";
 
@@ -100,7 +100,7 @@ describe("red-packet rain in the room", () => {
     const users = [a, b, a].map((_, i) => grants[i]!.userId);
     expect(outbox).toEqual(
       [0, 1, 2].map((i) => ({
-        key: grantKey(activity.id, 0, i),
+        key: redPacketKey(activity.id, 0, i),
         kind: "red_packet",
         activityId: activity.id,
         userId: users[i],
@@ -271,7 +271,7 @@ describe("the room evicted mid-rain", () => {
     expect(after.outbox.slice(0, 5)).toEqual(before.outbox);
     expect(after.grants.map((g) => g.packetIndex)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(after.outbox.map((o) => o.key)).toEqual(
-      [0, 1, 2, 3, 4, 5].map((i) => grantKey(activity.id, 0, i)),
+      [0, 1, 2, 3, 4, 5].map((i) => redPacketKey(activity.id, 0, i)),
     );
     expect(after.runs[0]).toMatchObject({ phase: "running", cursor: 6, granted_packets: 6 });
     expect(after.schedule).toEqual(before.schedule);

@@ -1,7 +1,7 @@
 // The replay: a whole show through the room, archived to D1 at the end and served over HTTP.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import type { TimelineEvent } from "../../durable-objects/replay/timeline";
+import type { TimelineEvent } from "../../schema/replay";
 import { liveroom } from "../../schema/proto";
 import { createRainActivity, rain } from "./support/rain";
 import { RawClient, roomStub, uniqueId } from "./support/raw-client";

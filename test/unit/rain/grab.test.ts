@@ -6,7 +6,6 @@ import {
   decideGrab,
   GRAB_CODE,
   type GrabInput,
-  grantKey,
   type PlayerGrabState,
 } from "../../../durable-objects/rain/grab";
 import { poolSlice, type RainRun, startRain } from "../../../durable-objects/rain/run";
@@ -232,21 +231,5 @@ describe("decideGrab", () => {
       }
     }
     expect([...granted].sort((a, b) => a - b)).toEqual(Array.from({ length: 101 }, (_, i) => i));
-  });
-});
-
-describe("grantKey", () => {
-  it("names the packet: one packet, one key", () => {
-    expect(grantKey("act_42", 0, 17)).toBe("rain:act_42:0:17");
-    const keys = new Set<string>();
-    for (const id of ["a", "a:1", "b"])
-      for (let r = 0; r < 3; r++) for (let i = 0; i < 12; i++) keys.add(grantKey(id, r, i));
-    expect(keys.size).toBe(3 * 3 * 12);
-  });
-
-  it("throws a RangeError for a negative or fractional rain or index", () => {
-    expect(() => grantKey("a", -1, 0)).toThrow(RangeError);
-    expect(() => grantKey("a", 0, 1.5)).toThrow(RangeError);
-    expect(() => grantKey("a", 0, Number.NaN)).toThrow(RangeError);
   });
 });

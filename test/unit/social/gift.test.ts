@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
-  type CatalogGift,
   decideGift,
   type GiftInput,
   giftTransferKey,
   rankGifters,
 } from "../../../durable-objects/gifts/gift";
 import { liveroom } from "../../../schema/proto";
+import type { CatalogGift } from "../../../schema/queries/gifts";
 
 const catalog = new Map<string, CatalogGift>([
   ["rose", { id: "rose", name: "Rose", priceCoins: 10 }],

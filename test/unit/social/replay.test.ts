@@ -7,10 +7,10 @@ import {
   mergeTimeline,
   nextAnchor,
   type ShownDanmaku,
-  type TimelineEvent,
   timelineEntry,
 } from "../../../durable-objects/replay/timeline";
 import { liveroom } from "../../../schema/proto";
+import type { TimelineEvent } from "../../../schema/replay";
 
 const T = liveroom.Type;
 

@@ -1,5 +1,4 @@
-import type { RoomStatsView } from "../../../durable-objects/control";
-import type { Phase } from "../../../durable-objects/quiz/state";
+import type { Phase, RoomStatsView } from "../../../schema/room-stats";
 
 /**
  * The room's figures as `GET /api/rooms/:id/stats` and every operator route answer them: the room's

@@ -1,0 +1,21 @@
+// What a room reads from its environment: the bindings and vars of wrangler.toml it uses. The
+// Worker's `Env` (workers/env.ts) extends it, so rooms never import the Worker for a type.
+
+/** The bindings and vars a room uses (wrangler.toml; JWT_SECRET from .dev.vars or `wrangler secret`). */
+export interface RoomEnv {
+  DB: D1Database;
+  /** Producer of the settlement queue: rooms drain their outbox into it (docs/settlement.md). */
+  SETTLEMENT: Queue;
+  JWT_SECRET: string;
+  /** Grace after a question's deadline for answers still in transit, in ms (default 500). */
+  ANSWER_GRACE_MS: string;
+  // Danmaku and likes limits, each overriding its default (DANMAKU_VARS in danmaku/config.ts).
+  DANMAKU_MAX_CHARS?: string;
+  DANMAKU_MAX_BYTES?: string;
+  DANMAKU_BURST?: string;
+  DANMAKU_PER_SEC?: string;
+  DANMAKU_TICK_MS?: string;
+  DANMAKU_SHOW_PER_SEC?: string;
+  LIKES_MAX_PER_FRAME?: string;
+  LIKES_PER_SEC?: string;
+}
