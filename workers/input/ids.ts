@@ -6,6 +6,9 @@ export const ActivityId = z
   .string({ error: must("must be 1–64 characters of a–z, 0–9 and -") })
   .regex(/^[a-z0-9-]{1,64}$/, { error: "must be 1–64 characters of a–z, 0–9 and -" });
 
+/** The path parameters of a route under `/activities/:id` (and `/join/:id`). */
+export const ActivityParams = z.object({ id: ActivityId });
+
 /** User ids, as they appear in a token's `sub`. */
 export const UserId = z
   .string({ error: must("must be 1–64 characters of A–Z, a–z, 0–9, _, ., @ and -") })

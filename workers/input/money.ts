@@ -45,6 +45,9 @@ const KEY = "must be 1–100 visible ASCII characters";
 /** The `Idempotency-Key` header a withdrawal request must carry. */
 export const IdempotencyKey = z.string({ error: must(KEY) }).regex(/^[\x21-\x7e]{1,100}$/, { error: KEY });
 
+/** The headers of `POST /api/me/withdrawals`. */
+export const IdempotencyHeader = z.object({ "Idempotency-Key": IdempotencyKey });
+
 /** A withdrawal id in a path. */
 export const WithdrawalParams = z.object({
   id: z.string().regex(/^[0-9a-f-]{36}$/, { error: "must be a withdrawal id" }),

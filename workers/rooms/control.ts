@@ -4,24 +4,13 @@ import type { ControlOp, ControlResult } from "../../durable-objects/control";
 import { liveroom } from "../../schema/proto";
 import type { AppEnv } from "../http/app-env";
 import { ApiError } from "../http/errors";
-import { parseInput, readJsonBody } from "../http/validate";
-import { StreamTsInput } from "../input/control";
 import { ActivityId, PathIndex } from "../input/ids";
 
-/** The path parameters of room routes: the room (activity) id, and question / rain indexes. */
+/** The path parameters of room routes: the room (activity) id, and question / rain / danmaku indexes. */
 export const RoomParams = z.object({ id: ActivityId });
 export const QuestionParams = z.object({ id: ActivityId, k: PathIndex });
 export const RainParams = z.object({ id: ActivityId, r: PathIndex });
-
-/** Validates a route's path parameters; a bad one is a 400 naming it (`k`). */
-export function pathParams<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.output<S> {
-  return parseInput(schema, c.req.param());
-}
-
-/** The optional `{ streamTsMs }` body of push, reveal and start-rain. */
-export async function streamTs(c: Context<AppEnv>): Promise<number> {
-  return parseInput(StreamTsInput, await readJsonBody(c)).streamTsMs;
-}
+export const DanmakuParams = z.object({ id: ActivityId, danmakuId: PathIndex });
 
 /** HTTP status of a room's refusal: unknown activity 404, a bug in the room 500, anything else a 409 conflict. */
 function statusOf(code: number): 404 | 409 | 500 {

@@ -1,13 +1,10 @@
-import type { Handler } from "hono";
-import { z } from "zod";
 import { activityGifters } from "../../schema/queries/coins";
 import { loadActivityHost } from "../../schema/queries/gifts";
 import { classifyActivity, shareLink } from "../home/classify";
 import { activityGiftTotals, activityWinners, homeActivity } from "../home/read";
-import type { AppEnv } from "../http/app-env";
+import type { RouteHandler } from "../http/route";
 import { ApiError } from "../http/errors";
-import { parseInput } from "../http/validate";
-import { ActivityId } from "../input/ids";
+import type { ActivityParams } from "../input/ids";
 import { readReplayChunk, readReplayIndex } from "../../schema/queries/replay";
 
 /**
@@ -15,8 +12,8 @@ import { readReplayChunk, readReplayIndex } from "../../schema/queries/replay";
  * ledger paid them, the winner count the room announced (`winnersPending` while the settlement queue
  * has not caught up) and whether a replay is ready. Always: the top gifters and gift totals.
  */
-export const activityDetail: Handler<AppEnv> = async (c) => {
-  const { id } = parseInput(z.object({ id: ActivityId }), c.req.param());
+export const activityDetail: RouteHandler<{ param: typeof ActivityParams }> = async (c) => {
+  const { id } = c.req.valid("param");
   const db = c.env.DB;
   const activity = await homeActivity(db, id);
   if (activity === null) throw new ApiError(404, "ACTIVITY_NOT_FOUND", `no activity ${id}`);

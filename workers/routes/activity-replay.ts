@@ -1,11 +1,8 @@
-import type { Handler } from "hono";
-import { z } from "zod";
 import { homeActivity } from "../home/read";
-import type { AppEnv } from "../http/app-env";
+import type { RouteHandler } from "../http/route";
 import { ApiError } from "../http/errors";
-import { parseInput } from "../http/validate";
-import { ActivityId } from "../input/ids";
-import { ReplayQuery } from "../input/social";
+import type { ActivityParams } from "../input/ids";
+import type { ReplayQuery } from "../input/social";
 import { readReplayChunk, readReplayIndex } from "../../schema/queries/replay";
 
 /**
@@ -14,9 +11,12 @@ import { readReplayChunk, readReplayIndex } from "../../schema/queries/replay";
  * ACTIVITY_NOT_FOUND; 404 REPLAY_NOT_READY until the room archived it (moments after the end);
  * 404 CHUNK_NOT_FOUND (`field: "chunk"`) past the last chunk.
  */
-export const activityReplay: Handler<AppEnv> = async (c) => {
-  const { id } = parseInput(z.object({ id: ActivityId }), c.req.param());
-  const { chunk } = parseInput(ReplayQuery, c.req.query());
+export const activityReplay: RouteHandler<{
+  param: typeof ActivityParams;
+  query: typeof ReplayQuery;
+}> = async (c) => {
+  const { id } = c.req.valid("param");
+  const { chunk } = c.req.valid("query");
   const index = await readReplayIndex(c.env.DB, id);
   if (index === null) {
     if ((await homeActivity(c.env.DB, id)) === null)

@@ -1,11 +1,9 @@
-import type { Handler } from "hono";
 import type { ActivityConfig, RainConfig } from "../../schema/activity";
 import { splitRedPackets } from "../../durable-objects/rain/split";
 import { getActivityDetail, insertActivity } from "../../schema/queries/activities";
-import type { AppEnv } from "../http/app-env";
+import type { RouteHandler } from "../http/route";
 import { ApiError } from "../http/errors";
-import { parseInput, readJsonBody } from "../http/validate";
-import { ActivityInput } from "../input/activity";
+import type { ActivityInput } from "../input/activity";
 
 /** 128 crypto-random bits, hex: the default seed of a rain's packet split. */
 function randomSeed(): string {
@@ -29,8 +27,8 @@ function toRain(rain: ActivityInput["rains"][number]): RainConfig {
  * `POST /api/admin/activities`: validates the activity, precomputes every rain's packets from its
  * seed and stores it all at once. 201 `{ activity }`; 409 ACTIVITY_EXISTS when `id` is taken.
  */
-export const adminActivityCreate: Handler<AppEnv> = async (c) => {
-  const input = parseInput(ActivityInput, await readJsonBody(c));
+export const adminActivityCreate: RouteHandler<{ json: typeof ActivityInput }> = async (c) => {
+  const input = c.req.valid("json");
   const config: ActivityConfig = {
     id: input.id ?? crypto.randomUUID(),
     title: input.title,

@@ -1,11 +1,10 @@
-import type { Handler } from "hono";
 import { z } from "zod";
 import { listActivities } from "../../schema/queries/activities";
-import type { AppEnv } from "../http/app-env";
-import { parseInput } from "../http/validate";
+import type { RouteHandler } from "../http/route";
 
 const LIMIT = "must be an integer from 1 to 200";
-const ListQuery = z.object({
+/** `?limit=` of the admin list. */
+export const ActivityListQuery = z.object({
   limit: z
     .string()
     .regex(/^[1-9][0-9]{0,2}$/, { error: LIMIT })
@@ -15,7 +14,7 @@ const ListQuery = z.object({
 });
 
 /** `GET /api/admin/activities?limit=50`: activities newest first, with question and rain counts. */
-export const adminActivityList: Handler<AppEnv> = async (c) => {
-  const { limit } = parseInput(ListQuery, c.req.query());
+export const adminActivityList: RouteHandler<{ query: typeof ActivityListQuery }> = async (c) => {
+  const { limit } = c.req.valid("query");
   return c.json({ activities: await listActivities(c.env.DB, limit) });
 };

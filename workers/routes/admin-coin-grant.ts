@@ -1,17 +1,15 @@
-import type { Handler } from "hono";
 import { coinBalance, grantCoins } from "../../schema/queries/coins";
-import type { AppEnv } from "../http/app-env";
+import type { RouteHandler } from "../http/route";
 import { ApiError } from "../http/errors";
-import { parseInput, readJsonBody } from "../http/validate";
-import { CoinGrantInput } from "../input/social";
+import type { CoinGrantInput } from "../input/social";
 
 /**
  * `POST /api/admin/coins` `{ userId, coins, key }`: tops up a player's coins (a purchase, a promotion),
  * once per key: the same key again is 200 with `replayed: true` and moves nothing; the same key with
  * another user or amount is 409 KEY_REUSED.
  */
-export const adminCoinGrant: Handler<AppEnv> = async (c) => {
-  const { userId, coins, key } = parseInput(CoinGrantInput, await readJsonBody(c));
+export const adminCoinGrant: RouteHandler<{ json: typeof CoinGrantInput }> = async (c) => {
+  const { userId, coins, key } = c.req.valid("json");
   const result = await grantCoins(c.env.DB, userId, coins, key, Date.now());
   switch (result.status) {
     case "posted":

@@ -1,11 +1,9 @@
-import type { Handler } from "hono";
 import { upsertUser } from "../../schema/queries/users";
-import type { AppEnv } from "../http/app-env";
-import { parseInput, readJsonBody } from "../http/validate";
-import { UserInput } from "../input/user";
+import type { RouteHandler } from "../http/route";
+import type { UserInput } from "../input/user";
 
 /** `POST /api/admin/users` `{ id, name, revivalCards? }`: creates the user or replaces its name and cards. */
-export const adminUserUpsert: Handler<AppEnv> = async (c) => {
-  const input = parseInput(UserInput, await readJsonBody(c));
+export const adminUserUpsert: RouteHandler<{ json: typeof UserInput }> = async (c) => {
+  const input = c.req.valid("json");
   return c.json({ user: await upsertUser(c.env.DB, input, Date.now()) });
 };

@@ -1,8 +1,6 @@
-import type { Handler } from "hono";
-import type { AppEnv } from "../http/app-env";
+import type { RouteHandler } from "../http/route";
 import { ApiError } from "../http/errors";
-import { parseInput, readJsonBody } from "../http/validate";
-import { FailedInput, WithdrawalParams } from "../input/money";
+import type { FailedInput, WithdrawalParams } from "../input/money";
 import { closeWithdrawal } from "../withdrawals/store";
 
 /**
@@ -11,9 +9,12 @@ import { closeWithdrawal } from "../withdrawals/store";
  * WITHDRAWAL_NOT_FOUND; 409 WITHDRAWAL_ALREADY_CLOSED when it was paid; 409 WITHDRAWAL_IN_PAYOUT when
  * its payout step has started (it can then only end paid).
  */
-export const adminWithdrawalFailed: Handler<AppEnv> = async (c) => {
-  const { id } = parseInput(WithdrawalParams, c.req.param());
-  const input = parseInput(FailedInput, await readJsonBody(c));
+export const adminWithdrawalFailed: RouteHandler<{
+  param: typeof WithdrawalParams;
+  json: typeof FailedInput;
+}> = async (c) => {
+  const { id } = c.req.valid("param");
+  const input = c.req.valid("json");
   const closed = await closeWithdrawal(
     c.env.DB,
     id,

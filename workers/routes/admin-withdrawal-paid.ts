@@ -1,8 +1,6 @@
-import type { Handler } from "hono";
-import type { AppEnv } from "../http/app-env";
+import type { RouteHandler } from "../http/route";
 import { ApiError } from "../http/errors";
-import { parseInput, readJsonBody } from "../http/validate";
-import { PaidInput, WithdrawalParams } from "../input/money";
+import type { PaidInput, WithdrawalParams } from "../input/money";
 import { payoutStep } from "../withdrawals/payout";
 import { claimPayout, closeWithdrawal, getWithdrawal, releasePayout } from "../withdrawals/store";
 
@@ -13,9 +11,12 @@ import { claimPayout, closeWithdrawal, getWithdrawal, releasePayout } from "../w
  * failed; 502 with the step's code when the payout is refused (it stays pending). The withdrawal is
  * claimed before the payout step runs, so a concurrent "failed" cannot return money already sent.
  */
-export const adminWithdrawalPaid: Handler<AppEnv> = async (c) => {
-  const { id } = parseInput(WithdrawalParams, c.req.param());
-  const input = parseInput(PaidInput, await readJsonBody(c));
+export const adminWithdrawalPaid: RouteHandler<{
+  param: typeof WithdrawalParams;
+  json: typeof PaidInput;
+}> = async (c) => {
+  const { id } = c.req.valid("param");
+  const input = c.req.valid("json");
   const w = await getWithdrawal(c.env.DB, id);
   if (w === null) throw new ApiError(404, "WITHDRAWAL_NOT_FOUND", `no withdrawal ${id}`);
   if (w.status === "paid") return c.json({ withdrawal: w });

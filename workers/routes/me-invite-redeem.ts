@@ -1,8 +1,6 @@
-import type { Handler } from "hono";
-import type { AppEnv } from "../http/app-env";
+import type { RouteHandler } from "../http/route";
 import { ApiError } from "../http/errors";
-import { parseInput, readJsonBody } from "../http/validate";
-import { RedeemInput } from "../input/social";
+import type { RedeemInput } from "../input/social";
 import { INVITE_STATUS } from "../invites/status";
 import { normalizeInviteCode } from "../invites/rules";
 import { redeemInvite } from "../invites/store";
@@ -13,8 +11,8 @@ import { redeemInvite } from "../invites/store";
  * INVITE_CODE_UNKNOWN, 400 INVITE_SELF, 409 INVITE_ALREADY_REDEEMED (one reward per new player),
  * 409 INVITE_NOT_NEW, 404 NOT_SIGNED_UP.
  */
-export const meInviteRedeem: Handler<AppEnv> = async (c) => {
-  const input = parseInput(RedeemInput, await readJsonBody(c));
+export const meInviteRedeem: RouteHandler<{ json: typeof RedeemInput }> = async (c) => {
+  const input = c.req.valid("json");
   const code = normalizeInviteCode(input.code);
   if (code === null) throw new ApiError(404, "INVITE_CODE_UNKNOWN", "no such invite code", "code");
   const result = await redeemInvite(c.env.DB, c.var.claims.sub, code, Date.now());

@@ -1,8 +1,6 @@
-import type { Handler } from "hono";
-import type { AppEnv } from "../http/app-env";
+import type { RouteHandler } from "../http/route";
 import { ApiError } from "../http/errors";
-import { parseInput, readJsonBody } from "../http/validate";
-import { IdempotencyKey, WithdrawalInput } from "../input/money";
+import type { IdempotencyHeader, WithdrawalInput } from "../input/money";
 import { requestWithdrawal } from "../withdrawals/store";
 
 /**
@@ -11,14 +9,12 @@ import { requestWithdrawal } from "../withdrawals/store";
  * `{ withdrawal, replayed: true }`; 409 INSUFFICIENT_FUNDS over the balance; 409 IDEMPOTENCY_KEY_REUSED
  * for the same key with another amount.
  */
-export const meWithdrawalCreate: Handler<AppEnv> = async (c) => {
-  const header = IdempotencyKey.safeParse(c.req.header("Idempotency-Key"));
-  if (!header.success) {
-    const message = header.error.issues[0]?.message ?? "is invalid";
-    throw new ApiError(400, "VALIDATION_FAILED", `Idempotency-Key header ${message}`, "Idempotency-Key");
-  }
-  const key = header.data;
-  const { amountCents } = parseInput(WithdrawalInput, await readJsonBody(c));
+export const meWithdrawalCreate: RouteHandler<{
+  header: typeof IdempotencyHeader;
+  json: typeof WithdrawalInput;
+}> = async (c) => {
+  const key = c.req.valid("header")["Idempotency-Key"];
+  const { amountCents } = c.req.valid("json");
   const result = await requestWithdrawal(c.env.DB, c.var.claims.sub, key, amountCents, Date.now());
   if (!result.ok)
     throw new ApiError(

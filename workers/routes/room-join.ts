@@ -1,10 +1,7 @@
-import type { Handler } from "hono";
-import { z } from "zod";
 import { getActivityDetail } from "../../schema/queries/activities";
-import type { AppEnv } from "../http/app-env";
+import type { RouteHandler } from "../http/route";
 import { ApiError } from "../http/errors";
-import { parseInput } from "../http/validate";
-import { ActivityId } from "../input/ids";
+import type { ActivityParams } from "../input/ids";
 
 /**
  * `GET /api/join/:id` (any role): the room a token is about to join, without its answers. Browsers
@@ -12,8 +9,8 @@ import { ActivityId } from "../input/ids";
  * "token expired" (401) or "no such room" (404 ACTIVITY_NOT_FOUND) instead of "could not connect".
  * → 200 `{ room: { id, title, status, startAtMs, streamUrl, prizePoolCents, questionCount, rainCount } }`
  */
-export const roomJoin: Handler<AppEnv> = async (c) => {
-  const { id } = parseInput(z.object({ id: ActivityId }), c.req.param());
+export const roomJoin: RouteHandler<{ param: typeof ActivityParams }> = async (c) => {
+  const { id } = c.req.valid("param");
   const a = await getActivityDetail(c.env.DB, id);
   if (a === null) throw new ApiError(404, "ACTIVITY_NOT_FOUND", `no activity ${id}`);
   const { title, status, startAtMs, streamUrl, prizePoolCents } = a;

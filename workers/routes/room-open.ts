@@ -1,9 +1,8 @@
-import type { Handler } from "hono";
-import type { AppEnv } from "../http/app-env";
-import { pathParams, RoomParams, runControl } from "../rooms/control";
+import type { RouteHandler } from "../http/route";
+import { type RoomParams, runControl } from "../rooms/control";
 
 /** `POST /api/rooms/:id/open`: the room loads its activity and opens the lobby. */
-export const roomOpen: Handler<AppEnv> = async (c) => {
-  const { id } = pathParams(c, RoomParams);
+export const roomOpen: RouteHandler<{ param: typeof RoomParams }> = async (c) => {
+  const { id } = c.req.valid("param");
   return runControl(c, id, { kind: "open" });
 };

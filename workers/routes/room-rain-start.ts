@@ -1,9 +1,11 @@
-import type { Handler } from "hono";
-import type { AppEnv } from "../http/app-env";
-import { pathParams, RainParams, runControl, streamTs } from "../rooms/control";
+import type { RouteHandler } from "../http/route";
+import type { StreamTsInput } from "../input/control";
+import { type RainParams, runControl } from "../rooms/control";
 
 /** `POST /api/rooms/:id/rains/:r/start` `{ streamTsMs? }`: starts red-packet rain r. */
-export const roomRainStart: Handler<AppEnv> = async (c) => {
-  const { id, r } = pathParams(c, RainParams);
-  return runControl(c, id, { kind: "startRain", rain: r, streamTsMs: await streamTs(c) });
+export const roomRainStart: RouteHandler<{ param: typeof RainParams; json: typeof StreamTsInput }> = async (
+  c,
+) => {
+  const { id, r } = c.req.valid("param");
+  return runControl(c, id, { kind: "startRain", rain: r, streamTsMs: c.req.valid("json").streamTsMs });
 };

@@ -1,9 +1,11 @@
-import type { Handler } from "hono";
-import type { AppEnv } from "../http/app-env";
-import { pathParams, QuestionParams, runControl, streamTs } from "../rooms/control";
+import type { RouteHandler } from "../http/route";
+import type { StreamTsInput } from "../input/control";
+import { type QuestionParams, runControl } from "../rooms/control";
 
 /** `POST /api/rooms/:id/questions/:k/reveal` `{ streamTsMs? }`: closes question k if open and reveals it. */
-export const roomReveal: Handler<AppEnv> = async (c) => {
-  const { id, k } = pathParams(c, QuestionParams);
-  return runControl(c, id, { kind: "reveal", question: k, streamTsMs: await streamTs(c) });
+export const roomReveal: RouteHandler<{ param: typeof QuestionParams; json: typeof StreamTsInput }> = async (
+  c,
+) => {
+  const { id, k } = c.req.valid("param");
+  return runControl(c, id, { kind: "reveal", question: k, streamTsMs: c.req.valid("json").streamTsMs });
 };

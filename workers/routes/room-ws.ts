@@ -1,9 +1,8 @@
-import type { Handler } from "hono";
 import { liveroom } from "../../schema/proto";
 import { verifyToken } from "../../schema/auth";
-import type { AppEnv } from "../http/app-env";
 import { errorResponse } from "../http/errors";
-import { pathParams, RoomParams } from "../rooms/control";
+import type { RouteHandler } from "../http/route";
+import type { RoomParams } from "../rooms/control";
 
 /** The subprotocol the room speaks; browsers pass the token as a second offered "protocol". */
 export const SUBPROTOCOL = "liveroom";
@@ -23,14 +22,11 @@ export function parseSubprotocols(header: string | undefined): { liveroom: boole
  * upgrade to the room's Durable Object (hibernatable sockets need the raw request, not Hono's helper).
  * The token comes from `?token=` or the subprotocol; without one the client authenticates with an
  * auth frame. Only the Worker sets `X-Liveroom-*`: the room trusts them, so none of the client's pass.
- * 426 without `Upgrade: websocket`; 401 `{ error: { code: 100 } }` for a bad or expired token.
+ * 401 `{ error: { code: 100 } }` for a bad or expired token. Registered with role `socket`, whose
+ * check answers 426 without `Upgrade: websocket` before this runs (workers/http/route.ts).
  */
-export const roomWs: Handler<AppEnv> = async (c) => {
-  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
-    c.header("Upgrade", "websocket");
-    return errorResponse(c, 426, "UPGRADE_REQUIRED", "this route only accepts a WebSocket upgrade");
-  }
-  const { id } = pathParams(c, RoomParams);
+export const roomWs: RouteHandler<{ param: typeof RoomParams }> = async (c) => {
+  const { id } = c.req.valid("param");
   const offer = parseSubprotocols(c.req.header("Sec-WebSocket-Protocol"));
   const token = c.req.query("token") || offer.token;
   const headers = new Headers({ Upgrade: "websocket", "X-Liveroom-Activity": id });

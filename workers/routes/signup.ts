@@ -1,8 +1,6 @@
-import type { Handler } from "hono";
-import type { AppEnv } from "../http/app-env";
+import type { RouteHandler } from "../http/route";
 import { ApiError } from "../http/errors";
-import { parseInput, readJsonBody } from "../http/validate";
-import { SignupInput } from "../input/social";
+import type { SignupInput } from "../input/social";
 import { INVITE_STATUS } from "../invites/status";
 import { normalizeInviteCode } from "../invites/rules";
 import { signUp } from "../invites/store";
@@ -13,8 +11,8 @@ import { signUp } from "../invites/store";
  * the same atomic write. 201 `{ user, invitedBy }`; 409 ALREADY_SIGNED_UP; 404 INVITE_CODE_UNKNOWN
  * (`field: "inviteCode"`), and then nothing is written.
  */
-export const signup: Handler<AppEnv> = async (c) => {
-  const input = parseInput(SignupInput, await readJsonBody(c));
+export const signup: RouteHandler<{ json: typeof SignupInput }> = async (c) => {
+  const input = c.req.valid("json");
   let inviteCode: string | null = null;
   if (input.inviteCode !== undefined && input.inviteCode.trim() !== "") {
     inviteCode = normalizeInviteCode(input.inviteCode);

@@ -1,0 +1,52 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../http/app-env";
+import { route } from "../http/route";
+import { StreamTsInput } from "../input/control";
+import { MuteInput } from "../input/social";
+import { DanmakuParams, QuestionParams, RainParams, RoomParams } from "../rooms/control";
+import { roomDanmakuDelete } from "../routes/room-danmaku-delete";
+import { roomEnd } from "../routes/room-end";
+import { roomMute } from "../routes/room-mute";
+import { roomOpen } from "../routes/room-open";
+import { roomPush } from "../routes/room-push";
+import { roomRainStart } from "../routes/room-rain-start";
+import { roomReveal } from "../routes/room-reveal";
+import { roomStats } from "../routes/room-stats";
+
+/** Mounted at `/api/rooms`: the operator's controls and moderation of a live room, for hosts (and admins). */
+export const roomsArea = new Hono<AppEnv>();
+
+route(roomsArea, "post", "/:id/open", { role: "host", param: RoomParams }, roomOpen);
+route(
+  roomsArea,
+  "post",
+  "/:id/questions/:k/push",
+  { role: "host", param: QuestionParams, json: StreamTsInput },
+  roomPush,
+);
+route(
+  roomsArea,
+  "post",
+  "/:id/questions/:k/reveal",
+  { role: "host", param: QuestionParams, json: StreamTsInput },
+  roomReveal,
+);
+route(
+  roomsArea,
+  "post",
+  "/:id/rains/:r/start",
+  { role: "host", param: RainParams, json: StreamTsInput },
+  roomRainStart,
+);
+route(roomsArea, "post", "/:id/end", { role: "host", param: RoomParams }, roomEnd);
+route(roomsArea, "get", "/:id/stats", { role: "host", param: RoomParams }, roomStats);
+
+// Moderation (docs/live-room.md).
+route(
+  roomsArea,
+  "post",
+  "/:id/danmaku/:danmakuId/delete",
+  { role: "host", param: DanmakuParams },
+  roomDanmakuDelete,
+);
+route(roomsArea, "post", "/:id/mutes", { role: "host", param: RoomParams, json: MuteInput }, roomMute);
