@@ -16,7 +16,11 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
-                bindings: { JWT_SECRET: "test-secret", TEST_MIGRATIONS: migrations },
+                bindings: {
+                  JWT_SECRET: "test-secret",
+                  TEST_MIGRATIONS: migrations,
+                  LIVEROOM_TEST_CLOCK: "1",
+                },
               },
             }),
           ],

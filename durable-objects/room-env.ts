@@ -9,6 +9,8 @@ export interface RoomEnv {
   JWT_SECRET: string;
   /** Grace after a question's deadline for answers still in transit, in ms (default 500). */
   ANSWER_GRACE_MS: string;
+  /** "1" in the test runner only: enables the `advanceClock` RPC (durable-objects/kernel/clock.ts). */
+  LIVEROOM_TEST_CLOCK?: string;
   // Danmaku and likes limits, each overriding its default (DANMAKU_VARS in danmaku/config.ts).
   DANMAKU_MAX_CHARS?: string;
   DANMAKU_MAX_BYTES?: string;

@@ -46,9 +46,9 @@ export class CountedLiveRoom extends LiveRoom {
     return super.webSocketMessage(ws, message);
   }
 
-  override webSocketClose(ws: WebSocket, code: number): Promise<void> {
+  override webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
     counts.close++;
-    return super.webSocketClose(ws, code);
+    return super.webSocketClose(ws, code, reason);
   }
 
   override alarm(): Promise<void> {

@@ -31,7 +31,7 @@ export interface GrabInput {
   nowMs: number;
   /** The current or last run; null before any rain. */
   run: RainRun | null;
-  /** The amounts of the run's rain (`RainConfig.packets`), indexed by packet index. */
+  /** The amounts of the run's rain (`rainPackets(rain)`, derived from its seed), indexed by packet index. */
   packets: readonly number[];
   player: PlayerGrabState;
   /** Packets one player may hold per activity (`ActivityConfig.grabCap`). */
@@ -74,7 +74,7 @@ export type GrabResult = GrabGranted | GrabRejected;
  * Throws if the run's cursor points outside `packets` (a bug: the run and its packets disagree).
  *
  * @example
- * const r = decideGrab({ rain: 0, nowMs, run, packets: rain.packets, player: { grabbed: 0 }, cap: 3, bucket });
+ * const r = decideGrab({ rain: 0, nowMs, run, packets: rainPackets(rain), player: { grabbed: 0 }, cap: 3, bucket });
  * if (r.kind === "granted") store(r.run, r.player, r.bucket, outbox(redPacketEvent({ activityId, userId, rain: r.rain, packetIndex: r.packetIndex, amountCents: r.amountCents })));
  */
 export function decideGrab(input: GrabInput): GrabResult {

@@ -25,7 +25,8 @@ export interface RainRecord {
 export interface RainSettings {
   durationMs: number;
   targetTapsPerSec: number;
-  packets: readonly number[];
+  /** Packets in the rain. */
+  count: number;
 }
 
 /**

@@ -1,4 +1,5 @@
-// A running rain's pool: the precomputed packets, consumed in order through a cursor.
+// A running rain's pool: the rain's packets (derived from its seed, `rainPackets`), consumed in order
+// through a cursor.
 //
 // Sharding: the pool is the index range [cursor, end) of the rain's packet list, nothing else, so a
 // room split into shards by player hash gives each shard a contiguous slice (`poolSlice`) and its
@@ -34,7 +35,7 @@ export interface StartRainInput {
   /** The rain the operator asked for (index in the activity's rains). */
   rain: number;
   /** The activity's rains: their durations and packet counts. */
-  rains: readonly { durationMs: number; packets: readonly number[] }[];
+  rains: readonly { durationMs: number; count: number }[];
   /** Rains already started in this activity (each runs once). */
   started: readonly number[];
   /** The current or last run, if any. */
@@ -86,7 +87,7 @@ export function startRain(input: StartRainInput): StartRainResult {
   if (config === undefined) return { kind: "rejected", code: "UNKNOWN_RAIN" };
   if (input.started.includes(input.rain)) return { kind: "rejected", code: "RAIN_ALREADY_STARTED" };
   if (isRainActive(input.current, input.nowMs)) return { kind: "rejected", code: "NOT_ALLOWED_NOW" };
-  const slice = input.slice ?? { start: 0, end: config.packets.length };
+  const slice = input.slice ?? { start: 0, end: config.count };
   return {
     kind: "started",
     run: {

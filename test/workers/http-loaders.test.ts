@@ -1,15 +1,16 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ActivityConfig } from "../../schema/activity";
+import { rainPackets } from "../../durable-objects/rain/packets";
 import { splitRedPackets } from "../../durable-objects/rain/split";
 import { loadActivityConfig } from "../../schema/queries/activities";
 import { loadRevivalCards } from "../../schema/queries/users";
 import { call, tokenFor, uniqueId } from "./http-helpers";
 
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
 describe("loadActivityConfig", () => {
-  it("returns exactly the activity that was posted, with its precomputed packets", async () => {
+  it("returns exactly the activity that was posted; its packets follow from each rain's seed", async () => {
     const id = uniqueId("load");
     const body = {
       id,
@@ -49,7 +50,6 @@ describe("loadActivityConfig", () => {
           targetTapsPerSec: 500,
           durationMs: 15_000,
           seed: "seed-a",
-          packets: splitRedPackets(10_000, 37, "seed-a"),
         },
         {
           totalCents: 1_000,
@@ -57,17 +57,19 @@ describe("loadActivityConfig", () => {
           targetTapsPerSec: 1000,
           durationMs: 20_000,
           seed: "seed-b",
-          packets: Array.from({ length: 1000 }, () => 1),
         },
       ],
     };
     expect(config).toEqual(expected);
-    expect(sum(config!.rains[0]!.packets)).toBe(10_000);
-    expect(config!.rains[0]!.packets).toHaveLength(37);
-    expect(Math.min(...config!.rains[0]!.packets)).toBeGreaterThanOrEqual(1);
+    // The amounts are derived from the loaded config, as the room derives them.
+    const [a, b] = config!.rains.map(rainPackets);
+    expect(a).toEqual(splitRedPackets(10_000, 37, "seed-a"));
+    expect(sum(a!)).toBe(10_000);
+    expect(Math.min(...a!)).toBeGreaterThanOrEqual(1);
+    expect(b).toEqual(Array.from({ length: 1000 }, () => 1));
   });
 
-  it("stores a 100,000-packet rain and loads it back exactly", async () => {
+  it("stores a 100,000-packet rain as its seed, never its amounts, and loads it back exactly", async () => {
     const id = uniqueId("big-rain");
     const res = await call("POST", "/api/admin/activities", {
       token: await tokenFor("admin"),
@@ -82,7 +84,15 @@ describe("loadActivityConfig", () => {
     });
     expect(res.status).toBe(201);
     const config = await loadActivityConfig(env.DB, id);
-    const packets = config!.rains[0]!.packets;
+    expect(config!.rains).toEqual([
+      { totalCents: 987_654_321, count: 100_000, targetTapsPerSec: 1000, durationMs: 20_000, seed: "big" },
+    ]);
+    // The row is the five numbers and the seed: no column holds packet amounts.
+    const row = await env.DB.prepare("SELECT * FROM rains WHERE activity_id = ?").bind(id).first();
+    expect(Object.keys(row!).sort()).toEqual(
+      ["activity_id", "count", "duration_ms", "idx", "seed", "target_taps_per_sec", "total_cents"].sort(),
+    );
+    const packets = rainPackets(config!.rains[0]!);
     expect(packets).toHaveLength(100_000);
     expect(sum(packets)).toBe(987_654_321);
     expect(packets).toEqual(splitRedPackets(987_654_321, 100_000, "big"));

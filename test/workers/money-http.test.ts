@@ -1,5 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { rainPackets } from "../../durable-objects/rain/packets";
 import { PAYOUTS, userAccount, WITHDRAWALS_IN_TRANSIT } from "../../workers/ledger/accounts";
 import type { BalanceView, HistoryItem } from "../../workers/ledger/read";
 import type { WithdrawalView } from "../../workers/withdrawals/rules";
@@ -62,10 +63,12 @@ describe("balance, history, leaderboards", () => {
     const u = uniqueId("hist");
     const other = uniqueId("other");
     const a1 = await pay({ [u]: 700, [other]: 300 });
+    const rain = rainOf(5, 2, "history");
+    const packets = rainPackets(rain);
     const activity = await createActivity({
       questions: questions(1),
       prizePoolCents: 50,
-      rains: [rainOf([2, 3])],
+      rains: [rain],
     });
     await deliver([
       {
@@ -75,7 +78,7 @@ describe("balance, history, leaderboards", () => {
         userId: u,
         amountCents: 50,
       },
-      ...[2, 3].map((cents, i) => ({
+      ...packets.map((cents, i) => ({
         key: `rain:${activity.id}:0:${i}`,
         kind: "red_packet",
         activityId: activity.id,
@@ -93,8 +96,8 @@ describe("balance, history, leaderboards", () => {
 
     const page1 = await me<{ items: HistoryItem[]; nextCursor: string | null }>(u, "/api/me/history?limit=3");
     expect(page1.body.items.map((i) => [i.kind, i.amountCents])).toEqual([
-      ["red_packet", 3],
-      ["red_packet", 2],
+      ["red_packet", packets[1]],
+      ["red_packet", packets[0]],
       ["prize", 50],
     ]);
     const page2 = await me<{ items: HistoryItem[]; nextCursor: string | null }>(

@@ -35,7 +35,7 @@ async function snapshot(activityId: string) {
   return runInDurableObject(roomStub(activityId), async (_room: LiveRoom, state) => {
     const sql = state.storage.sql;
     return {
-      room: sql.exec("SELECT v FROM meta WHERE k = 'room'").one().v,
+      room: sql.exec("SELECT body FROM quiz_state").one().body,
       players: sql.exec("SELECT * FROM players ORDER BY user_id").toArray(),
       answers: sql.exec("SELECT * FROM answers ORDER BY question, user_id").toArray(),
       counts: sql.exec("SELECT * FROM counts ORDER BY question, option").toArray(),

@@ -97,8 +97,8 @@ describe("a whole game through real sockets", () => {
 
     // Before the reveal nobody holds the key: no frame anyone received contains it.
     const key0 = await runInDurableObject(roomStub(activity.id), async (_room: LiveRoom, state) => {
-      const row = state.storage.sql.exec<{ v: string }>("SELECT v FROM meta WHERE k = 'room'").one();
-      return Uint8Array.from(atob(JSON.parse(row.v).current.keyB64), (ch) => ch.charCodeAt(0));
+      const row = state.storage.sql.exec<{ body: string }>("SELECT body FROM quiz_state").one();
+      return Uint8Array.from(atob(JSON.parse(row.body).current.keyB64), (ch) => ch.charCodeAt(0));
     });
     expect(key0.length).toBe(16);
     for (const client of everyone) {

@@ -1,5 +1,6 @@
 // A tap storm through real sockets in the Workers runtime: more taps than packets, all at once.
 import { describe, expect, it, vi } from "vitest";
+import { rainPackets } from "../../durable-objects/rain/packets";
 import { shouldResend, throttlePpm } from "../../durable-objects/rain/throttle";
 import { liveroom } from "../../schema/proto";
 import { redPacketKey } from "../../schema/settlement";
@@ -63,13 +64,14 @@ function tally(taps: Tap[]) {
 /** The invariants every storm must keep, checked against the replies and the room's storage. */
 async function checkMoney(run: Awaited<ReturnType<typeof storm>>) {
   const { r0, activity, taps } = run;
+  const pool = rainPackets(r0);
   const grants = taps.filter((t) => t.res.status === OK);
   const { grants: stored, outbox, runs } = await rainStorage(activity.id);
 
   // No packet granted twice, in index order from 0, and never above the pool.
   expect(stored.map((g) => g.packetIndex)).toEqual(grants.map((_, i) => i));
   expect(grants.length).toBeLessThanOrEqual(r0.count);
-  // Every grant in the outbox exactly once, with the precomputed amount of its packet.
+  // Every grant in the outbox exactly once, with the amount of its packet (derived from the seed).
   expect(outbox.map((o) => o.key)).toEqual(stored.map((g) => redPacketKey(activity.id, 0, g.packetIndex)));
   expect(new Set(outbox.map((o) => o.key)).size).toBe(outbox.length);
   for (const [i, o] of outbox.entries()) {
@@ -80,7 +82,7 @@ async function checkMoney(run: Awaited<ReturnType<typeof storm>>) {
       userId: stored[i]!.userId,
       rain: 0,
       packetIndex: i,
-      amountCents: r0.packets[i],
+      amountCents: pool[i],
     });
   }
   // The replies say exactly what the outbox says, player by player.
@@ -102,7 +104,7 @@ async function checkMoney(run: Awaited<ReturnType<typeof storm>>) {
   }
   // Granted total = the sum of the grants = the sum of their packets.
   const sum = grants.reduce((s, g) => s + Number(g.res.grab!.amountCents), 0);
-  const packetSum = r0.packets.slice(0, grants.length).reduce((s, x) => s + x, 0);
+  const packetSum = pool.slice(0, grants.length).reduce((s, x) => s + x, 0);
   expect(sum).toBe(packetSum);
   expect(runs[0]).toMatchObject({
     cursor: grants.length,

@@ -1,5 +1,6 @@
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { rainPackets } from "../../durable-objects/rain/packets";
 import { liveroom } from "../../schema/proto";
 import { redPacketKey } from "../../schema/settlement";
 import { RawClient, roomStub, token, uniqueId } from "./support/raw-client";
@@ -81,6 +82,7 @@ describe("red-packet rain in the room", () => {
 
   it("grants packets in index order with exact amounts, the outbox row and the player's count", async () => {
     const r0 = rain(1_000, 10);
+    const amounts = rainPackets(r0);
     const { activity, viewers, start } = await openRoom([r0], 2, 2);
     const [a, b] = viewers as [RawClient, RawClient];
     expect((await start(0)).status).toBe(OK);
@@ -89,9 +91,9 @@ describe("red-packet rain in the room", () => {
     const g3 = await grab(a, 0);
     expect([g1, g2, g3].map((g) => g.status)).toEqual([OK, OK, OK]);
     expect([g1.grab, g2.grab, g3.grab].map((g) => [g!.rain, Number(g!.amountCents), g!.grabbed])).toEqual([
-      [0, r0.packets[0], 1],
-      [0, r0.packets[1], 1],
-      [0, r0.packets[2], 2],
+      [0, amounts[0], 1],
+      [0, amounts[1], 1],
+      [0, amounts[2], 2],
     ]);
     const capped = await grab(a, 0);
     expect([capped.status, capped.code]).toEqual([0, C.CAP_REACHED]);
@@ -106,19 +108,19 @@ describe("red-packet rain in the room", () => {
         userId: users[i],
         rain: 0,
         packetIndex: i,
-        amountCents: r0.packets[i],
+        amountCents: amounts[i],
       })),
     );
     expect(runs[0]).toMatchObject({
       cursor: 3,
       granted_packets: 3,
-      granted_cents: r0.packets[0]! + r0.packets[1]! + r0.packets[2]!,
+      granted_cents: amounts[0]! + amounts[1]! + amounts[2]!,
     });
     const stats = await roomStats(activity.id);
     expect(stats).toMatchObject({
       packetsLeft: 7,
       grantedPackets: 3,
-      grantedCents: r0.packets[0]! + r0.packets[1]! + r0.packets[2]!,
+      grantedCents: amounts[0]! + amounts[1]! + amounts[2]!,
       grabs: 4,
       throttled: 0,
       rainRunning: true,
@@ -190,7 +192,7 @@ describe("eliminated players", () => {
     expect((await host.request(T.REVEAL, { reveal: { question: 0 } })).status).toBe(OK);
     expect((await start(0)).status).toBe(OK);
     const g = await grab(wrong, 0);
-    expect([g.status, Number(g.grab!.amountCents), g.grab!.grabbed]).toEqual([OK, r0.packets[0], 1]);
+    expect([g.status, Number(g.grab!.amountCents), g.grab!.grabbed]).toEqual([OK, rainPackets(r0)[0], 1]);
     expect((await roomStats(activity.id)).alive).toBe(1);
   });
 });
@@ -198,6 +200,7 @@ describe("eliminated players", () => {
 describe("a retried grab", () => {
   it("gets the first answer back, by grab id or by seq, across a reconnect, and no second packet", async () => {
     const r0 = rain(1_000, 10);
+    const amounts = rainPackets(r0);
     const { activity, viewers, p, start } = await openRoom([r0], 1, 3);
     const a = viewers[0]!;
     expect((await start(0)).status).toBe(OK);
@@ -228,22 +231,23 @@ describe("a retried grab", () => {
 
     const { grants, outbox } = await rainStorage(activity.id);
     expect(grants.map((g) => [g.packetIndex, g.replayId, g.amountCents, g.grabbed])).toEqual([
-      [0, "g:tap-1", r0.packets[0], 1],
-      [1, "s:900", r0.packets[1], 2],
-      [2, "g:900", r0.packets[2], 3],
+      [0, "g:tap-1", amounts[0], 1],
+      [1, "s:900", amounts[1], 2],
+      [2, "g:900", amounts[2], 3],
     ]);
     expect(outbox.map((o) => [o.packetIndex, o.amountCents])).toEqual([
-      [0, r0.packets[0]],
-      [1, r0.packets[1]],
-      [2, r0.packets[2]],
+      [0, amounts[0]],
+      [1, amounts[1]],
+      [2, amounts[2]],
     ]);
-    expect(Number(first.grab!.amountCents)).toBe(r0.packets[0]);
+    expect(Number(first.grab!.amountCents)).toBe(amounts[0]);
   });
 });
 
 describe("the room evicted mid-rain", () => {
   it("keeps the pool cursor, the grants, the caps and the outbox exactly, and keeps granting", async () => {
     const r0 = rain(2_000, 20);
+    const amounts = rainPackets(r0);
     const { activity, viewers, start } = await openRoom([r0], 4, 2);
     const [a, b, c, d] = viewers as [RawClient, RawClient, RawClient, RawClient];
     expect((await start(0)).status).toBe(OK);
@@ -264,7 +268,7 @@ describe("the room evicted mid-rain", () => {
     expect(liveroom.Response.encode(replay).finish()).toEqual(liveroom.Response.encode(bFirst).finish());
     const next = await grab(d, 0);
     expect(next.grab).toMatchObject({ rain: 0, grabbed: 1 });
-    expect(Number(next.grab!.amountCents)).toBe(r0.packets[5]);
+    expect(Number(next.grab!.amountCents)).toBe(amounts[5]);
 
     const after = await rainStorage(activity.id);
     expect(after.grants.slice(0, 5)).toEqual(before.grants);
@@ -275,7 +279,7 @@ describe("the room evicted mid-rain", () => {
     );
     expect(after.runs[0]).toMatchObject({ phase: "running", cursor: 6, granted_packets: 6 });
     expect(after.schedule).toEqual(before.schedule);
-    const total = r0.packets.slice(0, 6).reduce((s, x) => s + x, 0);
+    const total = amounts.slice(0, 6).reduce((s, x) => s + x, 0);
     expect(await roomStats(activity.id)).toMatchObject({
       packetsLeft: 14,
       grantedPackets: 6,

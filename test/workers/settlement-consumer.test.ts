@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ActivityConfig } from "../../schema/activity";
 import { splitPrize } from "../../durable-objects/quiz/prize";
+import { rainPackets } from "../../durable-objects/rain/packets";
 import { prizePoolAccount, rainBudgetAccount, userAccount } from "../../workers/ledger/accounts";
 import { SETTLEMENT_DLQ } from "../../workers/settlement/consumer";
 import type { SettlementEvent } from "../../schema/settlement";
@@ -9,20 +10,23 @@ import { questions, rainOf } from "./support/game";
 import { balance, deliver, driftedAccounts, keyCounts, runQueue, sumOfBalances } from "./support/ledger";
 import { createActivity, createUser, uniqueId } from "./support/raw-client";
 
+/** One rain of 12 packets, 78 cents in all. */
+const RAIN = rainOf(78, 12, "consumer");
+
 /**
  * What a room with 7 winners and one rain of 12 packets writes: 100,001 cents split 14,286 × 2 and
- * 14,285 × 5; packets 1..12 cents (78 in all) to players 0..11 mod 7; one revival card.
+ * 14,285 × 5; packet i of RAIN (78 cents in all) to player i mod 7; one revival card.
  */
 async function roomEvents(): Promise<{
   activity: ActivityConfig;
   users: string[];
   events: SettlementEvent[];
 }> {
-  const packets = Array.from({ length: 12 }, (_, i) => i + 1);
+  const packets = rainPackets(RAIN);
   const activity = await createActivity({
     questions: questions(1),
     prizePoolCents: 100_001,
-    rains: [rainOf(packets)],
+    rains: [RAIN],
   });
   const p = uniqueId("c");
   const users = Array.from({ length: 7 }, (_, i) => `${p}-u${i}`);
@@ -93,9 +97,10 @@ describe("the settlement consumer", () => {
     const single = await balances(once.users);
     expect(await balances(twice.users)).toEqual(single);
     expect(single).toEqual(once.users.map((u) => expected(once.events).get(u)));
-    // 14,286 + 1 + 8 (packets 1 and 8) for the first winner, and so on: the pool and the rain exactly.
+    // 14,286 + packets 0 and 7 for the first winner, and so on: the pool and the rain exactly.
     expect(single.reduce((x, y) => x + y, 0)).toBe(100_001 + 78);
-    expect(single[0]).toBe(14_286 + 1 + 8);
+    const packets = rainPackets(RAIN);
+    expect(single[0]).toBe(14_286 + packets[0]! + packets[7]!);
     for (const run of [once, twice]) {
       expect(await balance(prizePoolAccount(run.activity.id))).toBe(0);
       expect(await balance(rainBudgetAccount(run.activity.id))).toBe(0);

@@ -6,6 +6,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import type { LiveRoom } from "../../durable-objects/live-room";
+import { rainPackets } from "../../durable-objects/rain/packets";
 import { randomInt, type Rng, seededRng } from "../../durable-objects/rain/prng";
 import { prizePoolAccount, rainBudgetAccount, userAccount } from "../../workers/ledger/accounts";
 import { reconcile } from "../../workers/settlement/reconcile-run";
@@ -69,12 +70,13 @@ async function runSeed(seed: string): Promise<Figures> {
     cards: chance(rng, 0.4) ? 1 + randomInt(rng, 2) : undefined,
     answers: Array.from({ length: nQuestions }, () => (chance(rng, 0.1) ? null : chance(rng, 0.75) ? 1 : 0)),
   }));
-  const packets = Array.from({ length: 2 + randomInt(rng, 10) }, () => 1 + randomInt(rng, 500));
+  const count = 2 + randomInt(rng, 10);
+  const rain = rainOf(count + randomInt(rng, count * 500), count, seed);
   const pool = 1 + randomInt(rng, 100_000);
   const game = await openGame(players, {
     questions: questions(nQuestions),
     prizePoolCents: pool,
-    rains: [rainOf(packets)],
+    rains: [rain],
   });
   const a = game.activity.id;
   const stub = roomStub(a);
@@ -159,7 +161,11 @@ async function runSeed(seed: string): Promise<Figures> {
   expect(figures.prizeCents).toBe(prizes.length > 0 ? pool : 0);
   // With winners the pool is funded and paid out to the cent; without, it is never funded.
   expect(await balance(prizePoolAccount(a))).toBe(0);
-  const rainFunded = grants.length > 0 ? packets.reduce((s, c) => s + c, 0) : 0;
+  // Every packet paid is the room's packet at that index (its key's last part), derived from the seed.
+  const amounts = rainPackets(rain);
+  const paid = grants.map((e) => [e.key, e.amountCents]);
+  expect(paid).toEqual(grants.map((e) => [e.key, amounts[Number(e.key.split(":").at(-1))]]));
+  const rainFunded = grants.length > 0 ? rain.totalCents : 0;
   expect(await balance(rainBudgetAccount(a))).toBe(rainFunded - figures.redPacketCents);
   const counts = await keyCounts([...prizes, ...grants].map((e) => e.key));
   expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);

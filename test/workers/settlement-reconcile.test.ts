@@ -1,6 +1,7 @@
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
+import { rainPackets } from "../../durable-objects/rain/packets";
 import worker from "../../workers/index";
 import { prizePoolAccount, userAccount } from "../../workers/ledger/accounts";
 import { postTransfers } from "../../workers/ledger/post";
@@ -25,17 +26,27 @@ const PLAYERS = [
   { name: "cat", answers: [1, 0] },
 ];
 
-/** A settled game: prizes 500 / 500 to ann and ben, packets 5 + 7 to ann and 11 to cat, ben's card. */
+/** One rain of 4 packets, 36 cents in all: P[0..3]. */
+const RAIN = rainOf(36, 4, "reconcile");
+const P = rainPackets(RAIN) as readonly [number, number, number, number];
+/** What ann grabbed, and what the three grabs took from the pool. */
+const annPackets = P[0] + P[1];
+const granted = P[0] + P[1] + P[2];
+
+/**
+ * A settled game: prizes 500 / 500 to ann and ben, packets P[0] + P[1] to ann and P[2] to cat (P[3]
+ * stays unclaimed), ben's card.
+ */
 async function settledGame(): Promise<OpenGame> {
   const game = await openGame(PLAYERS, {
     questions: questions(2),
     prizePoolCents: 1_000,
-    rains: [rainOf([5, 7, 11, 13])],
+    rains: [RAIN],
   });
   await control(game.activity.id, { kind: "startRain", rain: 0, streamTsMs: 0 });
-  expect(await grab(game.clients.ann!, 0)).toBe(5);
-  expect(await grab(game.clients.ann!, 0)).toBe(7);
-  expect(await grab(game.clients.cat!, 0)).toBe(11);
+  expect(await grab(game.clients.ann!, 0)).toBe(P[0]);
+  expect(await grab(game.clients.ann!, 0)).toBe(P[1]);
+  expect(await grab(game.clients.cat!, 0)).toBe(P[2]);
   await playQuestions(game, PLAYERS);
   await control(game.activity.id, { kind: "end" });
   await vi.waitUntil(async () => (await reconcile(game.activity.id, false)).activities[0]!.ok, {
@@ -64,21 +75,21 @@ describe("reconciliation", () => {
     expect(clean).toMatchObject({
       ok: true,
       differences: [],
-      room: { prizeCents: 1_000, prizeCount: 2, redPacketCents: 23, redPacketCount: 3, revivalUses: 1 },
+      room: { prizeCents: 1_000, prizeCount: 2, redPacketCents: granted, redPacketCount: 3, revivalUses: 1 },
       ledger: {
         prizeCents: 1_000,
-        redPacketCents: 23,
+        redPacketCents: granted,
         revivalUses: 1,
         fundedPrizePoolCents: 1_000,
         fundedRainBudgetCents: 36,
         prizePoolLeftCents: 0,
-        rainBudgetLeftCents: 13,
+        rainBudgetLeftCents: P[3],
       },
     });
-    expect(await balance(userAccount(ann))).toBe(512);
+    expect(await balance(userAccount(ann))).toBe(500 + annPackets);
 
     await env.DB.prepare("DELETE FROM ledger_transfers WHERE key = ?").bind(`prize:${a}:${ann}`).run();
-    expect(await balance(userAccount(ann))).toBe(12);
+    expect(await balance(userAccount(ann))).toBe(annPackets);
 
     const found = await reconcile(a, false);
     expect(found.activities[0]!.differences).toEqual([
@@ -97,7 +108,7 @@ describe("reconciliation", () => {
 
     const repaired = await reconcile(a, true);
     expect(repaired.activities[0]!.repair).toEqual({ resent: [`prize:${a}:${ann}`], unknown: [] });
-    await vi.waitUntil(async () => (await balance(userAccount(ann))) === 512, {
+    await vi.waitUntil(async () => (await balance(userAccount(ann))) === 500 + annPackets, {
       timeout: 10_000,
       interval: 100,
     });
@@ -172,7 +183,7 @@ describe("reconciliation", () => {
     expect(await balance(userAccount(cat))).toBe(0);
     const controller = createScheduledController({ scheduledTime: Date.now(), cron: "*/15 * * * *" });
     await worker.scheduled(controller, env);
-    await vi.waitUntil(async () => (await balance(userAccount(cat))) === 11, {
+    await vi.waitUntil(async () => (await balance(userAccount(cat))) === P[2], {
       timeout: 10_000,
       interval: 100,
     });

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { ModerationOp } from "../../durable-objects/social-room";
+import type { ModerationOp } from "../../durable-objects/control";
 import type { AppEnv } from "../http/app-env";
 import { ApiError } from "../http/errors";
 

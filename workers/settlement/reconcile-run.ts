@@ -3,7 +3,7 @@
 // rows. Nothing is ever posted from here: the ledger only learns what the room itself sends.
 import { and, desc, gte, lte } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import type { RoomSettlementEntry } from "../../durable-objects/settlement-record";
+import type { RoomSettlementEntry } from "../../durable-objects/features/settlement/record";
 import { activities } from "../../schema/db";
 import type { Env } from "../env";
 import { prizePoolAccount, rainBudgetAccount } from "../ledger/accounts";

@@ -1,6 +1,6 @@
 // Reconciliation's comparison: what a room says it paid against what the ledger holds, key by key.
 // Pure; reconcile-run.ts does the reading and the repair.
-import type { RoomSettlementEntry } from "../../durable-objects/settlement-record";
+import type { RoomSettlementEntry } from "../../durable-objects/features/settlement/record";
 
 /** One settled thing as the ledger holds it: a transfer (prize, red packet) or a revival card use. */
 export interface LedgerEntry {

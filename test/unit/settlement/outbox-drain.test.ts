@@ -5,7 +5,7 @@ import {
   nextDrainDelay,
   type OutboxMessage,
   planNextDrain,
-} from "../../../durable-objects/outbox-drain";
+} from "../../../durable-objects/features/settlement/outbox-drain";
 import { retryDelaySeconds } from "../../../workers/settlement/consumer";
 
 /** An outbox in memory whose Queue refuses the sends numbered in `failOn` (0-based). */

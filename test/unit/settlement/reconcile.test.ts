@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type RoomSettlementEntry, toEntry } from "../../../durable-objects/settlement-record";
+import { type RoomSettlementEntry, toEntry } from "../../../durable-objects/features/settlement/record";
 import { compareRecords, type LedgerEntry, totalsOf } from "../../../workers/settlement/reconcile";
 
 function room(

@@ -2,7 +2,7 @@
 import { expect } from "vitest";
 import type { ActivityConfig, QuestionConfig, RainConfig } from "../../../schema/activity";
 import type { ControlOp } from "../../../durable-objects/control";
-import type { RoomSettlementEntry } from "../../../durable-objects/settlement-record";
+import type { RoomSettlementEntry } from "../../../durable-objects/features/settlement/record";
 import { liveroom } from "../../../schema/proto";
 import { createActivity, createUser, RawClient, roomStub, uniqueId } from "./raw-client";
 
@@ -11,16 +11,12 @@ export function questions(n: number): QuestionConfig[] {
   return Array.from({ length: n }, (_, i) => ({ text: `q${i}`, options: ["no", "yes"], correct: 1 }));
 }
 
-/** A rain config whose packets are given explicitly (the sum is the total). */
-export function rainOf(packets: number[]): RainConfig {
-  return {
-    totalCents: packets.reduce((a, b) => a + b, 0),
-    count: packets.length,
-    targetTapsPerSec: 100_000,
-    durationMs: 60_000,
-    seed: "test",
-    packets,
-  };
+/**
+ * A rain of `count` packets summing to `totalCents`, split from `seed`: a test reads the amounts
+ * with `rainPackets(rain)`, as the room does. `count === totalCents` makes every packet 1 cent.
+ */
+export function rainOf(totalCents: number, count: number, seed = "test"): RainConfig {
+  return { totalCents, count, targetTapsPerSec: 100_000, durationMs: 60_000, seed };
 }
 
 /** Runs one operator control in the room and fails the test if the room refuses it. */

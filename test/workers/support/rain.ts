@@ -4,27 +4,27 @@ import { runInDurableObject } from "cloudflare:test";
 import { vi } from "vitest";
 import type { RainConfig } from "../../../schema/activity";
 import type { LiveRoom } from "../../../durable-objects/live-room";
-import { splitRedPackets } from "../../../durable-objects/rain/split";
 import { liveroom } from "../../../schema/proto";
 import { createActivity, type RawClient, roomStub } from "./raw-client";
 
 const T = liveroom.Type;
 
-/** A rain with its packets precomputed from a fixed seed, as the admin API would store it. */
+/**
+ * A rain with a fixed seed, as the admin API would store it; its amounts are `rainPackets(rain)`, the
+ * same split the room derives.
+ */
 export function rain(
   totalCents: number,
   count: number,
-  over: Partial<Omit<RainConfig, "packets" | "totalCents" | "count">> = {},
+  over: Partial<Omit<RainConfig, "totalCents" | "count">> = {},
 ): RainConfig {
-  const seed = over.seed ?? `test-${totalCents}-${count}`;
   return {
     totalCents,
     count,
     targetTapsPerSec: 1000,
     durationMs: 60_000,
     ...over,
-    seed,
-    packets: splitRedPackets(totalCents, count, seed),
+    seed: over.seed ?? `test-${totalCents}-${count}`,
   };
 }
 

@@ -1,6 +1,6 @@
 // What the room keeps on each hibernatable socket, and the socket calls that must never throw
 // (STYLE.md: partyserver's connection.ts and closeQuietly).
-import type { Role } from "../schema/auth";
+import type { Role } from "../../schema/auth";
 
 /** What a socket carries across hibernation (≤ 2,048 bytes): who it is and when it connected. */
 export interface Attachment {
@@ -32,10 +32,20 @@ export function sendQuietly(ws: WebSocket, bytes: Uint8Array | string): void {
   }
 }
 
-/** Answers a close frame; close codes the peer may not send (1005, 1006) become 1000. */
+/**
+ * Codes the runtime reports when no Close frame came from the peer (1005 no status, 1006 transport
+ * dropped, 1015 TLS): there is nobody to answer, and writing a Close frame then fails asynchronously
+ * where no try/catch sees it (partyserver's closeQuietly skips them for the same reason).
+ */
+export function isReservedCloseCode(code: number): boolean {
+  return code === 1005 || code === 1006 || code === 1015;
+}
+
+/** Closes a socket, or answers a peer's Close frame; never throws, never echoes a reserved code. */
 export function closeQuietly(ws: WebSocket, code: number, reason = ""): void {
+  if (isReservedCloseCode(code)) return;
   try {
-    ws.close(code === 1005 || code === 1006 || code === 1015 ? 1000 : code, reason);
+    ws.close(code, reason);
   } catch {
     // Already closed.
   }

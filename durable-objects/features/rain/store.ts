@@ -1,23 +1,7 @@
 // The red-packet tables of a room's Durable Object SQLite storage, beside RoomStore's (same
 // database). Keyed so that a room split into shards by player hash keeps working: grants are keyed
 // by packet (rain, packet_index) and looked up by player; a player's count is derived from them.
-import { applySchema } from "./sql-schema";
-import type { RainRecord } from "./rain/record";
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS rain_runs (
-  rain INTEGER PRIMARY KEY, phase TEXT NOT NULL, ends_at_ms INTEGER NOT NULL,
-  cursor INTEGER NOT NULL, end_index INTEGER NOT NULL, started_ms INTEGER NOT NULL,
-  stream_ts_ms INTEGER NOT NULL, granted_cents INTEGER NOT NULL, granted_packets INTEGER NOT NULL,
-  grabs INTEGER NOT NULL, throttled INTEGER NOT NULL, throttle_ppm INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS grants (
-  rain INTEGER NOT NULL, packet_index INTEGER NOT NULL, user_id TEXT NOT NULL, replay_id TEXT NOT NULL,
-  amount_cents INTEGER NOT NULL, grabbed INTEGER NOT NULL, at_ms INTEGER NOT NULL,
-  PRIMARY KEY (rain, packet_index), UNIQUE (user_id, rain, replay_id)
-);
-CREATE INDEX IF NOT EXISTS grants_by_user ON grants (user_id);
-`;
+import type { RainRecord } from "../../rain/record";
 
 /** One granted packet: who got it, under which replay id, and the answer they were given. */
 export interface GrantRow {
@@ -34,9 +18,7 @@ export interface GrantRow {
 type Row = Record<string, SqlStorageValue>;
 
 export class RainStore {
-  constructor(private readonly sql: SqlStorage) {
-    applySchema(sql, SCHEMA);
-  }
+  constructor(private readonly sql: SqlStorage) {}
 
   /** The newest started rain's record (the current one, or the last one once it ended). */
   current(): RainRecord | null {

@@ -1,10 +1,9 @@
-// The room's view of its outbox for settlement: unsent rows for the drain, marking sent, re-sending
-// for reconciliation, and the record it reports. The outbox table itself is created by RoomStore,
-// which adds rows (with the state change they settle) and schedules the drain.
+// The room's outbox: rows added with the state change they settle, unsent rows for the drain,
+// marking sent, re-sending for reconciliation, and the record it reports.
 import type { OutboxMessage } from "./outbox-drain";
 
-/** The schedule row (schedule.ts) under which the alarm drains the outbox. */
-export const DRAIN_SCHEDULE = "drain";
+/** The task under which the alarm drains the outbox. */
+export const DRAIN_TASK = "drain";
 
 /** One outbox row as the room keeps it. */
 export interface OutboxRow {
@@ -17,9 +16,15 @@ export interface OutboxRow {
 type Row = Record<string, SqlStorageValue>;
 
 export class OutboxStore {
-  constructor(private readonly sql: SqlStorage) {
-    sql.exec(
-      "CREATE TABLE IF NOT EXISTS drain_state (id INTEGER PRIMARY KEY CHECK (id = 1), failures INTEGER NOT NULL)",
+  constructor(private readonly sql: SqlStorage) {}
+
+  /** Adds a row; the same key twice keeps the first. */
+  add(key: string, body: object, nowMs: number): void {
+    this.sql.exec(
+      "INSERT OR IGNORE INTO outbox (key, body, created_ms) VALUES (?, ?, ?)",
+      key,
+      JSON.stringify({ key, ...body }),
+      nowMs,
     );
   }
 
@@ -73,12 +78,6 @@ export class OutboxStore {
   /** How many rows wait to be sent. */
   unsentCount(): number {
     return Number(this.sql.exec<Row>("SELECT COUNT(*) AS n FROM outbox WHERE sent_ms IS NULL").one().n);
-  }
-
-  /** When the drain is scheduled, or null. */
-  drainAtMs(): number | null {
-    const row = this.sql.exec<Row>("SELECT at_ms FROM schedule WHERE name = ?", DRAIN_SCHEDULE).toArray()[0];
-    return row === undefined ? null : Number(row.at_ms);
   }
 
   /** Consecutive failed drains, for the backoff. */

@@ -1,0 +1,259 @@
+// The live quiz as a feature: answers (player-scoped), and the operator's open, push, reveal and end
+// (room-scoped). The rules are the pure modules in ../../quiz; this file moves rows and effects.
+import { sealPad } from "../../../client/seal";
+import type { ActivityConfig } from "../../../schema/activity";
+import { liveroom } from "../../../schema/proto";
+import { loadRevivalCardsOf } from "../../../schema/queries/users";
+import { BatchLoader } from "../../batch-loader";
+import { type Effect, broadcast, refuse } from "../../kernel/effects";
+import { type Feature, frames } from "../../kernel/feature";
+import type { RoomServices } from "../../kernel/services";
+import { answerRevealed, fromBase64, gameOver, questionPushed, toBase64 } from "../../protocol/encode";
+import { judgeAnswer, settleMissed } from "../../quiz/answer";
+import { decideClose, decideEnd, decideOpen, decidePush, decideReveal } from "../../quiz/operator";
+import type { PlayerState, RoomState } from "../../quiz/state";
+import { visiblePlayer } from "../../quiz/visible";
+import { type QuizState, QuizStore } from "./store";
+
+const T = liveroom.Type;
+/** The task that closes question k's window: `close:<k>`. */
+const CLOSE = "close";
+
+/** The quiz's part of a player's snapshot. */
+export interface QuizWelcome {
+  player: PlayerState;
+  /** Their sealed answer to the current question, if they answered it. */
+  sealed: Uint8Array | undefined;
+  prizeCents: number;
+}
+
+/** The quiz's part of the operator's stats. */
+export interface QuizStats {
+  players: number;
+  alive: number;
+  currentQuestion: number;
+  counts: number[];
+}
+
+export class QuizFeature implements Feature {
+  readonly name = "quiz";
+  readonly #s: RoomServices;
+  readonly #store: QuizStore;
+  #state: QuizState;
+  readonly #graceMs: number;
+  // Connects arriving together share one D1 query for their revival cards (bench: connect storm).
+  readonly #cards: BatchLoader<number>;
+  /** Seal pads computed by `prepare` for the key then current, used by the synchronous `handle` right after. */
+  readonly #pads = new Map<string, { keyB64: string; pad: number }>();
+  /** The current question's key, decoded once per question; rebuilt after a wake. */
+  #key: { b64: string; bytes: Uint8Array } | null = null;
+
+  constructor(s: RoomServices) {
+    this.#s = s;
+    this.#store = new QuizStore(s.sql);
+    this.#state = this.#store.loadState();
+    this.#graceMs = Number(s.env.ANSWER_GRACE_MS ?? "500");
+    this.#cards = new BatchLoader((ids) => loadRevivalCardsOf(s.env.DB, ids), 0);
+  }
+
+  /** The room state the pure rules take. */
+  room(activity: ActivityConfig | null): RoomState {
+    return { activity, ...this.#state };
+  }
+
+  /** Creates the player's row (with their revival cards from D1) unless it exists. */
+  async ensurePlayer(userId: string): Promise<void> {
+    if (this.#store.getPlayer(userId) !== null) return;
+    const cards = await this.#cards.get(userId);
+    this.#store.ensurePlayer(userId, cards);
+  }
+
+  readonly frames = frames({
+    [T.ANSWER]: {
+      scope: "player",
+      role: "viewer",
+      prepare: async (_req, ctx) => {
+        await this.ensurePlayer(ctx.userId);
+        const current = this.#state.current;
+        if (current === null) return;
+        const pad = await sealPad(this.#questionKey(current.keyB64), ctx.userId);
+        this.#pads.set(ctx.userId, { keyB64: current.keyB64, pad });
+      },
+      handle: (req, ctx) => {
+        const pad = this.#pads.get(ctx.userId);
+        this.#pads.delete(ctx.userId);
+        // A question pushed while this answer was being prepared: it was not sent for that question.
+        if (pad !== undefined && pad.keyB64 !== this.#state.current?.keyB64) {
+          return [refuse("NOT_CURRENT_QUESTION", "answer rejected: NOT_CURRENT_QUESTION")];
+        }
+        const read = this.#store.playerAndAnswer(req.question, ctx.userId)!;
+        const decision = judgeAnswer({
+          room: this.#room(),
+          player: read.player,
+          alreadyAnswered: read.answered,
+          question: req.question,
+          option: req.option,
+          nowMs: ctx.nowMs,
+          graceMs: this.#graceMs,
+        });
+        if (decision.kind === "rejected") return [refuse(decision.code, `answer rejected: ${decision.code}`)];
+        this.#store.putPlayer(decision.player);
+        this.#store.recordAnswer(req.question, ctx.userId, req.option, decision.outcome, ctx.nowMs);
+        // Accepted means a question is current, so `prepare` computed its pad.
+        const sealed = Uint8Array.of(decision.outcome ^ pad!.pad);
+        const effects: Effect[] = [{ kind: "reply", result: { answer: { question: req.question, sealed } } }];
+        if (decision.usedRevival) effects.push(this.#revival(ctx.userId, req.question));
+        return effects;
+      },
+    },
+    [T.OPEN]: {
+      scope: "room",
+      role: "host",
+      handle: () => {
+        const d = decideOpen(this.#room());
+        if (d.kind === "rejected") return [refuse(d.code, d.message)];
+        this.#commit(d.room);
+        const activity = this.#s.activity();
+        return [
+          broadcast(T.ROOM_OPENED, {
+            roomOpened: { title: activity.title, questionCount: activity.questions.length },
+          }),
+          { kind: "mirrorStatus", status: "live" },
+          { kind: "replyStats" },
+        ];
+      },
+    },
+    [T.PUSH_QUESTION]: {
+      scope: "room",
+      role: "host",
+      handle: (req, ctx) => {
+        const keyB64 = toBase64(crypto.getRandomValues(new Uint8Array(16)));
+        const d = decidePush(this.#room(), {
+          question: req.question,
+          nowMs: ctx.nowMs,
+          streamTsMs: req.streamTsMs,
+          keyB64,
+        });
+        if (d.kind === "rejected") return [refuse(d.code, d.message)];
+        const current = d.room.current!;
+        this.#commit(d.room);
+        return [
+          { kind: "schedule", task: `${CLOSE}:${current.index}`, atMs: current.deadlineMs + this.#graceMs },
+          broadcast(T.QUESTION, { question: questionPushed(this.#s.activity(), current) }),
+          { kind: "replyStats" },
+        ];
+      },
+    },
+    [T.REVEAL]: {
+      scope: "room",
+      role: "host",
+      handle: (req) => {
+        const effects = this.#closeWindow();
+        const current = this.#state.current;
+        const options = current === null ? 0 : this.#s.activity().questions[current.index]!.options.length;
+        const counts = current === null ? [] : this.#store.counts(current.index, options);
+        const d = decideReveal(this.#room(), { question: req.question, counts, streamTsMs: req.streamTsMs });
+        if (d.kind === "rejected") return [...effects, refuse(d.code, d.message)];
+        this.#commit(d.room);
+        return [
+          ...effects,
+          broadcast(T.ANSWER_REVEALED, { reveal: answerRevealed(d.reveal) }),
+          { kind: "replyStats" },
+        ];
+      },
+    },
+    [T.END]: {
+      scope: "room",
+      role: "host",
+      handle: () => {
+        const activity = this.#s.activity();
+        const d = decideEnd(this.#room(), this.#store.survivors(activity.questions.length - 1));
+        if (d.kind === "rejected") return [refuse(d.code, d.message)];
+        const effects: Effect[] = [];
+        for (const share of d.split.shares) {
+          this.#store.setWinner(share.userId, share.cents);
+          effects.push({
+            kind: "outbox",
+            event: { kind: "prize", activityId: activity.id, userId: share.userId, amountCents: share.cents },
+          });
+        }
+        this.#commit(d.room);
+        effects.push(broadcast(T.GAME_OVER, { gameOver: gameOver(d.room.gameOver!) }));
+        for (const share of d.split.shares) {
+          effects.push({
+            kind: "sendUser",
+            userId: share.userId,
+            type: T.PRIZE,
+            event: { prize: { cents: share.cents } },
+          });
+        }
+        effects.push({ kind: "mirrorStatus", status: "ended" }, { kind: "replyStats" });
+        return effects;
+      },
+    },
+  });
+
+  readonly tasks = {
+    /** `close:<k>`: question k's window closed (idempotent; a reveal may have closed it first). */
+    [CLOSE]: { scope: "room" as const, run: () => this.#closeWindow() },
+  };
+
+  /** The quiz's part of a socket's welcome: the player as others may see them, their sealed answer, their prize. */
+  async welcome(userId: string): Promise<QuizWelcome> {
+    const current = this.#state.current;
+    const outcome = current === null ? null : this.#store.answerOutcome(current.index, userId);
+    const player = visiblePlayer(this.#room(), this.#store.getPlayer(userId)!, outcome);
+    const sealed =
+      current === null || outcome === null
+        ? undefined
+        : Uint8Array.of(outcome ^ (await sealPad(this.#questionKey(current.keyB64), userId)));
+    return { player, sealed, prizeCents: this.#store.prizeCents(userId) };
+  }
+
+  stats(): QuizStats {
+    const current = this.#state.current;
+    const options = current === null ? 0 : this.#s.activity().questions[current.index]!.options.length;
+    return {
+      ...this.#store.playerCounts(),
+      currentQuestion: current?.index ?? -1,
+      counts: current === null ? [] : this.#store.counts(current.index, options),
+    };
+  }
+
+  /** Closes the current answer window (idempotent) and settles everyone who did not answer. */
+  #closeWindow(): Effect[] {
+    const d = decideClose(this.#room());
+    if (d.kind === "none") return [];
+    const effects: Effect[] = [];
+    for (const player of this.#store.missedAnswer(d.question)) {
+      const settled = settleMissed(player, d.question);
+      this.#store.putPlayer(settled.player);
+      if (settled.usedRevival) effects.push(this.#revival(player.userId, d.question));
+    }
+    effects.push({ kind: "cancel", task: `${CLOSE}:${d.question}` });
+    this.#commit(d.room);
+    return effects;
+  }
+
+  #revival(userId: string, question: number): Effect {
+    return {
+      kind: "outbox",
+      event: { kind: "revival_card", activityId: this.#s.activity().id, userId, question, count: 1 },
+    };
+  }
+
+  #room(): RoomState {
+    return this.room(this.#s.activity());
+  }
+
+  #commit(room: RoomState): void {
+    const { activity: _, ...state } = room;
+    this.#state = state;
+    this.#store.saveState(state);
+  }
+
+  #questionKey(b64: string): Uint8Array {
+    if (this.#key?.b64 !== b64) this.#key = { b64, bytes: fromBase64(b64) };
+    return this.#key.bytes;
+  }
+}

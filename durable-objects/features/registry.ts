@@ -1,0 +1,131 @@
+// The room's features, in one place: their migrations, their frame table (complete, or it fails to
+// compile), and the welcome snapshot and stats composed from their parts. Adding a feature adds
+// a line in each list here (docs/architecture.md).
+import type { ActivityConfig } from "../../schema/activity";
+import type { Role } from "../../schema/auth";
+import { liveroom } from "../../schema/proto";
+import type { RoomStatsView } from "../../schema/room-stats";
+import type { Feature, FrameTable } from "../kernel/feature";
+import type { MigrationList } from "../kernel/migrations";
+import { kernelMigrations } from "../kernel/room-migrations";
+import type { RoomServices } from "../kernel/services";
+import { answerRevealed, gameOver, PHASE, PLAYER_STATUS, questionPushed } from "../protocol/encode";
+import { DanmakuFeature } from "./danmaku/feature";
+import { danmakuMigrations } from "./danmaku/migrations";
+import { GiftsFeature } from "./gifts/feature";
+import { giftMigrations } from "./gifts/migrations";
+import { QuizFeature } from "./quiz/feature";
+import { quizMigrations } from "./quiz/migrations";
+import { RainFeature } from "./rain/feature";
+import { rainMigrations } from "./rain/migrations";
+import { ReplayFeature } from "./replay/feature";
+import { replayMigrations } from "./replay/migrations";
+import { SettlementFeature } from "./settlement/feature";
+import { settlementMigrations } from "./settlement/migrations";
+
+/** Every field of a protobuf message written: a field forgotten by a mapper fails to compile. */
+export type Complete<P> = { [K in Exclude<keyof P, "$unknowns">]-?: Exclude<P[K], undefined> };
+
+/** The room's storage migrations, the kernel's first (features' data moves may rely on its tables). */
+export const ROOM_MIGRATIONS: readonly MigrationList[] = [
+  { feature: "room", migrations: kernelMigrations },
+  { feature: "quiz", migrations: quizMigrations },
+  { feature: "rain", migrations: rainMigrations },
+  { feature: "danmaku", migrations: danmakuMigrations },
+  { feature: "gifts", migrations: giftMigrations },
+  { feature: "replay", migrations: replayMigrations },
+  { feature: "settlement", migrations: settlementMigrations },
+];
+
+/** The room's features, built over the kernel's services. */
+export function createFeatures(s: RoomServices) {
+  const quiz = new QuizFeature(s);
+  const rain = new RainFeature(s);
+  const replay: ReplayFeature = new ReplayFeature(s, () => danmaku.shown());
+  const stream = (nowMs: number) => replay.streamPosition(nowMs);
+  const danmaku: DanmakuFeature = new DanmakuFeature(s, stream);
+  danmaku.onDeleted = (nowMs) => replay.rearchive(nowMs);
+  const gifts = new GiftsFeature(s, stream);
+  const settlement = new SettlementFeature(s);
+  const frames = {
+    ...quiz.frames,
+    ...rain.frames,
+    ...danmaku.frames,
+    ...gifts.frames,
+  } satisfies FrameTable;
+  const all: readonly Feature[] = [quiz, rain, danmaku, gifts, replay, settlement];
+  return { quiz, rain, replay, danmaku, gifts, settlement, frames, all };
+}
+
+export type Features = ReturnType<typeof createFeatures>;
+
+/** What the kernel adds to the features' parts of a snapshot or the stats. */
+export interface RoomFacts {
+  activity: ActivityConfig;
+  roomSeq: number;
+  online: number;
+  nowMs: number;
+}
+
+/** A socket's welcome after AUTH: who it is, the room and the player, from every feature's part. */
+export async function welcomeOf(
+  f: Features,
+  userId: string,
+  role: Role,
+  facts: RoomFacts,
+): Promise<liveroom.Welcome.$Properties> {
+  const a = facts.activity;
+  const room = f.quiz.room(a);
+  const q = await f.quiz.welcome(userId);
+  const rain = f.rain.welcome(userId, facts.nowMs);
+  const snapshot = {
+    activityId: a.id,
+    title: a.title,
+    phase: PHASE[room.phase],
+    questionCount: a.questions.length,
+    current: room.current === null ? null : questionPushed(a, room.current),
+    lastReveal: room.reveal === null ? null : answerRevealed(room.reveal),
+    prizePoolCents: a.prizePoolCents,
+    streamUrl: a.streamUrl,
+    online: facts.online,
+    gameOver: room.gameOver === null ? null : gameOver(room.gameOver),
+    rain: rain.rain,
+    likes: f.danmaku.likesTotal(),
+  } satisfies Complete<liveroom.IRoomSnapshot>;
+  const player = {
+    status: PLAYER_STATUS[q.player.status],
+    revivalCards: q.player.revivalCards,
+    revivalUsed: q.player.revivalUsed,
+    passed: q.player.passed,
+    sealed: q.sealed ?? new Uint8Array(),
+    prizeCents: q.prizeCents,
+    grabbed: rain.grabbed,
+  } satisfies Complete<liveroom.IPlayerSnapshot>;
+  return {
+    userId,
+    role:
+      role === "admin" ? liveroom.Role.ADMIN : role === "host" ? liveroom.Role.HOST : liveroom.Role.VIEWER,
+    roomSeq: facts.roomSeq,
+    serverTimeMs: facts.nowMs,
+    room: snapshot,
+    player,
+  } satisfies Complete<liveroom.IWelcome>;
+}
+
+/** The operator's live figures, from every feature's part. */
+export function statsOf(f: Features, facts: RoomFacts): RoomStatsView {
+  return {
+    phase: f.quiz.room(null).phase,
+    online: facts.online,
+    roomSeq: facts.roomSeq,
+    ...f.quiz.stats(),
+    ...f.rain.stats(facts.nowMs),
+    ...f.danmaku.stats(),
+    ...f.gifts.stats(),
+  } satisfies RoomStatsView;
+}
+
+/** The stats as the host's frames carry them (RoomStats in schema/live.proto). */
+export function statsMessage(s: RoomStatsView): Complete<liveroom.IRoomStats> {
+  return { ...s, phase: PHASE[s.phase] };
+}

@@ -1,0 +1,194 @@
+// Applies a handler's effects: storage effects inside one transaction with the handler's own writes
+// (numbered notifications, tasks, outbox rows), then the sends, the mirror and the coin debit after
+// it committed. The output gate holds every send until the transaction is durable.
+import { setActivityStatus } from "../../schema/queries/activities";
+import { postCoinTransfer } from "../../schema/queries/coins";
+import type { RoomStatsView } from "../../schema/room-stats";
+import type { Features } from "../features/registry";
+import { statsMessage } from "../features/registry";
+import type { Clock } from "./clock";
+import { failure, notification, success } from "./delivery";
+import type { CodeName, CoinPosting, Effect, ResponseResult } from "./effects";
+import type { RoomStore } from "./room-store";
+import type { AlarmScheduler } from "./scheduler";
+import { type Attachment, sendQuietly } from "./sockets";
+
+/** How a request was answered. */
+export type Outcome =
+  | { kind: "replied"; result: ResponseResult }
+  | { kind: "stats" }
+  | { kind: "refused"; code: CodeName; message: string }
+  | { kind: "none" };
+
+/** Where a request's answer goes: a socket's frame, or (null) back to an RPC caller. */
+export interface ReplyTarget {
+  ws: WebSocket;
+  type: number;
+  seq: number;
+}
+
+/** What a committed step still has to do, in order. */
+export type Applied =
+  | { kind: "sendAll"; bytes: Uint8Array }
+  | { kind: "sendUser"; userId: string; bytes: Uint8Array }
+  | { kind: "answer"; effect: Extract<Effect, { kind: "reply" | "replyStats" | "refuse" }> }
+  | { kind: "mirror"; status: "live" | "ended" }
+  | { kind: "debit"; effect: Extract<Effect, { kind: "debitCoins" }> };
+
+export interface EffectPorts {
+  transaction<R>(fn: () => R): R;
+  store: RoomStore;
+  scheduler: AlarmScheduler;
+  features: Features;
+  sockets(): WebSocket[];
+  db: D1Database;
+  clock: Clock;
+  stats(): RoomStatsView;
+  activityId(): string;
+}
+
+export class EffectRunner {
+  readonly #p: EffectPorts;
+  /** The room sequence: the last numbered notification. */
+  seq: number;
+
+  constructor(ports: EffectPorts) {
+    this.#p = ports;
+    this.seq = ports.store.seq();
+  }
+
+  /** Runs `step` (a handler's synchronous part) and its storage effects in one transaction, then the rest. */
+  async run(step: () => Effect[], target: ReplyTarget | null): Promise<Outcome> {
+    const nowMs = this.#p.clock.now();
+    const applied = this.#p.transaction(() => {
+      const out: Applied[] = [];
+      this.#stage(step(), nowMs, out);
+      return out;
+    });
+    return this.#deliver(applied, target);
+  }
+
+  /** Mirrors the activity's status into D1; false when D1 failed (the caller schedules a retry). */
+  async mirror(activityId: string, status: "live" | "ended"): Promise<boolean> {
+    try {
+      await setActivityStatus(this.#p.db, activityId, status);
+      return true;
+    } catch (err) {
+      console.error("liveroom status mirror failed", { activityId, status, err: String(err) });
+      return false;
+    }
+  }
+
+  #stage(effects: readonly Effect[], nowMs: number, out: Applied[]): void {
+    const { store, scheduler, features } = this.#p;
+    for (const e of effects) {
+      switch (e.kind) {
+        case "broadcast": {
+          const seq = this.seq + 1;
+          const bytes = notification(e.type, seq, e.event);
+          store.appendNotification(seq, bytes);
+          this.seq = seq;
+          out.push({ kind: "sendAll", bytes });
+          for (const f of features.all)
+            this.#stage(f.onBroadcast?.(e.type, e.event, nowMs) ?? [], nowMs, out);
+          break;
+        }
+        case "notify":
+          out.push({ kind: "sendAll", bytes: notification(e.type, 0, e.event) });
+          break;
+        case "sendUser":
+          out.push({ kind: "sendUser", userId: e.userId, bytes: notification(e.type, 0, e.event) });
+          break;
+        case "schedule":
+          scheduler.schedule(e.task, e.atMs);
+          break;
+        case "scheduleOnce":
+          scheduler.scheduleOnce(e.task, e.atMs);
+          break;
+        case "cancel":
+          scheduler.cancel(e.task);
+          break;
+        case "outbox":
+          this.#stage(features.settlement.add(e.event, nowMs), nowMs, out);
+          break;
+        case "mirrorStatus":
+          out.push({ kind: "mirror", status: e.status });
+          break;
+        case "reply":
+        case "replyStats":
+        case "refuse":
+          out.push({ kind: "answer", effect: e });
+          break;
+        case "debitCoins":
+          out.push({ kind: "debit", effect: e });
+          break;
+        default:
+          assertNever(e);
+      }
+    }
+  }
+
+  async #deliver(applied: readonly Applied[], target: ReplyTarget | null): Promise<Outcome> {
+    let outcome: Outcome = { kind: "none" };
+    for (const a of applied) {
+      switch (a.kind) {
+        case "sendAll":
+          for (const ws of this.#p.sockets()) sendQuietly(ws, a.bytes);
+          break;
+        case "sendUser":
+          for (const ws of this.#p.sockets()) {
+            const att = ws.deserializeAttachment() as Attachment | null;
+            if (att?.u === a.userId) sendQuietly(ws, a.bytes);
+          }
+          break;
+        case "answer":
+          outcome = this.#answer(a.effect, target);
+          break;
+        case "mirror": {
+          // The operation committed: a failing mirror is retried by a task, never reported as a failure.
+          const activityId = this.#p.activityId();
+          if (!(await this.mirror(activityId, a.status))) {
+            const at = this.#p.clock.now() + 5_000;
+            this.#p.transaction(() => this.#p.scheduler.schedule(`mirror:${a.status}`, at));
+          }
+          break;
+        }
+        case "debit": {
+          let posting: CoinPosting;
+          try {
+            posting = await postCoinTransfer(this.#p.db, a.effect.transfer, this.#p.clock.now());
+          } catch (err) {
+            console.error("liveroom coin debit failed", { key: a.effect.transfer.key, err: String(err) });
+            posting = { status: "unavailable" };
+          }
+          outcome = await this.run(() => a.effect.afterDebit(posting, this.#p.clock.now()), target);
+          break;
+        }
+      }
+    }
+    return outcome;
+  }
+
+  #answer(
+    e: Extract<Effect, { kind: "reply" | "replyStats" | "refuse" }>,
+    target: ReplyTarget | null,
+  ): Outcome {
+    switch (e.kind) {
+      case "reply":
+        if (target !== null) sendQuietly(target.ws, success(target.type, target.seq, e.result));
+        return { kind: "replied", result: e.result };
+      case "replyStats":
+        if (target !== null) {
+          sendQuietly(target.ws, success(target.type, target.seq, { stats: statsMessage(this.#p.stats()) }));
+        }
+        return { kind: "stats" };
+      case "refuse":
+        if (target !== null) sendQuietly(target.ws, failure(target.type, target.seq, e.code, e.message));
+        return { kind: "refused", code: e.code, message: e.message };
+    }
+  }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unhandled effect ${JSON.stringify(x)}`);
+}
