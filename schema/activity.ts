@@ -8,7 +8,11 @@ export interface QuestionConfig {
   correct: number;
 }
 
-/** One red-packet rain: the packet amounts are precomputed from `seed` when the activity is created. */
+/**
+ * One red-packet rain. The packet amounts are not part of it: they are derived from
+ * (`totalCents`, `count`, `seed`) where needed — `rainPackets(rain)` in durable-objects/rain/packets.ts —
+ * and never stored.
+ */
 export interface RainConfig {
   totalCents: number;
   count: number;
@@ -16,8 +20,6 @@ export interface RainConfig {
   targetTapsPerSec: number;
   durationMs: number;
   seed: string;
-  /** Precomputed packet amounts in cents: every one ≥ 1, summing exactly to `totalCents`. */
-  packets: number[];
 }
 
 export interface ActivityConfig {

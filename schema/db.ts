@@ -54,7 +54,10 @@ export const questions = sqliteTable(
   (t) => [primaryKey({ columns: [t.activityId, t.idx] })],
 );
 
-/** Red-packet rain `idx` of an activity; `packets` is the JSON array of precomputed amounts in cents. */
+/**
+ * Red-packet rain `idx` of an activity. The packet amounts are not stored: they are derived from
+ * (total_cents, count, seed) — `rainPackets` in durable-objects/rain/packets.ts.
+ */
 export const rains = sqliteTable(
   "rains",
   {
@@ -67,7 +70,6 @@ export const rains = sqliteTable(
     targetTapsPerSec: integer("target_taps_per_sec").notNull(),
     durationMs: integer("duration_ms").notNull(),
     seed: text("seed").notNull(),
-    packets: text("packets", { mode: "json" }).$type<number[]>().notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.activityId, t.idx] }),

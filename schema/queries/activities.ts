@@ -18,16 +18,14 @@ export interface ActivitySummary
   rainCount: number;
 }
 
-/** One rain as the admin sees it: the totals and seed, not the (possibly 100,000) packet amounts. */
-export interface RainSummary extends Omit<RainConfig, "packets"> {
-  minPacketCents: number;
-  maxPacketCents: number;
-}
-
-/** An activity with its questions (correct option included) and rains, for the admin. */
+/**
+ * An activity with its questions (correct option included) and rains as stored: totals and seed, no
+ * packet amounts (they follow from the seed; the admin API adds the smallest and largest packet,
+ * workers/activities/admin-detail.ts).
+ */
 export interface ActivityDetail extends Omit<ActivitySummary, "questionCount" | "rainCount"> {
   questions: ActivityConfig["questions"];
-  rains: RainSummary[];
+  rains: RainConfig[];
 }
 
 const summaryColumns = {
@@ -76,8 +74,17 @@ export async function insertActivity(
   const questionRows = config.questions.map((q, idx) =>
     db.insert(questions).values({ activityId: config.id, idx, ...q }),
   );
+  // Field by field: the packet amounts are never stored, they follow from (totalCents, count, seed).
   const rainRows = config.rains.map((r, idx) =>
-    db.insert(rains).values({ activityId: config.id, idx, ...r }),
+    db.insert(rains).values({
+      activityId: config.id,
+      idx,
+      totalCents: r.totalCents,
+      count: r.count,
+      targetTapsPerSec: r.targetTapsPerSec,
+      durationMs: r.durationMs,
+      seed: r.seed,
+    }),
   );
   try {
     await db.batch([activityRow, ...questionRows, ...rainRows]);
@@ -90,7 +97,8 @@ export async function insertActivity(
 }
 
 /**
- * The activity exactly as the room runs it, packets included; null for an unknown id.
+ * The activity exactly as the room runs it (the packet amounts follow from each rain's seed:
+ * `rainPackets`); null for an unknown id.
  * @example const config = await loadActivityConfig(env.DB, "demo")
  */
 export async function loadActivityConfig(d1: D1Database, id: string): Promise<ActivityConfig | null> {
@@ -117,7 +125,6 @@ export async function loadActivityConfig(d1: D1Database, id: string): Promise<Ac
       targetTapsPerSec: r.targetTapsPerSec,
       durationMs: r.durationMs,
       seed: r.seed,
-      packets: r.packets,
     })),
   };
 }
@@ -136,7 +143,10 @@ export async function listActivities(d1: D1Database, limit: number): Promise<Act
     .limit(limit);
 }
 
-/** One activity for the admin; null for an unknown id. */
+/**
+ * One activity with its questions and rains; null for an unknown id. Reads D1 only, so it stays cheap
+ * for the callers that just check the activity exists (joining a room, hosting, reconciling).
+ */
 export async function getActivityDetail(d1: D1Database, id: string): Promise<ActivityDetail | null> {
   const db = drizzle(d1);
   const [rows, questionRows, rainRows] = await db.batch([
@@ -153,8 +163,6 @@ export async function getActivityDetail(d1: D1Database, id: string): Promise<Act
         targetTapsPerSec: rains.targetTapsPerSec,
         durationMs: rains.durationMs,
         seed: rains.seed,
-        minPacketCents: sql<number>`(select min(value) from json_each(${rains.packets}))`,
-        maxPacketCents: sql<number>`(select max(value) from json_each(${rains.packets}))`,
       })
       .from(rains)
       .where(eq(rains.activityId, id))

@@ -1,6 +1,6 @@
 import type { ActivityConfig, RainConfig } from "../../schema/activity";
-import { splitRedPackets } from "../../durable-objects/rain/split";
 import { getActivityDetail, insertActivity } from "../../schema/queries/activities";
+import { adminActivityDetail } from "../activities/admin-detail";
 import type { RouteHandler } from "../http/route";
 import { ApiError } from "../http/errors";
 import type { ActivityInput } from "../input/activity";
@@ -12,20 +12,19 @@ function randomSeed(): string {
 }
 
 function toRain(rain: ActivityInput["rains"][number]): RainConfig {
-  const seed = rain.seed ?? randomSeed();
   return {
     totalCents: rain.totalCents,
     count: rain.count,
     targetTapsPerSec: rain.targetTapsPerSec,
     durationMs: rain.durationMs,
-    seed,
-    packets: splitRedPackets(rain.totalCents, rain.count, seed),
+    seed: rain.seed ?? randomSeed(),
   };
 }
 
 /**
- * `POST /api/admin/activities`: validates the activity, precomputes every rain's packets from its
- * seed and stores it all at once. 201 `{ activity }`; 409 ACTIVITY_EXISTS when `id` is taken.
+ * `POST /api/admin/activities`: validates the activity, draws a seed for every rain that has none
+ * and stores it all at once; the packet amounts are not stored, the room derives them from the seed.
+ * 201 `{ activity }`; 409 ACTIVITY_EXISTS when `id` is taken.
  */
 export const adminActivityCreate: RouteHandler<{ json: typeof ActivityInput }> = async (c) => {
   const input = c.req.valid("json");
@@ -43,5 +42,6 @@ export const adminActivityCreate: RouteHandler<{ json: typeof ActivityInput }> =
   if ((await insertActivity(c.env.DB, config, Date.now())) === "exists") {
     throw new ApiError(409, "ACTIVITY_EXISTS", `activity ${config.id} already exists`, "id");
   }
-  return c.json({ activity: await getActivityDetail(c.env.DB, config.id) }, 201);
+  const activity = await getActivityDetail(c.env.DB, config.id);
+  return c.json({ activity: activity === null ? null : adminActivityDetail(activity) }, 201);
 };

@@ -9,7 +9,8 @@ import {
   type PlayerGrabState,
 } from "../../../durable-objects/rain/grab";
 import { poolSlice, type RainRun, startRain } from "../../../durable-objects/rain/run";
-import { shuffleInPlace, splitRedPackets } from "../../../durable-objects/rain/split";
+import { rainPackets } from "../../../durable-objects/rain/packets";
+import { shuffleInPlace } from "../../../durable-objects/rain/split";
 import { createBucket, type TokenBucket, take } from "../../../durable-objects/rain/token-bucket";
 
 const PACKETS = [5, 1, 3, 1];
@@ -116,10 +117,10 @@ describe("decideGrab", () => {
         fc.integer({ min: 1, max: 60_000 }),
         fc.array(tap, { maxLength: 400 }),
         (count, playerCount, cap, limits, durationMs, taps) => {
-          const packets = splitRedPackets(count * 7, count, `sim-${count}`);
+          const packets = rainPackets({ totalCents: count * 7, count, seed: `sim-${count}` });
           const started = startRain({
             rain: 0,
-            rains: [{ durationMs, packets }],
+            rains: [{ durationMs, count }],
             started: [],
             current: null,
             nowMs: 0,
@@ -177,7 +178,7 @@ describe("decideGrab", () => {
         fc.integer({ min: 1, max: 4 }),
         fc.string(),
         (count, playerCount, cap, seed) => {
-          const packets = splitRedPackets(count * 3, count, seed);
+          const packets = rainPackets({ totalCents: count * 3, count, seed });
           const run0: RainRun = { rain: 0, phase: "running", endsAtMs: 1e9, cursor: 0, end: count };
           // Every player taps cap + 2 times, in a random interleaving; the bucket never runs dry.
           const order = shuffleInPlace(
@@ -213,7 +214,7 @@ describe("decideGrab", () => {
   });
 
   it("shards over pool slices grant every packet exactly once between them", () => {
-    const packets = splitRedPackets(10_000, 101, "sharded");
+    const packets = rainPackets({ totalCents: 10_000, count: 101, seed: "sharded" });
     const shards = 4;
     const granted: number[] = [];
     for (let s = 0; s < shards; s++) {

@@ -16,8 +16,8 @@ import {
 import { createBucket } from "../../../durable-objects/rain/token-bucket";
 
 const RAINS = [
-  { durationMs: 20_000, targetTapsPerSec: 1000, packets: [5, 3, 2] },
-  { durationMs: 5_000, targetTapsPerSec: 10, packets: [1, 1] },
+  { durationMs: 20_000, targetTapsPerSec: 1000, count: 3 },
+  { durationMs: 5_000, targetTapsPerSec: 10, count: 2 },
 ];
 const startInput = (over: Partial<RainStartInput> = {}): RainStartInput => ({
   phase: "lobby",

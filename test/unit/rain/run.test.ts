@@ -12,8 +12,8 @@ import {
 } from "../../../durable-objects/rain/run";
 
 const rains = [
-  { durationMs: 20_000, packets: [1, 2, 3] },
-  { durationMs: 5_000, packets: [4, 4] },
+  { durationMs: 20_000, count: 3 },
+  { durationMs: 5_000, count: 2 },
 ];
 const run: RainRun = { rain: 0, phase: "running", endsAtMs: 21_000, cursor: 1, end: 3 };
 

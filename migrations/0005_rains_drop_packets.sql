@@ -1,0 +1,1 @@
+ALTER TABLE `rains` DROP COLUMN `packets`;
