@@ -3,7 +3,7 @@
 // handlers return effects that the kernel applies here (docs/architecture.md).
 import { DurableObject } from "cloudflare:workers";
 import type { ActivityConfig } from "../schema/activity";
-import { canOperate, type Role, verifyToken } from "../schema/auth";
+import type { Role } from "../schema/auth";
 import { liveroom } from "../schema/proto";
 import { loadActivityConfig } from "../schema/queries/activities";
 import {
@@ -15,24 +15,29 @@ import {
   type ModerationResult,
   moderationRequest,
 } from "./control";
-import { createFeatures, type Features, ROOM_MIGRATIONS, statsOf, welcomeOf } from "./features/registry";
+import { createFeatures, type Features, ROOM_MIGRATIONS, statsOf } from "./features/registry";
 import type { RoomSettlementPage } from "./features/settlement/record";
 import { RECORD_PAGE_LIMIT } from "./features/settlement/record";
 import { RoomClock } from "./kernel/clock";
-import { failure, success } from "./kernel/delivery";
-import { EffectRunner, type Outcome } from "./kernel/effect-runner";
-import type { Effect } from "./kernel/effects";
-import type { FrameContext, FrameSpec, TaskSpec } from "./kernel/feature";
+import { FrameRouter } from "./kernel/frames";
+import { EffectRunner } from "./kernel/effect-runner";
+import type { TaskSpec } from "./kernel/feature";
 import { runMigrations } from "./kernel/migrations";
 import { RoomStore } from "./kernel/room-store";
 import { AlarmScheduler } from "./kernel/scheduler";
-import { type Attachment, closeQuietly, isSilent, sendQuietly, WS_OPEN } from "./kernel/sockets";
-import { type ClientRequest, decodeClientFrame, HEARTBEAT_TEXT } from "./protocol/decode";
+import {
+  type Attachment,
+  closeQuietly,
+  SWEEP_EVERY_MS,
+  sendQuietly,
+  sweepSilent,
+  WS_OPEN,
+} from "./kernel/sockets";
+import { decodeClientFrame, HEARTBEAT_TEXT } from "./protocol/decode";
+import { failure } from "./protocol/encode";
 import type { RoomEnv } from "./room-env";
 
 const T = liveroom.Type;
-const SWEEP_EVERY_MS = 60_000;
-const MIRROR_RETRY_MS = 5_000;
 
 export class LiveRoom extends DurableObject<RoomEnv> {
   readonly #store: RoomStore;
@@ -41,6 +46,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
   readonly #f: Features;
   readonly #tasks: ReadonlyMap<string, TaskSpec>;
   readonly #effects: EffectRunner;
+  readonly #frames: FrameRouter;
   #activity: ActivityConfig | null;
   /** Open sockets, counted once after a wake and then kept up to date (the rain's throttle reads it). */
   #online: number | null = null;
@@ -69,8 +75,18 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       online: () => this.#onlineCount(),
     });
     this.#tasks = taskTable(this.#f, {
-      sweep: { scope: "player", run: () => this.#sweep() },
-      mirror: { scope: "room", run: (status) => this.#mirror(status === "ended" ? "ended" : "live") },
+      sweep: {
+        scope: "player",
+        run: () => {
+          const now = this.#clock.now();
+          const left = sweepSilent(this.ctx, now, this.#clock.offsetMs);
+          return left > 0 ? [{ kind: "schedule", task: "sweep", atMs: now + SWEEP_EVERY_MS }] : [];
+        },
+      },
+      mirror: {
+        scope: "room",
+        run: (status) => this.#effects.retryMirror(status === "ended" ? "ended" : "live"),
+      },
     });
     this.#effects = new EffectRunner({
       transaction: (fn) => ctx.storage.transactionSync(fn),
@@ -82,6 +98,14 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       clock: this.#clock,
       stats: () => this.#stats(),
       activityId: () => this.#activity!.id,
+    });
+    this.#frames = new FrameRouter({
+      features: this.#f,
+      effects: this.#effects,
+      store: this.#store,
+      jwtSecret: env.JWT_SECRET,
+      now: () => this.#clock.now(),
+      facts: () => this.#facts(),
     });
     // A task committed just before an eviction has its row; arming again costs one write per wake.
     this.#scheduler.arm();
@@ -129,7 +153,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
         return controlRefused("ACTIVITY_NOT_FOUND", "no such activity");
       const req = controlRequest(op);
       if (req.type === T.STATS) return { ok: true, stats: this.#stats() };
-      const out = await this.#request(req, { userId: "", role: "admin", nowMs: this.#clock.now() });
+      const out = await this.#frames.request(req, { userId: "", role: "admin", nowMs: this.#clock.now() });
       if (out.kind === "refused") return controlRefused(out.code, out.message);
       return { ok: true, stats: this.#stats() };
     } catch (err) {
@@ -143,7 +167,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
     if (!(await this.#ensureActivity(activityId))) {
       return { ok: false, code: "ACTIVITY_NOT_FOUND", message: "no such activity" };
     }
-    const out = await this.#request(moderationRequest(op), {
+    const out = await this.#frames.request(moderationRequest(op), {
       userId: hostId,
       role: "admin",
       nowMs: this.#clock.now(),
@@ -192,7 +216,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
         return sendQuietly(ws, failure(decoded.type, decoded.seq, decoded.code, decoded.message));
       }
       ({ type, seq } = decoded.request);
-      await this.#frame(ws, decoded.request);
+      await this.#frames.frame(ws, decoded.request);
     } catch (err) {
       // A bug: log it with the room's context and answer; never let it escape the handler.
       console.error("liveroom frame failed", { activityId: this.#activity?.id, type, seq, err: String(err) });
@@ -226,74 +250,6 @@ export class LiveRoom extends DurableObject<RoomEnv> {
         await this.#effects.run(() => later, null);
       }
     });
-  }
-
-  // ---- frames ----
-
-  async #frame(ws: WebSocket, req: ClientRequest): Promise<void> {
-    const att = ws.deserializeAttachment() as Attachment;
-    if (req.type === T.AUTH) return this.#auth(ws, att, req.seq, req.token);
-    if (att.u === null) {
-      return sendQuietly(
-        ws,
-        failure(req.type, req.seq, "NOT_AUTHENTICATED", "send an AUTH frame with a token first"),
-      );
-    }
-    if (req.type === T.RESUME) return this.#resume(ws, req.seq, req.afterSeq);
-    const ctx: FrameContext = { userId: att.u, role: att.r, nowMs: this.#clock.now() };
-    const out = await this.#request(req, ctx, ws);
-    if (out.kind === "none") sendQuietly(ws, success(req.type, req.seq, {}));
-  }
-
-  /** Runs one request through its feature's handler; the answer goes to `ws` (a frame) or back (an RPC). */
-  async #request(req: ClientRequest, ctx: FrameContext, ws: WebSocket | null = null): Promise<Outcome> {
-    const target = ws === null ? null : { ws, type: req.type, seq: req.seq };
-    if (req.type === T.AUTH || req.type === T.RESUME)
-      throw new Error("the kernel answers AUTH and RESUME itself");
-    const hostOnly = req.type === T.STATS || this.#spec(req).role === "host";
-    if (hostOnly && (ctx.role === null || !canOperate(ctx.role))) {
-      return this.#effects.run(
-        () => [{ kind: "refuse", code: "FORBIDDEN", message: "host operations need a host or admin token" }],
-        target,
-      );
-    }
-    if (req.type === T.STATS) return this.#effects.run(() => [{ kind: "replyStats" }], target);
-    const spec = this.#spec(req);
-    await spec.prepare?.(req, ctx);
-    return this.#effects.run(() => spec.handle(req, ctx), target);
-  }
-
-  #spec(
-    req: Exclude<ClientRequest, { type: typeof T.AUTH | typeof T.RESUME | typeof T.STATS }>,
-  ): FrameSpec<ClientRequest> {
-    return this.#f.frames[req.type] as FrameSpec<ClientRequest>;
-  }
-
-  async #auth(ws: WebSocket, att: Attachment, seq: number, token: string): Promise<void> {
-    const check = await verifyToken(token, this.env.JWT_SECRET);
-    if (!check.ok) return sendQuietly(ws, failure(T.AUTH, seq, "TOKEN_INVALID", `token ${check.reason}`));
-    const { sub, role } = check.claims;
-    if (att.u !== null && att.u !== sub) {
-      return sendQuietly(
-        ws,
-        failure(T.AUTH, seq, "ALREADY_AUTHENTICATED", "this socket belongs to another user"),
-      );
-    }
-    await this.#f.quiz.ensurePlayer(sub);
-    if (att.u === null || att.r !== role)
-      ws.serializeAttachment({ ...att, u: sub, r: role } satisfies Attachment);
-    const welcome = await welcomeOf(this.#f, sub, role, this.#facts());
-    sendQuietly(ws, success(T.AUTH, seq, { welcome }));
-  }
-
-  #resume(ws: WebSocket, seq: number, afterSeq: number): void {
-    const { oldest, frames } = this.#store.notificationsAfter(afterSeq);
-    const gap = afterSeq + 1 < oldest;
-    sendQuietly(
-      ws,
-      success(T.RESUME, seq, { resumed: { fromSeq: afterSeq + 1, toSeq: this.#effects.seq, gap } }),
-    );
-    for (const frame of frames) sendQuietly(ws, frame);
   }
 
   // ---- room facts ----
@@ -342,28 +298,6 @@ export class LiveRoom extends DurableObject<RoomEnv> {
   }
 
   // ---- kernel tasks ----
-
-  /** `sweep`: drops sockets that stopped heartbeating (a phone that lost its network never sends a close). */
-  #sweep(): Effect[] {
-    const now = this.#clock.now();
-    for (const ws of this.ctx.getWebSockets()) {
-      const att = ws.deserializeAttachment() as Attachment | null;
-      const beat = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime();
-      const lastBeat = beat === undefined ? 0 : beat + this.#clock.offsetMs;
-      if (isSilent(att, lastBeat, now)) closeQuietly(ws, 4000, "heartbeat timeout");
-    }
-    return this.ctx.getWebSockets().length > 0
-      ? [{ kind: "schedule", task: "sweep", atMs: now + SWEEP_EVERY_MS }]
-      : [];
-  }
-
-  /** `mirror:<status>`: the activity's status in D1, retried until it lands (the operation itself committed). */
-  async #mirror(status: "live" | "ended"): Promise<Effect[]> {
-    const ok = await this.#effects.mirror(this.#activity!.id, status);
-    return ok
-      ? []
-      : [{ kind: "schedule", task: `mirror:${status}`, atMs: this.#clock.now() + MIRROR_RETRY_MS }];
-  }
 }
 
 /** Every feature's tasks and the kernel's, by name; two owners of one name is a bug caught at start. */

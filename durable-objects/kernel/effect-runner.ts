@@ -7,11 +7,14 @@ import type { RoomStatsView } from "../../schema/room-stats";
 import type { Features } from "../features/registry";
 import { statsMessage } from "../features/registry";
 import type { Clock } from "./clock";
-import { failure, notification, success } from "./delivery";
+import { failure, notification, success } from "../protocol/encode";
 import type { CodeName, CoinPosting, Effect, ResponseResult } from "./effects";
 import type { RoomStore } from "./room-store";
 import type { AlarmScheduler } from "./scheduler";
 import { type Attachment, sendQuietly } from "./sockets";
+
+/** A failed status mirror is tried again after this long (`mirror:<status>` task). */
+const MIRROR_RETRY_MS = 5_000;
 
 /** How a request was answered. */
 export type Outcome =
@@ -68,14 +71,15 @@ export class EffectRunner {
     return this.#deliver(applied, target);
   }
 
-  /** Mirrors the activity's status into D1; false when D1 failed (the caller schedules a retry). */
-  async mirror(activityId: string, status: "live" | "ended"): Promise<boolean> {
+  /** Mirrors the activity's status into D1; when D1 fails, the task that tries again (`mirror:<status>`). */
+  async retryMirror(status: "live" | "ended"): Promise<Effect[]> {
+    const activityId = this.#p.activityId();
     try {
       await setActivityStatus(this.#p.db, activityId, status);
-      return true;
+      return [];
     } catch (err) {
       console.error("liveroom status mirror failed", { activityId, status, err: String(err) });
-      return false;
+      return [{ kind: "schedule", task: `mirror:${status}`, atMs: this.#p.clock.now() + MIRROR_RETRY_MS }];
     }
   }
 
@@ -146,11 +150,8 @@ export class EffectRunner {
           break;
         case "mirror": {
           // The operation committed: a failing mirror is retried by a task, never reported as a failure.
-          const activityId = this.#p.activityId();
-          if (!(await this.mirror(activityId, a.status))) {
-            const at = this.#p.clock.now() + 5_000;
-            this.#p.transaction(() => this.#p.scheduler.schedule(`mirror:${a.status}`, at));
-          }
+          const retry = await this.retryMirror(a.status);
+          this.#p.transaction(() => this.#stage(retry, this.#p.clock.now(), []));
           break;
         }
         case "debit": {

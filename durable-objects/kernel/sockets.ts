@@ -12,6 +12,9 @@ export interface Attachment {
 /** `WebSocket.readyState` of an open socket. */
 export const WS_OPEN = 1;
 
+/** How often the `sweep` task looks for silent sockets while any are connected. */
+export const SWEEP_EVERY_MS = 60_000;
+
 /** A socket silent (no heartbeat) for this long is dropped by the sweep. */
 const DEAD_AFTER_MS = 60_000;
 
@@ -49,4 +52,19 @@ export function closeQuietly(ws: WebSocket, code: number, reason = ""): void {
   } catch {
     // Already closed.
   }
+}
+
+/**
+ * Drops sockets that stopped heartbeating (a phone that lost its network never sends a close).
+ * Heartbeat times are the runtime's wall clock; `offsetMs` puts them on the room's clock.
+ * @returns how many sockets are still listed.
+ */
+export function sweepSilent(ctx: DurableObjectState, nowMs: number, offsetMs: number): number {
+  for (const ws of ctx.getWebSockets()) {
+    const att = ws.deserializeAttachment() as Attachment | null;
+    const beat = ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime();
+    const lastBeat = beat === undefined ? 0 : beat + offsetMs;
+    if (isSilent(att, lastBeat, nowMs)) closeQuietly(ws, 4000, "heartbeat timeout");
+  }
+  return ctx.getWebSockets().length;
 }

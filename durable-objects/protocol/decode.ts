@@ -26,7 +26,11 @@ export type ClientRequest =
   | { type: typeof T.GIFT; seq: number; giftId: string; quantity: number; key: string }
   | { type: typeof T.GIFTERS; seq: number; limit: number }
   | { type: typeof T.DELETE_DANMAKU; seq: number; id: number }
-  | { type: typeof T.MUTE; seq: number; userId: string; durationMs: number };
+  | { type: typeof T.MUTE; seq: number; userId: string; durationMs: number }
+  // Poll content (lengths, 2–4 choices, the duration) is the poll rule's to refuse (POLL_BAD_REQUEST).
+  | { type: typeof T.POLL_OPEN; seq: number; question: string; choices: string[]; durationMs: number }
+  | { type: typeof T.POLL_CLOSE; seq: number; pollId: number }
+  | { type: typeof T.POLL_VOTE; seq: number; pollId: number; choice: number };
 
 export type FrameError = "MALFORMED" | "TEXT_FRAME" | "UNKNOWN_TYPE" | "TOO_LARGE";
 
@@ -132,6 +136,22 @@ export function decodeClientFrame(message: ArrayBuffer | string): Decoded {
     case T.MUTE:
       return r.mute
         ? ok({ type, seq, userId: r.mute.userId ?? "", durationMs: r.mute.durationMs ?? 0 })
+        : mismatch();
+    case T.POLL_OPEN:
+      return r.pollOpen
+        ? ok({
+            type,
+            seq,
+            question: r.pollOpen.question ?? "",
+            choices: [...(r.pollOpen.choices ?? [])],
+            durationMs: r.pollOpen.durationMs ?? 0,
+          })
+        : mismatch();
+    case T.POLL_CLOSE:
+      return r.pollClose ? ok({ type, seq, pollId: r.pollClose.pollId ?? 0 }) : mismatch();
+    case T.POLL_VOTE:
+      return r.pollVote
+        ? ok({ type, seq, pollId: r.pollVote.pollId ?? 0, choice: r.pollVote.choice ?? 0 })
         : mismatch();
     default:
       return fail("UNKNOWN_TYPE", `unknown type ${type}`, type, seq);

@@ -77,6 +77,15 @@ export function success(
   return liveroom.Frame.encode({ type, seq, response: { status: liveroom.Status.OK, ...result } }).finish();
 }
 
+/** Encodes a notification, once for every socket it goes to; `roomSeq` 0 for unnumbered ones. */
+export function notification(
+  type: number,
+  roomSeq: number,
+  event: Omit<liveroom.Notification.$Properties, "roomSeq">,
+): Uint8Array {
+  return liveroom.Frame.encode({ type, notification: { roomSeq, ...event } }).finish();
+}
+
 export function toBase64(bytes: Uint8Array): string {
   let s = "";
   for (const b of bytes) s += String.fromCharCode(b);
