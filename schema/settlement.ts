@@ -74,10 +74,14 @@ export function revivalKey(activityId: string, userId: string): string {
   return `revival:${activityId}:${userId}`;
 }
 
+/** An event as a room decides it, before its key is derived. */
+export type UnkeyedSettlementEvent =
+  | Omit<PrizeEvent, "key">
+  | Omit<RedPacketEvent, "key">
+  | Omit<RevivalCardEvent, "key">;
+
 /** The canonical key of an event: what the room writes, what the ledger is keyed by. */
-export function eventKey(
-  e: Omit<PrizeEvent, "key"> | Omit<RedPacketEvent, "key"> | Omit<RevivalCardEvent, "key">,
-): string {
+export function eventKey(e: UnkeyedSettlementEvent): string {
   switch (e.kind) {
     case "prize":
       return prizeKey(e.activityId, e.userId);
@@ -143,6 +147,21 @@ export function revivalCardEvent(
       count: e.count,
     },
   };
+}
+
+/**
+ * The outbox row of any event (the room's one way to write one): its key and its body.
+ * @example settlementEntry({ kind: "prize", activityId: "q1", userId: "al", amountCents: 334 }).key // → "prize:q1:al"
+ */
+export function settlementEntry(e: UnkeyedSettlementEvent): SettlementEntry {
+  switch (e.kind) {
+    case "prize":
+      return prizeEvent(e);
+    case "red_packet":
+      return redPacketEvent(e);
+    case "revival_card":
+      return revivalCardEvent(e);
+  }
 }
 
 const Id = z.string().min(1).max(64);

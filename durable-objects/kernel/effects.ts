@@ -2,18 +2,14 @@
 // effects inside the same transaction as the handler's own writes, sends after it committed.
 import type { liveroom } from "../../schema/proto";
 import type { CoinPostResult, CoinTransfer } from "../../schema/queries/coins";
-import type { SettlementEvent } from "../../schema/settlement";
+import type { UnkeyedSettlementEvent } from "../../schema/settlement";
 
 /** A `liveroom.Code` name. */
 export type CodeName = keyof typeof liveroom.Code;
 export type NotificationEvent = Omit<liveroom.Notification.$Properties, "roomSeq">;
 export type ResponseResult = Omit<liveroom.Response.$Properties, "status" | "code" | "message">;
-/** A settlement event without its key: the kernel derives the key (schema/settlement.ts `eventKey`). */
-export type OutboxEvent = SettlementEvent extends infer E
-  ? E extends SettlementEvent
-    ? Omit<E, "key">
-    : never
-  : never;
+/** A settlement event without its key: the kernel derives key and body (schema/settlement.ts `settlementEntry`). */
+export type OutboxEvent = UnkeyedSettlementEvent;
 
 /** What the coin debit a gift asks for did: posted to the D1 ledger, or D1 was unavailable. */
 export type CoinPosting = CoinPostResult | { status: "unavailable" };

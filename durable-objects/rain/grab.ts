@@ -1,5 +1,5 @@
 // The decision for one tap on a red packet. The room makes it atomically with its storage write:
-// the granted states below are written (with the outbox row `redPacketEvent` builds, in
+// the granted states below are written (with the outbox row `redPacketEvent` builds — the rain feature's `outbox` effect —, in
 // schema/settlement.ts) before the answer leaves the room; a retried client seq is answered from
 // storage and never reaches `decideGrab`.
 

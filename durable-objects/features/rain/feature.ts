@@ -164,6 +164,8 @@ export class RainFeature implements Feature {
         this.#rains.saveRecord(record);
         this.#rain = record;
         this.#bucket = null;
+        // The split (about 20 ms for 100,000 packets) is paid here rather than by the first tap.
+        rainPackets(activity.rains[req.rain]!);
         effects.push(
           { kind: "schedule", task: `${END}:${req.rain}`, atMs: record.run.endsAtMs },
           broadcast(T.RAIN_STARTED, { rainStarted: this.#started(record) }),

@@ -1,6 +1,6 @@
 // Settlement as a feature: the outbox rows every money move writes (in the same transaction as the
 // move), the `drain` task that hands them to the Queue, and reconciliation's record and repair (RPC).
-import { eventKey } from "../../../schema/settlement";
+import { settlementEntry } from "../../../schema/settlement";
 import type { Effect, OutboxEvent } from "../../kernel/effects";
 import type { Feature } from "../../kernel/feature";
 import type { RoomServices } from "../../kernel/services";
@@ -22,7 +22,7 @@ export class SettlementFeature implements Feature {
 
   /** An outbox effect: the row, and the drain (unless one is already scheduled, possibly backing off). */
   add(event: OutboxEvent, nowMs: number): Effect[] {
-    this.#outbox.add(eventKey(event), event, nowMs);
+    this.#outbox.add(settlementEntry(event), nowMs);
     return [{ kind: "scheduleOnce", task: DRAIN_TASK, atMs: nowMs }];
   }
 

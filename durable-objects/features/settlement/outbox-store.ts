@@ -1,5 +1,6 @@
 // The room's outbox: rows added with the state change they settle, unsent rows for the drain,
 // marking sent, re-sending for reconciliation, and the record it reports.
+import type { SettlementEntry } from "../../../schema/settlement";
 import type { OutboxMessage } from "./outbox-drain";
 
 /** The task under which the alarm drains the outbox. */
@@ -19,11 +20,11 @@ export class OutboxStore {
   constructor(private readonly sql: SqlStorage) {}
 
   /** Adds a row; the same key twice keeps the first. */
-  add(key: string, body: object, nowMs: number): void {
+  add(entry: SettlementEntry, nowMs: number): void {
     this.sql.exec(
       "INSERT OR IGNORE INTO outbox (key, body, created_ms) VALUES (?, ?, ?)",
-      key,
-      JSON.stringify({ key, ...body }),
+      entry.key,
+      JSON.stringify(entry.body),
       nowMs,
     );
   }
