@@ -26,7 +26,7 @@ export interface AnswerInput {
 
 /**
  * Judges one answer. Every check runs before anything is written, cheapest first: the question
- * and the room's clock (in memory), then the player's row, then the one-answer rule.
+ * and the room's clock (in memory), then the one-answer rule, then the player's row.
  * @example judgeAnswer({ room, player, alreadyAnswered: false, question: 0, option: 2, nowMs, graceMs: 500 })
  */
 export function judgeAnswer(input: AnswerInput): AnswerDecision {
@@ -43,11 +43,13 @@ export function judgeAnswer(input: AnswerInput): AnswerDecision {
   if (room.phase !== "asking" || input.nowMs > current.deadlineMs + input.graceMs) return reject("TOO_LATE");
   const config = questions[question]!;
   if (option >= config.options.length) return reject("BAD_OPTION");
+  // Before the status checks: a second answer must get the same code whatever the first one's
+  // sealed result (a wrong first answer makes the player "out" before the reveal).
+  if (input.alreadyAnswered) return reject("ALREADY_ANSWERED");
   if (player.status === "out") return reject("ELIMINATED");
   if (question > 0 && (player.status !== "playing" || player.passed < question - 1)) {
     return reject("MISSED_EARLIER");
   }
-  if (input.alreadyAnswered) return reject("ALREADY_ANSWERED");
 
   const joined: PlayerState = { ...player, status: "playing" };
   if (option === config.correct) {

@@ -66,6 +66,22 @@ describe("judgeAnswer", () => {
     expect(judgeAnswer(base(over))).toEqual({ kind: "rejected", code });
   });
 
+  it("answers a second answer ALREADY_ANSWERED whether the first was right or wrong (issue 12 #4)", () => {
+    // Right first: the player is still playing. Wrong first (no card): the player is out, sealed.
+    const right = judgeAnswer(base({ option: 1 }));
+    const wrong = judgeAnswer(base({ option: 0 }));
+    if (right.kind !== "accepted" || wrong.kind !== "accepted") throw new Error("unreachable");
+    expect([right.outcome, wrong.outcome]).toEqual([1, 3]);
+    for (const first of [right, wrong]) {
+      for (const option of [0, 1]) {
+        expect(judgeAnswer(base({ player: first.player, alreadyAnswered: true, option }))).toEqual({
+          kind: "rejected",
+          code: "ALREADY_ANSWERED",
+        });
+      }
+    }
+  });
+
   it("accepts an answer at the last millisecond of the grace", () => {
     expect(judgeAnswer(base({ nowMs: 10_500 })).kind).toBe("accepted");
   });
