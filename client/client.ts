@@ -9,6 +9,7 @@ import {
   type GrabResult,
   HEARTBEAT,
   type Outcome,
+  type PollInfo,
   type ResponseResult,
   type Resumed,
   type RevealInfo,
@@ -125,7 +126,17 @@ const pickGift = (r: ResponseResult | undefined): GiftAck | undefined =>
     : undefined;
 const pickGifters = (r: ResponseResult | undefined): { gifters: GifterRow[] } | undefined =>
   r?.kind === "gifters" ? { gifters: r.gifters } : undefined;
+const pickPoll = (r: ResponseResult | undefined): { poll: PollInfo } | undefined =>
+  r?.kind === "poll" ? { poll: r.poll } : undefined;
+const pickPollVote = (r: ResponseResult | undefined): PollVoteAck | undefined =>
+  r?.kind === "pollVote" ? { pollId: r.pollId, choice: r.choice } : undefined;
 const pickNothing = (): Record<string, never> => ({});
+
+/** A vote the room counted: the first of this player in this poll. */
+export interface PollVoteAck {
+  pollId: number;
+  choice: number;
+}
 
 /** A danmaku the room accepted (stored): its id in the DANMAKU_TICK frames and its normalised text. */
 export interface DanmakuAck {
@@ -412,6 +423,14 @@ export class LiveroomClient {
     return (await this.#whenOpen(this.#requestTimeoutMs)) ? send() : first;
   }
 
+  /**
+   * Votes for `choice` (0-based) in poll `pollId`. One vote per player per poll: a second is
+   * POLL_ALREADY_VOTED (the first counts); a poll that closed or timed out is POLL_NOT_OPEN.
+   */
+  vote(pollId: number, choice: number): Promise<Result<PollVoteAck>> {
+    return this.#call(liveroom.Type.POLL_VOTE, { pollVote: { pollId, choice } }, pickPollVote);
+  }
+
   /** The room's gifter leaderboard (1–50 rows, default 10). */
   gifters(limit = 10): Promise<Result<{ gifters: GifterRow[] }>> {
     return this.#call(liveroom.Type.GIFTERS, { gifters: { limit } }, pickGifters);
@@ -471,6 +490,23 @@ export class LiveroomClient {
   /** Host: starts red-packet rain r. */
   startRain(rain: number, streamTsMs: number): Promise<Result<{ stats: RoomStats | undefined }>> {
     return this.#call(liveroom.Type.START_RAIN, { startRain: { rain, streamTsMs } }, pickStats);
+  }
+
+  /**
+   * Host: opens a poll of 2–4 choices, for `durationMs` (5 s–10 min) or, with 0, until `closePoll`.
+   * One poll at a time (POLL_ALREADY_OPEN); bad text or a bad duration is POLL_BAD_REQUEST.
+   *
+   * @example
+   * const r = await host.openPoll("Next song?", ["rock", "jazz"], 60_000);
+   * if (r.ok) console.log(r.poll.id, r.poll.endsAtMs);
+   */
+  openPoll(question: string, choices: string[], durationMs = 0): Promise<Result<{ poll: PollInfo }>> {
+    return this.#call(liveroom.Type.POLL_OPEN, { pollOpen: { question, choices, durationMs } }, pickPoll);
+  }
+
+  /** Host: closes poll `pollId` now; the answer carries its final totals (everyone gets `pollClosed`). */
+  closePoll(pollId: number): Promise<Result<{ poll: PollInfo }>> {
+    return this.#call(liveroom.Type.POLL_CLOSE, { pollClose: { pollId } }, pickPoll);
   }
 
   /** Host: the room's figures. */
@@ -781,6 +817,15 @@ export class LiveroomClient {
         break;
       case "danmakuDeleted":
         this.#events.emit("danmakuDeleted", n);
+        break;
+      case "pollOpened":
+        this.#events.emit("pollOpened", n);
+        break;
+      case "pollTotals":
+        this.#events.emit("pollTotals", n);
+        break;
+      case "pollClosed":
+        this.#events.emit("pollClosed", n);
         break;
       case "unknown":
         break;

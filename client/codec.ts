@@ -52,6 +52,20 @@ export interface RainInfo {
   streamTsMs: number;
 }
 
+/** A live poll: opened by a host, 2–4 choices, one vote per viewer (docs/live-room.md). */
+export interface PollInfo {
+  id: number;
+  question: string;
+  choices: string[];
+  /** Votes per choice, in choice order. */
+  totals: number[];
+  /** Room clock. */
+  openedAtMs: number;
+  /** Room clock: when its timer closes it; 0 when it runs until the host closes it. */
+  endsAtMs: number;
+  open: boolean;
+}
+
 export interface RoomSnapshot {
   activityId: string;
   title: string;
@@ -67,6 +81,8 @@ export interface RoomSnapshot {
   rain: RainInfo | undefined;
   /** The room's likes total; LIKES notifications carry it on. */
   likes: number;
+  /** The open poll with its totals now; POLL_TOTALS and POLL_CLOSED carry it on. */
+  poll: PollInfo | undefined;
 }
 
 export interface PlayerSnapshot {
@@ -79,6 +95,8 @@ export interface PlayerSnapshot {
   sealed: Uint8Array | undefined;
   prizeCents: number;
   grabbed: number;
+  /** The choice this player voted in the open poll; -1 when none (or no poll is open). */
+  pollChoice: number;
 }
 
 /** The AUTH answer: who you are, where the room stands now (`roomSeq`) and its snapshot. */
@@ -157,6 +175,19 @@ export type RoomNotification =
   | ({ kind: "giftShown"; roomSeq: number } & GiftShownInfo)
   /** Unnumbered: a host deleted a shown danmaku; remove it from the screen. */
   | { kind: "danmakuDeleted"; roomSeq: number; id: number }
+  /** A host opened a poll (numbered). */
+  | ({ kind: "pollOpened"; roomSeq: number } & PollInfo)
+  /** Unnumbered: the open poll's totals, at most once per tick when a vote moved them. */
+  | { kind: "pollTotals"; roomSeq: number; pollId: number; totals: number[]; votes: number }
+  /** The poll closed (numbered), by the host or by its timer (`timedOut`), with its final totals. */
+  | {
+      kind: "pollClosed";
+      roomSeq: number;
+      pollId: number;
+      totals: number[];
+      votes: number;
+      timedOut: boolean;
+    }
   /** A notification this SDK version does not know; still counted so that sequencing holds. */
   | { kind: "unknown"; roomSeq: number; type: number };
 
@@ -168,7 +199,9 @@ export type ResponseResult =
   | { kind: "stats"; stats: RoomStats }
   | { kind: "danmaku"; id: number; text: string; streamTsMs: number }
   | { kind: "gift"; giftId: string; quantity: number; coins: number; balanceCoins: number; replayed: boolean }
-  | { kind: "gifters"; gifters: { rank: number; userId: string; coins: number }[] };
+  | { kind: "gifters"; gifters: { rank: number; userId: string; coins: number }[] }
+  | { kind: "poll"; poll: PollInfo }
+  | { kind: "pollVote"; pollId: number; choice: number };
 
 export interface DecodedResponse {
   ok: boolean;
@@ -242,6 +275,18 @@ function gameOver(g: liveroom.GameOver.$Properties): GameOverInfo {
   };
 }
 
+function poll(p: liveroom.Poll.$Properties): PollInfo {
+  return {
+    id: p.id ?? 0,
+    question: p.question ?? "",
+    choices: [...(p.choices ?? [])],
+    totals: [...(p.totals ?? [])],
+    openedAtMs: num(p.openedAtMs),
+    endsAtMs: num(p.endsAtMs),
+    open: p.open ?? false,
+  };
+}
+
 function welcome(w: liveroom.Welcome.$Properties): Welcome {
   const r = w.room ?? {};
   const p = w.player ?? {};
@@ -264,6 +309,7 @@ function welcome(w: liveroom.Welcome.$Properties): Welcome {
       gameOver: r.gameOver ? gameOver(r.gameOver) : undefined,
       rain: r.rain ? rain(r.rain) : undefined,
       likes: num(r.likes),
+      poll: r.poll ? poll(r.poll) : undefined,
     },
     player: {
       status: p.status ?? liveroom.PlayerStatus.SPECTATOR,
@@ -273,6 +319,7 @@ function welcome(w: liveroom.Welcome.$Properties): Welcome {
       sealed: sealed.length > 0 ? sealed : undefined,
       prizeCents: num(p.prizeCents),
       grabbed: p.grabbed ?? 0,
+      pollChoice: p.pollChoice ?? -1,
     },
   };
 }
@@ -304,6 +351,8 @@ function stats(s: liveroom.RoomStats.$Properties): RoomStats {
     likes: num(s.likes),
     gifts: s.gifts ?? 0,
     giftCoins: num(s.giftCoins),
+    pollsOpened: s.pollsOpened ?? 0,
+    pollVotes: s.pollVotes ?? 0,
   };
 }
 
@@ -347,6 +396,10 @@ function result(r: liveroom.Response): ResponseResult | undefined {
           coins: num(g.coins),
         })),
       };
+    case "poll":
+      return { kind: "poll", poll: poll(r.poll!) };
+    case "pollVote":
+      return { kind: "pollVote", pollId: r.pollVote!.pollId ?? 0, choice: r.pollVote!.choice ?? 0 };
     case undefined:
       return undefined;
   }
@@ -426,6 +479,29 @@ function notification(type: number, n: liveroom.Notification): RoomNotification 
     }
     case "danmakuDeleted":
       return { kind: "danmakuDeleted", roomSeq, id: n.danmakuDeleted!.id ?? 0 };
+    case "pollOpened":
+      return { kind: "pollOpened", roomSeq, ...poll(n.pollOpened!) };
+    case "pollTotals": {
+      const t = n.pollTotals!;
+      return {
+        kind: "pollTotals",
+        roomSeq,
+        pollId: t.pollId ?? 0,
+        totals: [...(t.totals ?? [])],
+        votes: t.votes ?? 0,
+      };
+    }
+    case "pollClosed": {
+      const c = n.pollClosed!;
+      return {
+        kind: "pollClosed",
+        roomSeq,
+        pollId: c.pollId ?? 0,
+        totals: [...(c.totals ?? [])],
+        votes: c.votes ?? 0,
+        timedOut: c.timedOut ?? false,
+      };
+    }
     case undefined:
       return { kind: "unknown", roomSeq, type };
   }

@@ -59,6 +59,12 @@ export interface ClientEvents {
   giftShown: NotificationOf<"giftShown">;
   /** A host deleted a shown danmaku: remove it from the screen. */
   danmakuDeleted: NotificationOf<"danmakuDeleted">;
+  /** A host opened a poll (docs/live-room.md); vote with `client.vote(pollId, choice)`. */
+  pollOpened: NotificationOf<"pollOpened">;
+  /** The open poll's totals, at most once per tick when they moved; unnumbered. */
+  pollTotals: NotificationOf<"pollTotals">;
+  /** The poll closed, by the host or its timer, with its final totals. */
+  pollClosed: NotificationOf<"pollClosed">;
   /** Every delivered notification, after its typed event, including kinds this SDK does not know. */
   notification: RoomNotification;
   /** Frames the client could not use: undecodable bytes, responses to no request. */

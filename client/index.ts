@@ -17,6 +17,7 @@ export {
   type GifterRow,
   type LocalCode,
   LiveroomClient,
+  type PollVoteAck,
   type Result,
   unseal,
 } from "./client.js";
@@ -36,6 +37,7 @@ export {
   type Phase,
   type PlayerSnapshot,
   type PlayerStatus,
+  type PollInfo,
   type QuestionInfo,
   type RainInfo,
   type ResponseResult,

@@ -35,4 +35,9 @@ export interface RoomStatsView {
   likes: number;
   gifts: number;
   giftCoins: number;
+  // Polls (see RoomStats in schema/live.proto).
+  /** Polls opened in this room. */
+  pollsOpened: number;
+  /** Votes counted, every poll of the room. */
+  pollVotes: number;
 }

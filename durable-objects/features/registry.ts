@@ -14,6 +14,8 @@ import { DanmakuFeature } from "./danmaku/feature";
 import { danmakuMigrations } from "./danmaku/migrations";
 import { GiftsFeature } from "./gifts/feature";
 import { giftMigrations } from "./gifts/migrations";
+import { PollFeature } from "./poll/feature";
+import { pollMigrations } from "./poll/migrations";
 import { QuizFeature } from "./quiz/feature";
 import { quizMigrations } from "./quiz/migrations";
 import { RainFeature } from "./rain/feature";
@@ -35,6 +37,7 @@ export const ROOM_MIGRATIONS: readonly MigrationList[] = [
   { feature: "gifts", migrations: giftMigrations },
   { feature: "replay", migrations: replayMigrations },
   { feature: "settlement", migrations: settlementMigrations },
+  { feature: "poll", migrations: pollMigrations },
 ];
 
 /** The room's features, built over the kernel's services. */
@@ -47,14 +50,16 @@ export function createFeatures(s: RoomServices) {
   danmaku.onDeleted = (nowMs) => replay.rearchive(nowMs);
   const gifts = new GiftsFeature(s, stream);
   const settlement = new SettlementFeature(s);
+  const poll = new PollFeature(s);
   const frames = {
     ...quiz.frames,
     ...rain.frames,
     ...danmaku.frames,
     ...gifts.frames,
+    ...poll.frames,
   } satisfies FrameTable;
-  const all: readonly Feature[] = [quiz, rain, danmaku, gifts, replay, settlement];
-  return { quiz, rain, replay, danmaku, gifts, settlement, frames, all };
+  const all: readonly Feature[] = [quiz, rain, danmaku, gifts, replay, settlement, poll];
+  return { quiz, rain, replay, danmaku, gifts, settlement, poll, frames, all };
 }
 
 export type Features = ReturnType<typeof createFeatures>;
@@ -78,6 +83,7 @@ export async function welcomeOf(
   const room = f.quiz.room(a);
   const q = await f.quiz.welcome(userId);
   const rain = f.rain.welcome(userId, facts.nowMs);
+  const poll = f.poll.welcome(userId);
   const snapshot = {
     activityId: a.id,
     title: a.title,
@@ -91,6 +97,7 @@ export async function welcomeOf(
     gameOver: room.gameOver === null ? null : gameOver(room.gameOver),
     rain: rain.rain,
     likes: f.danmaku.likesTotal(),
+    poll: poll.poll,
   } satisfies Complete<liveroom.IRoomSnapshot>;
   const player = {
     status: PLAYER_STATUS[q.player.status],
@@ -100,6 +107,7 @@ export async function welcomeOf(
     sealed: q.sealed ?? new Uint8Array(),
     prizeCents: q.prizeCents,
     grabbed: rain.grabbed,
+    pollChoice: poll.choice,
   } satisfies Complete<liveroom.IPlayerSnapshot>;
   return {
     userId,
@@ -122,6 +130,7 @@ export function statsOf(f: Features, facts: RoomFacts): RoomStatsView {
     ...f.rain.stats(facts.nowMs),
     ...f.danmaku.stats(),
     ...f.gifts.stats(),
+    ...f.poll.stats(),
   } satisfies RoomStatsView;
 }
 

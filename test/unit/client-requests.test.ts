@@ -88,6 +88,8 @@ describe("requests", () => {
       likes: 0,
       gifts: 0,
       giftCoins: 0,
+      pollsOpened: 0,
+      pollVotes: 0,
     });
   });
 

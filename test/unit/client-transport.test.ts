@@ -211,6 +211,7 @@ describe("decodeInbound", () => {
             revivalCards: 1,
             passed: 1,
             sealed: Uint8Array.of(7),
+            pollChoice: -1,
           },
         },
       }),
@@ -251,6 +252,7 @@ describe("decodeInbound", () => {
           sealed: Uint8Array.of(7),
           prizeCents: 0,
           grabbed: 0,
+          pollChoice: -1,
         },
       },
     });

@@ -30,6 +30,8 @@ const stats = (phase: Phase, currentQuestion = -1, rainRunning = false): HostSta
   likes: 0,
   gifts: 0,
   giftCoins: 0,
+  pollsOpened: 0,
+  pollVotes: 0,
 });
 
 describe("operator controls", () => {

@@ -44,6 +44,7 @@ function welcome(
       gameOver: undefined,
       rain: undefined,
       likes: 0,
+      poll: undefined,
       ...over.room,
     },
     player: {
@@ -54,6 +55,7 @@ function welcome(
       sealed: undefined,
       prizeCents: 0,
       grabbed: 0,
+      pollChoice: -1,
       ...over.player,
     },
   };
