@@ -10,7 +10,7 @@ interface Waiter<V> {
 /**
  * At most one load in flight; keys asked for meanwhile are loaded together next, `maxKeys` at a
  * time (D1 binds at most 100 parameters per query). A key the loader does not return gets `fallback`.
- * @example const cards = new BatchLoader((ids) => loadRevivalCardsOf(db, ids), 0); await cards.get("u1")
+ * @example const cards = new BatchLoader((ids) => takeRevivalEscrows(db, activityId, ids, now), 0); await cards.get("u1")
  */
 export class BatchLoader<V> {
   readonly #queue = new Map<string, Waiter<V>[]>();

@@ -25,17 +25,16 @@ import type { TaskSpec } from "./kernel/feature";
 import { runMigrations } from "./kernel/migrations";
 import { RoomStore } from "./kernel/room-store";
 import { AlarmScheduler } from "./kernel/scheduler";
-import {
-  type Attachment,
-  closeQuietly,
-  SWEEP_EVERY_MS,
-  sendQuietly,
-  sweepSilent,
-  WS_OPEN,
-} from "./kernel/sockets";
+import { type Attachment, closeQuietly, SWEEP_EVERY_MS, sendQuietly } from "./kernel/sockets";
 import { decodeClientFrame, HEARTBEAT_TEXT } from "./protocol/decode";
 import { failure } from "./protocol/encode";
 import type { RoomEnv } from "./room-env";
+import { loadActivityHost } from "../schema/queries/gifts";
+import { SocketRegistry } from "./kernel/socket-registry";
+import { AUTH_DEADLINE_TASK, SocketGuard } from "./kernel/socket-guard";
+
+/** How long the activity's host id is cached (an admin reassigning it takes effect within this). */
+const HOST_CACHE_MS = 30_000;
 
 const T = liveroom.Type;
 
@@ -47,9 +46,10 @@ export class LiveRoom extends DurableObject<RoomEnv> {
   readonly #tasks: ReadonlyMap<string, TaskSpec>;
   readonly #effects: EffectRunner;
   readonly #frames: FrameRouter;
+  readonly #sockets: SocketRegistry;
+  readonly #guard: SocketGuard;
   #activity: ActivityConfig | null;
-  /** Open sockets, counted once after a wake and then kept up to date (the rain's throttle reads it). */
-  #online: number | null = null;
+  #host: { id: string | null; atMs: number } | null = null;
 
   constructor(ctx: DurableObjectState, env: RoomEnv) {
     super(ctx, env);
@@ -66,23 +66,29 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       this.#clock,
     );
     this.#activity = this.#store.activity();
+    this.#sockets = new SocketRegistry(() => ctx.getWebSockets());
+    this.#guard = new SocketGuard({
+      sockets: this.#sockets,
+      clock: this.#clock,
+      offsetMs: () => this.#clock.offsetMs,
+      lastHeartbeatMs: (ws) => ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime(),
+      changed: () => this.#onlineChanged(),
+    });
     this.#f = createFeatures({
       sql,
       clock: this.#clock,
       env,
       activity: () => this.#activity!,
       room: () => this.#f.quiz.room(this.#activity),
-      online: () => this.#onlineCount(),
+      online: () => this.#sockets.onlineUsers(),
     });
     this.#tasks = taskTable(this.#f, {
       sweep: {
         scope: "player",
-        run: () => {
-          const now = this.#clock.now();
-          const left = sweepSilent(this.ctx, now, this.#clock.offsetMs);
-          return left > 0 ? [{ kind: "schedule", task: "sweep", atMs: now + SWEEP_EVERY_MS }] : [];
-        },
+        run: (_arg, now) =>
+          this.#guard.sweep(now) > 0 ? [{ kind: "schedule", task: "sweep", atMs: now + SWEEP_EVERY_MS }] : [],
       },
+      [AUTH_DEADLINE_TASK]: { scope: "player", run: (_arg, now) => this.#guard.authDeadline(now) },
       mirror: {
         scope: "room",
         run: (status) => this.#effects.retryMirror(status === "ended" ? "ended" : "live"),
@@ -93,7 +99,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       store: this.#store,
       scheduler: this.#scheduler,
       features: this.#f,
-      sockets: () => ctx.getWebSockets(),
+      sockets: this.#sockets,
       db: env.DB,
       clock: this.#clock,
       stats: () => this.#stats(),
@@ -106,6 +112,9 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       jwtSecret: env.JWT_SECRET,
       now: () => this.#clock.now(),
       facts: () => this.#facts(),
+      sockets: this.#sockets,
+      guard: this.#guard,
+      activityHost: () => this.#activityHost(),
     });
     // A task committed just before an eviction has its row; arming again costs one write per wake.
     this.#scheduler.arm();
@@ -130,16 +139,23 @@ export class LiveRoom extends DurableObject<RoomEnv> {
     }
     const user = request.headers.get("X-Liveroom-User");
     const role = request.headers.get("X-Liveroom-Role") as Role | null;
+    const refused = this.#guard.refuseUpgrade(user);
+    if (refused !== null) return refused;
     if (user !== null) await this.#f.quiz.ensurePlayer(user);
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     this.ctx.acceptWebSocket(server);
-    server.serializeAttachment({
-      u: user,
-      r: user === null ? null : role,
-      c: this.#clock.now(),
-    } satisfies Attachment);
-    if (!this.#scheduler.has("sweep")) this.#scheduler.schedule("sweep", this.#clock.now() + SWEEP_EVERY_MS);
-    this.#onlineChanged(1);
+    const now = this.#clock.now();
+    const expMs = Number(request.headers.get("X-Liveroom-Exp") ?? "0") * 1000;
+    const att: Attachment = { u: user, r: user === null ? null : role, c: now, x: user === null ? 0 : expMs };
+    await this.#effects.run(
+      () => [
+        ...this.#guard.accepted(server, att),
+        ...(this.#scheduler.has("sweep")
+          ? []
+          : [{ kind: "schedule" as const, task: "sweep", atMs: now + SWEEP_EVERY_MS }]),
+      ],
+      null,
+    );
     const headers = new Headers();
     if (request.headers.get("X-Liveroom-Protocol") === "liveroom")
       headers.set("Sec-WebSocket-Protocol", "liveroom");
@@ -210,13 +226,16 @@ export class LiveRoom extends DurableObject<RoomEnv> {
     let type = 0;
     let seq = 0;
     try {
+      // Charged before decoding: a flood costs the room a lookup per frame, then nothing.
+      const att = this.#guard.admit(ws);
+      if (att === null) return;
       const decoded = decodeClientFrame(message);
       if (decoded.kind === "heartbeat") return sendQuietly(ws, HEARTBEAT_TEXT);
       if (decoded.kind === "error") {
         return sendQuietly(ws, failure(decoded.type, decoded.seq, decoded.code, decoded.message));
       }
       ({ type, seq } = decoded.request);
-      await this.#frames.frame(ws, decoded.request);
+      await this.#frames.frame(ws, att, decoded.request);
     } catch (err) {
       // A bug: log it with the room's context and answer; never let it escape the handler.
       console.error("liveroom frame failed", { activityId: this.#activity?.id, type, seq, err: String(err) });
@@ -226,12 +245,12 @@ export class LiveRoom extends DurableObject<RoomEnv> {
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
     closeQuietly(ws, code, reason);
-    this.#onlineChanged(-1);
+    this.#guard.gone(ws);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
     closeQuietly(ws, 1011, "socket error");
-    this.#onlineChanged(-1);
+    this.#guard.gone(ws);
   }
 
   override async alarm(): Promise<void> {
@@ -271,7 +290,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
     return {
       activity: this.#activity!,
       roomSeq: this.#effects.seq,
-      online: this.#onlineCount(),
+      online: this.#sockets.onlineUsers(),
       nowMs: this.#clock.now(),
     };
   }
@@ -280,24 +299,24 @@ export class LiveRoom extends DurableObject<RoomEnv> {
     return statsOf(this.#f, this.#facts());
   }
 
-  #onlineCount(): number {
-    this.#online ??= this.ctx.getWebSockets().filter((ws) => ws.readyState === WS_OPEN).length;
-    return this.#online;
-  }
-
-  /** A socket opened (+1) or closed (-1): keep the count, and let features follow it (the rain's throttle). */
-  #onlineChanged(delta: 1 | -1): void {
-    // A closing socket may still be listed by getWebSockets(): recount from scratch after a close.
-    this.#online = delta === 1 && this.#online !== null ? this.#online + 1 : null;
+  /** The authenticated audience changed: features follow it (the rain's throttle). */
+  #onlineChanged(): void {
     if (this.#activity === null) return;
     const nowMs = this.#clock.now();
-    const online = this.#onlineCount();
+    const online = this.#sockets.onlineUsers();
     void this.#effects
       .run(() => this.#f.all.flatMap((f) => f.onOnlineChanged?.(online, nowMs) ?? []), null)
       .catch((err: unknown) => console.error("liveroom online update failed", { err: String(err) }));
   }
 
-  // ---- kernel tasks ----
+  /** The activity's host (D1, cached for 30 s): who may operate the room besides admins. */
+  async #activityHost(): Promise<string | null> {
+    const now = this.#clock.now();
+    if (this.#host !== null && now - this.#host.atMs < HOST_CACHE_MS) return this.#host.id;
+    const id = this.#activity === null ? null : await loadActivityHost(this.env.DB, this.#activity.id);
+    this.#host = { id, atMs: now };
+    return id;
+  }
 }
 
 /** Every feature's tasks and the kernel's, by name; two owners of one name is a bug caught at start. */

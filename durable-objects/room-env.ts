@@ -20,4 +20,9 @@ export interface RoomEnv {
   DANMAKU_SHOW_PER_SEC?: string;
   LIKES_MAX_PER_FRAME?: string;
   LIKES_PER_SEC?: string;
+  /**
+   * Gifts per sender ([[ratelimits]] GIFT_LIMIT in wrangler.toml: 20 per 10 s), keyed by user id;
+   * optional so that a room without the binding (a bench, an older config) sends gifts unlimited.
+   */
+  GIFT_LIMIT?: RateLimit;
 }

@@ -11,7 +11,8 @@ import { failure, notification, success } from "../protocol/encode";
 import type { CodeName, CoinPosting, Effect, ResponseResult } from "./effects";
 import type { RoomStore } from "./room-store";
 import type { AlarmScheduler } from "./scheduler";
-import { type Attachment, sendQuietly } from "./sockets";
+import type { SocketRegistry } from "./socket-registry";
+import { sendQuietly } from "./sockets";
 
 /** A failed status mirror is tried again after this long (`mirror:<status>` task). */
 const MIRROR_RETRY_MS = 5_000;
@@ -43,7 +44,7 @@ export interface EffectPorts {
   store: RoomStore;
   scheduler: AlarmScheduler;
   features: Features;
-  sockets(): WebSocket[];
+  sockets: SocketRegistry;
   db: D1Database;
   clock: Clock;
   stats(): RoomStatsView;
@@ -137,13 +138,11 @@ export class EffectRunner {
     for (const a of applied) {
       switch (a.kind) {
         case "sendAll":
-          for (const ws of this.#p.sockets()) sendQuietly(ws, a.bytes);
+          // Tokenless sockets get nothing but the answer to their AUTH (docs/security.md).
+          for (const ws of this.#p.sockets.authed()) sendQuietly(ws, a.bytes);
           break;
         case "sendUser":
-          for (const ws of this.#p.sockets()) {
-            const att = ws.deserializeAttachment() as Attachment | null;
-            if (att?.u === a.userId) sendQuietly(ws, a.bytes);
-          }
+          for (const ws of this.#p.sockets.ofUser(a.userId)) sendQuietly(ws, a.bytes);
           break;
         case "answer":
           outcome = this.#answer(a.effect, target);

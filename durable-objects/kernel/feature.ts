@@ -13,6 +13,7 @@ export type Scope = "room" | "player";
 /** Frame types the kernel answers itself. */
 export type KernelFrameType =
   | typeof liveroom.Type.AUTH
+  | typeof liveroom.Type.REFRESH
   | typeof liveroom.Type.RESUME
   | typeof liveroom.Type.STATS;
 /** Frame types features handle: every request type but the kernel's. */

@@ -10,6 +10,9 @@ import { failure, success } from "../protocol/encode";
 import type { EffectRunner, Outcome } from "./effect-runner";
 import type { FrameContext, FrameSpec } from "./feature";
 import type { RoomStore } from "./room-store";
+import { createBucket, take, type TokenBucket } from "../rain/token-bucket";
+import type { SocketGuard } from "./socket-guard";
+import type { SocketRegistry } from "./socket-registry";
 import { type Attachment, sendQuietly } from "./sockets";
 
 const T = liveroom.Type;
@@ -21,19 +24,31 @@ export interface FramePorts {
   jwtSecret: string;
   now(): number;
   facts(): RoomFacts;
+  sockets: SocketRegistry;
+  guard: SocketGuard;
+  /** The activity's host: a host token operates only the activities it hosts (admins: all). */
+  activityHost(): Promise<string | null>;
 }
+
+/** RESUMEs a socket may send: a burst of 3, then one a second (a reconnecting client needs one, or a few pages). */
+const RESUME_BUDGET = { capacity: 3, ratePerSec: 1 };
+/** Notifications one RESUME answer carries; `more` asks the client to resume again from `to_seq`. */
+export const RESUME_PAGE = 200;
+/** A client further behind than this gets `gap` (take the snapshot: AUTH again) instead of a replay. */
+export const RESUME_MAX_BEHIND = 1_000;
 
 export class FrameRouter {
   readonly #p: FramePorts;
+  readonly #resumes = new WeakMap<WebSocket, TokenBucket>();
 
   constructor(ports: FramePorts) {
     this.#p = ports;
   }
 
-  /** One decoded frame from a socket. Throws only on a bug (the kernel answers INTERNAL). */
-  async frame(ws: WebSocket, req: ClientRequest): Promise<void> {
-    const att = ws.deserializeAttachment() as Attachment;
-    if (req.type === T.AUTH) return this.#auth(ws, att, req.seq, req.token);
+  /** One decoded frame from an admitted socket. Throws only on a bug (the kernel answers INTERNAL). */
+  async frame(ws: WebSocket, att: Attachment, req: ClientRequest): Promise<void> {
+    if (req.type === T.AUTH || req.type === T.REFRESH)
+      return this.#auth(ws, att, req.type, req.seq, req.token);
     if (att.u === null) {
       return sendQuietly(
         ws,
@@ -41,7 +56,10 @@ export class FrameRouter {
       );
     }
     if (req.type === T.RESUME) return this.#resume(ws, req.seq, req.afterSeq);
-    const out = await this.request(req, { userId: att.u, role: att.r, nowMs: this.#p.now() }, ws);
+    let role = att.r;
+    // A host token operates only the activities it hosts: elsewhere it is a viewer's.
+    if (role === "host" && this.#hostOnly(req) && (await this.#p.activityHost()) !== att.u) role = "viewer";
+    const out = await this.request(req, { userId: att.u, role, nowMs: this.#p.now() }, ws);
     if (out.kind === "none") sendQuietly(ws, success(req.type, req.seq, {}));
   }
 
@@ -49,8 +67,9 @@ export class FrameRouter {
   async request(req: ClientRequest, ctx: FrameContext, ws: WebSocket | null = null): Promise<Outcome> {
     const target = ws === null ? null : { ws, type: req.type, seq: req.seq };
     const effects = this.#p.effects;
-    if (req.type === T.AUTH || req.type === T.RESUME)
-      throw new Error("AUTH and RESUME are answered by frame()");
+    if (req.type === T.AUTH || req.type === T.REFRESH || req.type === T.RESUME) {
+      throw new Error("AUTH, REFRESH and RESUME are answered by frame()");
+    }
     const spec =
       req.type === T.STATS ? null : (this.#p.features.frames[req.type] as FrameSpec<ClientRequest>);
     if ((spec === null || spec.role === "host") && (ctx.role === null || !canOperate(ctx.role))) {
@@ -64,28 +83,65 @@ export class FrameRouter {
     return effects.run(() => spec.handle(req, ctx), target);
   }
 
-  async #auth(ws: WebSocket, att: Attachment, seq: number, token: string): Promise<void> {
+  #hostOnly(req: ClientRequest): boolean {
+    if (req.type === T.STATS) return true;
+    if (req.type === T.AUTH || req.type === T.REFRESH || req.type === T.RESUME) return false;
+    return (this.#p.features.frames[req.type] as FrameSpec<ClientRequest>).role === "host";
+  }
+
+  /** AUTH (the welcome) or REFRESH (a new token for the same user, before the old one expires). */
+  async #auth(ws: WebSocket, att: Attachment, type: number, seq: number, token: string): Promise<void> {
     const check = await verifyToken(token, this.#p.jwtSecret);
-    if (!check.ok) return sendQuietly(ws, failure(T.AUTH, seq, "TOKEN_INVALID", `token ${check.reason}`));
-    const { sub, role } = check.claims;
+    if (!check.ok) return sendQuietly(ws, failure(type, seq, "TOKEN_INVALID", `token ${check.reason}`));
+    const { sub, role, exp } = check.claims;
     if (att.u !== null && att.u !== sub) {
       return sendQuietly(
         ws,
-        failure(T.AUTH, seq, "ALREADY_AUTHENTICATED", "this socket belongs to another user"),
+        failure(type, seq, "ALREADY_AUTHENTICATED", "this socket belongs to another user"),
       );
     }
-    await this.#p.features.quiz.ensurePlayer(sub);
-    if (att.u === null || att.r !== role)
-      ws.serializeAttachment({ ...att, u: sub, r: role } satisfies Attachment);
+    if (type === T.REFRESH && att.u === null) {
+      return sendQuietly(
+        ws,
+        failure(type, seq, "NOT_AUTHENTICATED", "send an AUTH frame with a token first"),
+      );
+    }
+    if (type === T.AUTH) await this.#p.features.quiz.ensurePlayer(sub);
+    // The socket may have been closed (flood, cap) while we awaited.
+    const current = this.#p.sockets.get(ws);
+    if (current === null) return;
+    const next: Attachment = { ...current, u: sub, r: role, x: exp * 1000 };
+    this.#p.sockets.set(ws, next);
+    if (current.u === null) {
+      this.#p.guard.capUser(sub);
+      this.#p.guard.changed();
+    }
+    if (type === T.REFRESH) return sendQuietly(ws, success(type, seq, { refreshed: { expMs: exp * 1000 } }));
     const welcome = await welcomeOf(this.#p.features, sub, role, this.#p.facts());
     sendQuietly(ws, success(T.AUTH, seq, { welcome }));
   }
 
+  /**
+   * RESUME: at most RESUME_PAGE notifications per answer (`more` when there are others); a client
+   * further behind than RESUME_MAX_BEHIND gets `gap` and takes the snapshot (AUTH) instead; a socket
+   * over its RESUME budget is refused RESUME_LIMITED (100 RESUMEs from one socket once answered 1.1 MiB).
+   */
   #resume(ws: WebSocket, seq: number, afterSeq: number): void {
-    const { oldest, frames } = this.#p.store.notificationsAfter(afterSeq);
-    const gap = afterSeq + 1 < oldest;
-    const resumed = { fromSeq: afterSeq + 1, toSeq: this.#p.effects.seq, gap };
+    const now = this.#p.now();
+    const t = take(this.#resumes.get(ws) ?? createBucket(RESUME_BUDGET, now), now);
+    this.#resumes.set(ws, t.bucket);
+    if (!t.ok)
+      return sendQuietly(
+        ws,
+        failure(T.RESUME, seq, "RESUME_LIMITED", "too many RESUMEs: wait, or AUTH again"),
+      );
+    const roomSeq = this.#p.effects.seq;
+    const { oldest, frames } = this.#p.store.notificationsAfter(afterSeq, RESUME_PAGE);
+    const gap = afterSeq + 1 < oldest || roomSeq - afterSeq > RESUME_MAX_BEHIND;
+    const sent = gap ? [] : frames;
+    const toSeq = gap ? roomSeq : afterSeq + sent.length;
+    const resumed = { fromSeq: afterSeq + 1, toSeq, gap, more: !gap && toSeq < roomSeq };
     sendQuietly(ws, success(T.RESUME, seq, { resumed }));
-    for (const frame of frames) sendQuietly(ws, frame);
+    for (const frame of sent) sendQuietly(ws, frame);
   }
 }

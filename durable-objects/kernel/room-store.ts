@@ -33,11 +33,11 @@ export class RoomStore {
       this.sql.exec("DELETE FROM notifications WHERE seq <= ?", seq - NOTIFICATION_RETENTION);
   }
 
-  /** The stored notifications after `seq` in order, and the oldest one still kept. */
-  notificationsAfter(seq: number): { oldest: number; frames: Uint8Array[] } {
+  /** Up to `limit` stored notifications after `seq` in order, and the oldest one still kept. */
+  notificationsAfter(seq: number, limit: number): { oldest: number; frames: Uint8Array[] } {
     const oldest = this.sql.exec<Row>("SELECT MIN(seq) AS s FROM notifications").one().s;
     const frames = this.sql
-      .exec<Row>("SELECT bytes FROM notifications WHERE seq > ? ORDER BY seq", seq)
+      .exec<Row>("SELECT bytes FROM notifications WHERE seq > ? ORDER BY seq LIMIT ?", seq, limit)
       .toArray()
       .map((r) => new Uint8Array(r.bytes as ArrayBuffer));
     return { oldest: oldest === null ? 0 : Number(oldest), frames };

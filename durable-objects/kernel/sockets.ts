@@ -2,12 +2,33 @@
 // (STYLE.md: partyserver's connection.ts and closeQuietly).
 import type { Role } from "../../schema/auth";
 
-/** What a socket carries across hibernation (≤ 2,048 bytes): who it is and when it connected. */
+/**
+ * What a socket carries across hibernation (kept tiny: it is read back after every wake): who it is,
+ * when it connected, and when its token expires (ms; 0 before AUTH).
+ */
 export interface Attachment {
   u: string | null;
   r: Role | null;
   c: number;
+  x: number;
 }
+
+/**
+ * Close codes the room sends (docs/protocol.md). 4000–4999 are the application's own.
+ * @example closeQuietly(ws, CLOSE.FRAME_FLOOD, "frame flood")
+ */
+export const CLOSE = {
+  /** No heartbeat for a minute. */
+  HEARTBEAT_TIMEOUT: 4000,
+  /** The socket's token expired and was not refreshed (send REFRESH before `exp`). */
+  TOKEN_EXPIRED: 4001,
+  /** A tokenless socket did not authenticate in time. */
+  AUTH_TIMEOUT: 4003,
+  /** The socket kept sending over its frame budget. */
+  FRAME_FLOOD: 4008,
+  /** The user opened more sockets in this room than allowed: their oldest was closed. */
+  REPLACED: 4009,
+} as const;
 
 /** `WebSocket.readyState` of an open socket. */
 export const WS_OPEN = 1;
@@ -20,7 +41,7 @@ const DEAD_AFTER_MS = 60_000;
 
 /**
  * Whether the sweep drops a socket: nothing heard from it (heartbeat, or else its connect) for a minute.
- * @example isSilent({ u: null, r: null, c: 0 }, 1_000, 61_001) // → true
+ * @example isSilent({ u: null, r: null, c: 0, x: 0 }, 1_000, 61_001) // → true
  */
 export function isSilent(att: Attachment | null, lastBeatMs: number, nowMs: number): boolean {
   return nowMs - Math.max(lastBeatMs, att?.c ?? 0) > DEAD_AFTER_MS;
@@ -52,19 +73,4 @@ export function closeQuietly(ws: WebSocket, code: number, reason = ""): void {
   } catch {
     // Already closed.
   }
-}
-
-/**
- * Drops sockets that stopped heartbeating (a phone that lost its network never sends a close).
- * Heartbeat times are the runtime's wall clock; `offsetMs` puts them on the room's clock.
- * @returns how many sockets are still listed.
- */
-export function sweepSilent(ctx: DurableObjectState, nowMs: number, offsetMs: number): number {
-  for (const ws of ctx.getWebSockets()) {
-    const att = ws.deserializeAttachment() as Attachment | null;
-    const beat = ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime();
-    const lastBeat = beat === undefined ? 0 : beat + offsetMs;
-    if (isSilent(att, lastBeat, nowMs)) closeQuietly(ws, 4000, "heartbeat timeout");
-  }
-  return ctx.getWebSockets().length;
 }

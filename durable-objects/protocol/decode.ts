@@ -12,6 +12,7 @@ const T = liveroom.Type;
 /** A client frame, decoded once at the boundary. */
 export type ClientRequest =
   | { type: typeof T.AUTH; seq: number; token: string }
+  | { type: typeof T.REFRESH; seq: number; token: string }
   | { type: typeof T.RESUME; seq: number; afterSeq: number }
   | { type: typeof T.ANSWER; seq: number; question: number; option: number }
   | { type: typeof T.GRAB; seq: number; rain: number; grabId: string }
@@ -76,6 +77,8 @@ export function decodeClientFrame(message: ArrayBuffer | string): Decoded {
   switch (type) {
     case T.AUTH:
       return r.auth ? ok({ type, seq, token: r.auth.token ?? "" }) : mismatch();
+    case T.REFRESH:
+      return r.refresh ? ok({ type, seq, token: r.refresh.token ?? "" }) : mismatch();
     case T.RESUME:
       return r.resume ? ok({ type, seq, afterSeq: r.resume.afterSeq ?? 0 }) : mismatch();
     case T.ANSWER:

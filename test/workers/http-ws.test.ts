@@ -2,6 +2,7 @@ import { listDurableObjectIds } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { liveroom } from "../../schema/generated/live.js";
+import { setActivityHost } from "../../schema/queries/gifts";
 import { activityBody, call, tokenFor, uniqueId } from "./http-helpers";
 
 const nowSec = () => Math.floor(Date.now() / 1000);
@@ -128,9 +129,11 @@ describe("GET /rooms/:id/ws: valid upgrades reach the room", () => {
     ws.close(1000);
   });
 
-  it("a host token by query parameter may ask the room for stats", async () => {
+  it("a host token by query parameter may ask the room for stats of an activity it hosts", async () => {
     const room = await createRoom();
-    const host = await tokenFor("host", { sub: uniqueId("host") });
+    const sub = uniqueId("host");
+    await setActivityHost(env.DB, room, sub, Date.now());
+    const host = await tokenFor("host", { sub });
     const res = await upgrade(room, { query: `?token=${host}` });
     expect(res.status).toBe(101);
     const ws = openSocket(res);

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { sign } from "hono/jwt";
 import type { LiveRoom } from "../../durable-objects/live-room";
 import { liveroom } from "../../schema/proto";
-import { createActivity, RawClient, roomStub, token, uniqueId } from "./support/raw-client";
+import { advanceClock, createActivity, RawClient, roomStub, token, uniqueId } from "./support/raw-client";
 
 const T = liveroom.Type;
 const C = liveroom.Code;
@@ -118,13 +118,12 @@ describe("bad input changes nothing and gets its code", () => {
 
   it("rejects a late answer by the room's clock", async () => {
     const { live, activity } = await roomAtQuestion1();
-    await vi.waitUntil(
-      async () => {
-        const r = await roomStub(activity.id).control(activity.id, { kind: "stats" });
-        return r.ok && r.stats.phase === "closed";
-      },
-      { timeout: 4_000, interval: 100 },
-    );
+    // Past the 1 s window and the 500 ms grace on the room's clock; the alarm closes the window.
+    const stub = roomStub(activity.id);
+    await advanceClock(activity.id, 1_500);
+    await runDurableObjectAlarm(stub);
+    const r = await stub.control(activity.id, { kind: "stats" });
+    expect(r.ok && r.stats.phase).toBe("closed");
     expect((await live.answer(1, 0)).code).toBe(C.TOO_LATE);
   });
 
@@ -167,8 +166,8 @@ describe("resume", () => {
     expect(missed.map((n) => n.roomSeq)).toEqual([5, 6]);
     expect(missed[0]!.reveal!.question).toBe(1);
     expect(missed[1]!.question).toMatchObject({ question: 2, streamTsMs: 5 });
-    // Nothing more arrives: exactly what was missed.
-    await new Promise((r) => setTimeout(r, 100));
+    // Nothing more arrives: exactly what was missed (everything sent before a later answer is here).
+    await back.flush();
     expect(back.notifications().length).toBe(2);
   });
 });
@@ -180,16 +179,11 @@ describe("heartbeats and dead sockets", () => {
     await vi.waitUntil(() => live.texts.length === 1);
     expect(live.texts).toEqual(["\x08\x01"]);
     const stub = roomStub(activity.id);
-    // Make every socket look connected long ago; only `live` has a recent heartbeat.
-    await runInDurableObject(stub, async (_room: LiveRoom, state) => {
-      for (const ws of state.getWebSockets()) {
-        ws.serializeAttachment({ ...(ws.deserializeAttachment() as object), c: 0 });
-      }
-      state.storage.sql.exec("UPDATE schedule SET at_ms = 0 WHERE name = 'sweep'");
-      // Far ahead, so the runtime does not fire it before runDurableObjectAlarm runs it now.
-      await state.storage.setAlarm(Date.now() + 3_600_000);
-    });
-    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    // A minute and a second later on the room's clock: only \`live\` heartbeated since it connected
+    // (the runtime's heartbeat times move with the room's clock), so the sweep drops every other socket.
+    await advanceClock(activity.id, 61_000);
+    // Advancing armed the alarm in the past: the runtime may have run it already.
+    await runDurableObjectAlarm(stub);
     await vi.waitUntil(() => out.closed !== null);
     expect(out.closed).toEqual({ code: 4000, reason: "heartbeat timeout" });
     expect(live.closed).toBeNull();

@@ -2,7 +2,7 @@ import { exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { fetchConnector, LiveroomClient } from "../../client/index";
 import { liveroom } from "../../schema/proto";
-import { createActivity, createUser, token, uniqueId } from "./support/raw-client";
+import { createActivity, createUser, token, uniqueId, hostActivity } from "./support/raw-client";
 
 // The SDK against the real room and Worker: token in the URL, verified by the Worker.
 const fetcher = (url: string, init: RequestInit) => exports.default.fetch(url, init);
@@ -14,6 +14,7 @@ async function join(
   role: "viewer" | "host" = "viewer",
   lastRoomSeq?: number,
 ) {
+  if (role === "host") await hostActivity(activityId, userId);
   const client = new LiveroomClient({
     ...(lastRoomSeq === undefined ? {} : { lastRoomSeq }),
     token: await token(userId, role),

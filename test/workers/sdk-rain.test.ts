@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { fetchConnector, LiveroomClient } from "../../client/index";
 import type { LiveRoom } from "../../durable-objects/live-room";
 import { seededRng } from "../../durable-objects/rain/prng";
-import { RawClient, roomStub, token, uniqueId } from "./support/raw-client";
+import { RawClient, roomStub, token, uniqueId, hostActivity } from "./support/raw-client";
 import { createRainActivity, rain, rainStorage, roomStats } from "./support/rain";
 
 const fetcher = (url: string, init: RequestInit) => exports.default.fetch(url, init);
@@ -14,6 +14,7 @@ const clients: LiveroomClient[] = [];
 const raws: RawClient[] = [];
 
 async function join(activityId: string, userId: string, role: "viewer" | "host", random?: () => number) {
+  if (role === "host") await hostActivity(activityId, userId);
   const client = new LiveroomClient({
     token: await token(userId, role),
     connector: fetchConnector("http://liveroom.test", activityId, fetcher),

@@ -5,12 +5,13 @@ import { fetchConnector, LiveroomClient } from "../../client/index";
 import type { RoomNotification } from "../../client/codec";
 import { COIN_ISSUANCE, coinAccount, postCoinTransfer } from "../../schema/queries/coins";
 import { setActivityHost, upsertGift } from "../../schema/queries/gifts";
-import { createActivity, token, uniqueId } from "./support/raw-client";
+import { createActivity, token, uniqueId, hostActivity } from "./support/raw-client";
 
 const fetcher = (url: string, init: RequestInit) => exports.default.fetch(url, init);
 const clients: LiveroomClient[] = [];
 
 async function join(activityId: string, userId: string, role: "viewer" | "host" = "viewer") {
+  if (role === "host") await hostActivity(activityId, userId);
   const client = new LiveroomClient({
     token: await token(userId, role),
     connector: fetchConnector("http://liveroom.test", activityId, fetcher),

@@ -3,7 +3,7 @@
 import { sealPad } from "../../../client/seal";
 import type { ActivityConfig } from "../../../schema/activity";
 import { liveroom } from "../../../schema/proto";
-import { loadRevivalCardsOf } from "../../../schema/queries/users";
+import { takeRevivalEscrows } from "../../../schema/queries/revival";
 import { BatchLoader } from "../../batch-loader";
 import { type Effect, broadcast, refuse } from "../../kernel/effects";
 import { type Feature, frames } from "../../kernel/feature";
@@ -11,6 +11,7 @@ import type { RoomServices } from "../../kernel/services";
 import { answerRevealed, fromBase64, gameOver, questionPushed, toBase64 } from "../../protocol/encode";
 import { judgeAnswer, settleMissed } from "../../quiz/answer";
 import { decideClose, decideEnd, decideOpen, decidePush, decideReveal } from "../../quiz/operator";
+import { cardsToRelease, mayEscrowCard } from "../../quiz/revival";
 import type { PlayerState, RoomState } from "../../quiz/state";
 import { visiblePlayer } from "../../quiz/visible";
 import { type QuizState, QuizStore } from "./store";
@@ -41,7 +42,7 @@ export class QuizFeature implements Feature {
   readonly #store: QuizStore;
   #state: QuizState;
   readonly #graceMs: number;
-  // Connects arriving together share one D1 query for their revival cards (bench: connect storm).
+  // Connects arriving together share one D1 batch for their revival-card escrows (bench: connect storm).
   readonly #cards: BatchLoader<number>;
   /** Seal pads computed by `prepare` for the key then current, used by the synchronous `handle` right after. */
   readonly #pads = new Map<string, { keyB64: string; pad: number }>();
@@ -53,7 +54,10 @@ export class QuizFeature implements Feature {
     this.#store = new QuizStore(s.sql);
     this.#state = this.#store.loadState();
     this.#graceMs = Number(s.env.ANSWER_GRACE_MS ?? "500");
-    this.#cards = new BatchLoader((ids) => loadRevivalCardsOf(s.env.DB, ids), 0);
+    this.#cards = new BatchLoader(
+      (ids) => takeRevivalEscrows(s.env.DB, s.activity().id, ids, s.clock.now()),
+      0,
+    );
   }
 
   /** The room state the pure rules take. */
@@ -61,10 +65,16 @@ export class QuizFeature implements Feature {
     return { activity, ...this.#state };
   }
 
-  /** Creates the player's row (with their revival cards from D1) unless it exists. */
+  /**
+   * Creates the player's row unless it exists. A player who can still play takes one revival card
+   * from their D1 balance into this activity's escrow (idempotent: a lost row asks again and gets
+   * the same escrow); the row holds 1 card if one was taken, else 0. The card is given back at the
+   * end if unused (END), so it can never save its holder in two rooms, and another room's welcome
+   * never depends on what the player answered here (docs/security.md).
+   */
   async ensurePlayer(userId: string): Promise<void> {
     if (this.#store.getPlayer(userId) !== null) return;
-    const cards = await this.#cards.get(userId);
+    const cards = mayEscrowCard(this.#room()) ? await this.#cards.get(userId) : 0;
     this.#store.ensurePlayer(userId, cards);
   }
 
@@ -175,6 +185,16 @@ export class QuizFeature implements Feature {
           effects.push({
             kind: "outbox",
             event: { kind: "prize", activityId: activity.id, userId: share.userId, amountCents: share.cents },
+          });
+        }
+        // Every escrowed card left unused goes back to its holder's balance, once (its key).
+        for (const player of this.#store.unusedCards()) {
+          const count = cardsToRelease(player);
+          if (count === 0) continue;
+          this.#store.putPlayer({ ...player, revivalCards: 0 });
+          effects.push({
+            kind: "outbox",
+            event: { kind: "revival_release", activityId: activity.id, userId: player.userId, count },
           });
         }
         this.#commit(d.room);

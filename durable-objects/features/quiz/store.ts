@@ -117,6 +117,14 @@ export class QuizStore {
       .map(toPlayer);
   }
 
+  /** Players whose row still holds a revival card they never used, by user id (the game's end releases them). */
+  unusedCards(): PlayerState[] {
+    return this.sql
+      .exec<Row>("SELECT * FROM players WHERE revival_cards > 0 AND revival_used = 0 ORDER BY user_id")
+      .toArray()
+      .map(toPlayer);
+  }
+
   /** Players who passed every question up to `last`, by user id. */
   survivors(last: number): string[] {
     return this.sql

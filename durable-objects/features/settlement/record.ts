@@ -1,10 +1,13 @@
 // What a room says it paid: its outbox rows as entries for reconciliation. Pure.
 import type { OutboxRow } from "./outbox-store";
 
-/** One thing the room settled: a prize share, a red packet (amount in cents) or a revival card use (count). */
+/**
+ * One thing the room settled: a prize share, a red packet (amount in cents), a revival card use or an
+ * escrowed card's release (count).
+ */
 export interface RoomSettlementEntry {
   key: string;
-  kind: "prize" | "red_packet" | "revival_card" | "unknown";
+  kind: "prize" | "red_packet" | "revival_card" | "revival_release" | "unknown";
   userId: string | null;
   amountCents: number;
   count: number;
@@ -46,13 +49,14 @@ export function toEntry(row: OutboxRow): RoomSettlementEntry {
   const userId = field(body, "userId");
   const amount = field(body, "amountCents");
   const count = field(body, "count");
-  const known = kind === "prize" || kind === "red_packet" || kind === "revival_card";
+  const cards = kind === "revival_card" || kind === "revival_release";
+  const known = kind === "prize" || kind === "red_packet" || cards;
   return {
     key: row.key,
     kind: known ? kind : "unknown",
     userId: typeof userId === "string" ? userId : null,
-    amountCents: kind !== "revival_card" && typeof amount === "number" ? amount : 0,
-    count: kind === "revival_card" && typeof count === "number" ? count : 0,
+    amountCents: !cards && typeof amount === "number" ? amount : 0,
+    count: cards && typeof count === "number" ? count : 0,
     createdMs: row.createdMs,
     sentMs: row.sentMs,
   };

@@ -6,6 +6,7 @@ import type { ActivityConfig, QuestionConfig } from "../../../schema/activity";
 import { liveroom } from "../../../schema/proto";
 import { signToken } from "../../../schema/auth";
 import { insertActivity } from "../../../schema/queries/activities";
+import { setActivityHost } from "../../../schema/queries/gifts";
 import { upsertUser } from "../../../schema/queries/users";
 
 export const SECRET = "test-secret";
@@ -41,8 +42,22 @@ export function token(sub: string, role: "viewer" | "host" | "admin" = "viewer",
   return signToken({ sub, role, exp: Math.floor(Date.now() / 1000) + expInSec }, SECRET);
 }
 
+/** Makes `userId` the activity's host: the only host token that may operate its room. */
+export async function hostActivity(activityId: string, userId: string) {
+  await setActivityHost(env.DB, activityId, userId, Date.now());
+}
+
 export function roomStub(activityId: string) {
   return env.LIVE_ROOM.get(env.LIVE_ROOM.idFromName(activityId));
+}
+
+/**
+ * Moves the room's clock forward by `ms` instead of sleeping (LIVEROOM_TEST_CLOCK) and re-arms its
+ * alarm, so a task now due (a window's close, a rain's end, a danmaku tick) runs at once.
+ * @returns the room's time after the move.
+ */
+export function advanceClock(activityId: string, ms: number): Promise<number> {
+  return roomStub(activityId).advanceClock(ms);
 }
 
 export class RawClient {
@@ -65,6 +80,8 @@ export class RawClient {
 
   /** Connects straight to the room as the Worker would after verifying a token. */
   static async join(activityId: string, userId: string | null, role = "viewer"): Promise<RawClient> {
+    // A host token operates only the activities it hosts (docs/security.md).
+    if (role === "host" && userId !== null) await hostActivity(activityId, userId);
     const headers: Record<string, string> = { Upgrade: "websocket", "X-Liveroom-Activity": activityId };
     if (userId !== null) {
       headers["X-Liveroom-User"] = userId;
@@ -95,6 +112,14 @@ export class RawClient {
   /** The numbered notifications received so far, in arrival order. */
   notifications(): liveroom.Notification[] {
     return this.frames.filter((f) => f.notification).map((f) => f.notification as liveroom.Notification);
+  }
+
+  /**
+   * Waits until every frame the room sent this socket so far has arrived: one more request is
+   * answered (a STATS request: refused for viewers, harmless for hosts), and frames keep their order.
+   */
+  async flush(): Promise<void> {
+    await this.request(liveroom.Type.STATS, { stats: {} });
   }
 
   async waitForNotification(pred: (n: liveroom.Notification) => boolean): Promise<liveroom.Notification> {
