@@ -130,11 +130,10 @@ export class FrameRouter {
     const now = this.#p.now();
     const t = take(this.#resumes.get(ws) ?? createBucket(RESUME_BUDGET, now), now);
     this.#resumes.set(ws, t.bucket);
-    if (!t.ok)
-      return sendQuietly(
-        ws,
-        failure(T.RESUME, seq, "RESUME_LIMITED", "too many RESUMEs: wait, or AUTH again"),
-      );
+    if (!t.ok) {
+      sendQuietly(ws, failure(T.RESUME, seq, "RESUME_LIMITED", "too many RESUMEs: wait, or AUTH again"));
+      return;
+    }
     const roomSeq = this.#p.effects.seq;
     const { oldest, frames } = this.#p.store.notificationsAfter(afterSeq, RESUME_PAGE);
     const gap = afterSeq + 1 < oldest || roomSeq - afterSeq > RESUME_MAX_BEHIND;
