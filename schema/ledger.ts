@@ -3,7 +3,7 @@
 // (migrations/0002_ledger_triggers.sql, hand-written: drizzle-kit does not generate triggers), so
 // a balance moves only when a transfer row is really inserted (docs/settlement.md).
 import { sql } from "drizzle-orm";
-import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** What an account is, from the prefix of its id (`user:alice`, `prize_pool:quiz-1`, `issuance`). */
 export const ACCOUNT_KINDS = [
@@ -87,8 +87,58 @@ export const ledgerTransfers = sqliteTable(
 );
 
 /**
- * A revival card used in a room, keyed like its outbox event. `covered` is whether the user held
- * the card in D1 when the use was recorded; the trigger takes the card from `users` only then.
+ * A revival card a room holds for one player of one activity: taken from `users.revival_cards` when
+ * the player's row was first created in the room (one card: a game uses at most one), so that the
+ * same card can never save its holder in two rooms. Immutable; the trigger `revival_escrows_take`
+ * takes the card on insert. A use (`revival_card_uses`) spends it, a release
+ * (`revival_card_releases`) gives it back (docs/settlement.md, docs/security.md).
+ */
+export const revivalEscrows = sqliteTable(
+  "revival_escrows",
+  {
+    userId: text("user_id").notNull(),
+    activityId: text("activity_id").notNull(),
+    cards: integer("cards").notNull(),
+    takenAt: integer("taken_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.activityId] }),
+    check("revival_escrows_cards_positive", sql`${t.cards} > 0`),
+    index("revival_escrows_activity_idx").on(t.activityId),
+    index("revival_escrows_taken_idx").on(t.takenAt),
+  ],
+);
+
+/** Who wrote a release: the room (its outbox event) or reconciliation (an escrow no room will release). */
+export const RELEASE_SOURCES = ["room", "reconcile"] as const;
+
+/**
+ * An escrowed card given back, keyed like its outbox event (`revival-release:<activity>:<user>`).
+ * `returned` is whether an escrow of (user, activity) was still held (neither used nor released)
+ * when the release was recorded; the trigger gives the card back to `users` only then.
+ */
+export const revivalCardReleases = sqliteTable(
+  "revival_card_releases",
+  {
+    key: text("key").primaryKey(),
+    userId: text("user_id").notNull(),
+    activityId: text("activity_id").notNull(),
+    count: integer("count").notNull(),
+    returned: integer("returned").notNull(),
+    source: text("source", { enum: RELEASE_SOURCES }).notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    check("revival_card_releases_count_positive", sql`${t.count} > 0`),
+    check("revival_card_releases_source", sql`${t.source} IN (${inList(RELEASE_SOURCES)})`),
+    index("revival_card_releases_activity_idx").on(t.activityId),
+  ],
+);
+
+/**
+ * A revival card used in a room, keyed like its outbox event. `covered` is whether an escrow of
+ * (user, activity) still held the card when the use was recorded. The card left `users` when the
+ * escrow was taken, so a use moves no card; an uncovered use is reported by reconciliation.
  */
 export const revivalCardUses = sqliteTable(
   "revival_card_uses",

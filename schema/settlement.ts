@@ -35,8 +35,20 @@ export interface RevivalCardEvent {
   count: number;
 }
 
+/**
+ * A revival card the room took into escrow when the player joined (docs/settlement.md) and did not
+ * use: written when the game ends, it gives the card back to the player's balance, once.
+ */
+export interface RevivalReleaseEvent {
+  key: string;
+  kind: "revival_release";
+  activityId: string;
+  userId: string;
+  count: number;
+}
+
 /** Every event a room settles through the Queue. */
-export type SettlementEvent = PrizeEvent | RedPacketEvent | RevivalCardEvent;
+export type SettlementEvent = PrizeEvent | RedPacketEvent | RevivalCardEvent | RevivalReleaseEvent;
 
 /** An outbox row as a room writes it: the idempotency key and the event, the Queue message body. */
 export interface SettlementEntry<E extends SettlementEvent = SettlementEvent> {
@@ -74,11 +86,21 @@ export function revivalKey(activityId: string, userId: string): string {
   return `revival:${activityId}:${userId}`;
 }
 
+/**
+ * The key of an unused escrowed card's release: at most one per player per activity, whoever writes
+ * it (the room at the game's end, or reconciliation for an escrow no room will release).
+ * @example revivalReleaseKey("q1", "al") // → "revival-release:q1:al"
+ */
+export function revivalReleaseKey(activityId: string, userId: string): string {
+  return `revival-release:${activityId}:${userId}`;
+}
+
 /** An event as a room decides it, before its key is derived. */
 export type UnkeyedSettlementEvent =
   | Omit<PrizeEvent, "key">
   | Omit<RedPacketEvent, "key">
-  | Omit<RevivalCardEvent, "key">;
+  | Omit<RevivalCardEvent, "key">
+  | Omit<RevivalReleaseEvent, "key">;
 
 /** The canonical key of an event: what the room writes, what the ledger is keyed by. */
 export function eventKey(e: UnkeyedSettlementEvent): string {
@@ -89,6 +111,8 @@ export function eventKey(e: UnkeyedSettlementEvent): string {
       return redPacketKey(e.activityId, e.rain, e.packetIndex);
     case "revival_card":
       return revivalKey(e.activityId, e.userId);
+    case "revival_release":
+      return revivalReleaseKey(e.activityId, e.userId);
   }
 }
 
@@ -150,6 +174,20 @@ export function revivalCardEvent(
 }
 
 /**
+ * An unused escrowed card given back at the game's end.
+ * @example revivalReleaseEvent({ activityId: "q1", userId: "al", count: 1 }).key // → "revival-release:q1:al"
+ */
+export function revivalReleaseEvent(
+  e: Omit<RevivalReleaseEvent, "key" | "kind">,
+): SettlementEntry<RevivalReleaseEvent> {
+  const key = revivalReleaseKey(e.activityId, e.userId);
+  return {
+    key,
+    body: { key, kind: "revival_release", activityId: e.activityId, userId: e.userId, count: e.count },
+  };
+}
+
+/**
  * The outbox row of any event (the room's one way to write one): its key and its body.
  * @example settlementEntry({ kind: "prize", activityId: "q1", userId: "al", amountCents: 334 }).key // → "prize:q1:al"
  */
@@ -161,6 +199,8 @@ export function settlementEntry(e: UnkeyedSettlementEvent): SettlementEntry {
       return redPacketEvent(e);
     case "revival_card":
       return revivalCardEvent(e);
+    case "revival_release":
+      return revivalReleaseEvent(e);
   }
 }
 
@@ -185,6 +225,13 @@ const Event = z.discriminatedUnion("kind", [
     activityId: Id,
     userId: Id,
     question: Index,
+    count: z.int().min(1).max(100),
+  }),
+  z.object({
+    key: z.string(),
+    kind: z.literal("revival_release"),
+    activityId: Id,
+    userId: Id,
     count: z.int().min(1).max(100),
   }),
 ]);

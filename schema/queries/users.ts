@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { users } from "../db";
 
@@ -11,7 +11,8 @@ export interface UserView {
 }
 
 /**
- * The revival cards a user holds; 0 for an unknown user (a viewer may play without an account row).
+ * The revival cards a user holds (not counting the ones rooms hold in escrow: schema/queries/revival.ts);
+ * 0 for an unknown user (a viewer may play without an account row).
  * @example const cards = await loadRevivalCards(env.DB, claims.sub)
  */
 export async function loadRevivalCards(d1: D1Database, userId: string): Promise<number> {
@@ -20,20 +21,6 @@ export async function loadRevivalCards(d1: D1Database, userId: string): Promise<
     .from(users)
     .where(eq(users.id, userId));
   return rows[0]?.cards ?? 0;
-}
-
-/**
- * The revival cards of several users in one query (at most 100: D1's bound-parameter limit); users
- * without an account row are absent from the map.
- * @example const cards = await loadRevivalCardsOf(env.DB, ["u1", "u2"]) // Map { "u1" => 1 }
- */
-export async function loadRevivalCardsOf(d1: D1Database, userIds: string[]): Promise<Map<string, number>> {
-  if (userIds.length === 0) return new Map();
-  const rows = await drizzle(d1)
-    .select({ id: users.id, cards: users.revivalCards })
-    .from(users)
-    .where(inArray(users.id, userIds));
-  return new Map(rows.map((r) => [r.id, r.cards]));
 }
 
 /** Creates the user, or replaces the name and card count of an existing one (keeping its creation time). */

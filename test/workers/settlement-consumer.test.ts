@@ -5,6 +5,7 @@ import { splitPrize } from "../../durable-objects/quiz/prize";
 import { rainPackets } from "../../durable-objects/rain/packets";
 import { prizePoolAccount, rainBudgetAccount, userAccount } from "../../workers/ledger/accounts";
 import { SETTLEMENT_DLQ } from "../../workers/settlement/consumer";
+import { takeRevivalEscrows } from "../../schema/queries/revival";
 import type { SettlementEvent } from "../../schema/settlement";
 import { questions, rainOf } from "./support/game";
 import { balance, deliver, driftedAccounts, keyCounts, runQueue, sumOfBalances } from "./support/ledger";
@@ -15,7 +16,8 @@ const RAIN = rainOf(78, 12, "consumer");
 
 /**
  * What a room with 7 winners and one rain of 12 packets writes: 100,001 cents split 14,286 × 2 and
- * 14,285 × 5; packet i of RAIN (78 cents in all) to player i mod 7; one revival card.
+ * 14,285 × 5; packet i of RAIN (78 cents in all) to player i mod 7; one revival card, used by the
+ * player holding 2 (the room took one into escrow when they joined: 1 left in the balance).
  */
 async function roomEvents(): Promise<{
   activity: ActivityConfig;
@@ -32,6 +34,7 @@ async function roomEvents(): Promise<{
   const users = Array.from({ length: 7 }, (_, i) => `${p}-u${i}`);
   await createUser(users[3]!, 2);
   const a = activity.id;
+  expect(await takeRevivalEscrows(env.DB, a, [users[3]!], Date.now())).toEqual(new Map([[users[3]!, 1]]));
   const events: SettlementEvent[] = [
     ...splitPrize(activity.prizePoolCents, users).shares.map(
       (s): SettlementEvent => ({
@@ -69,7 +72,8 @@ async function roomEvents(): Promise<{
 function expected(events: readonly SettlementEvent[]): Map<string, number> {
   const won = new Map<string, number>();
   for (const e of events)
-    if (e.kind !== "revival_card") won.set(e.userId, (won.get(e.userId) ?? 0) + e.amountCents);
+    if (e.kind === "prize" || e.kind === "red_packet")
+      won.set(e.userId, (won.get(e.userId) ?? 0) + e.amountCents);
   return won;
 }
 
@@ -105,6 +109,11 @@ describe("the settlement consumer", () => {
       expect(await balance(prizePoolAccount(run.activity.id))).toBe(0);
       expect(await balance(rainBudgetAccount(run.activity.id))).toBe(0);
       expect(await cards(run.users[3]!)).toBe(1);
+      // Recorded once, against the escrow that held the card.
+      const uses = await env.DB.prepare("SELECT covered FROM revival_card_uses WHERE activity_id = ?")
+        .bind(run.activity.id)
+        .all<{ covered: number }>();
+      expect(uses.results).toEqual([{ covered: 1 }]);
       const counts = await keyCounts(run.events.filter((e) => e.kind !== "revival_card").map((e) => e.key));
       expect([...counts.values()].every((n) => n === 1)).toBe(true);
     }

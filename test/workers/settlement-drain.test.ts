@@ -14,6 +14,13 @@ const PLAYERS = [
   { name: "dan", answers: [0] }, // out
 ];
 
+async function cardsOf(userId: string): Promise<number | undefined> {
+  const row = await env.DB.prepare("SELECT revival_cards AS n FROM users WHERE id = ?")
+    .bind(userId)
+    .first<{ n: number }>();
+  return row?.n;
+}
+
 async function unsentCount(activityId: string): Promise<number> {
   return runInDurableObject(roomStub(activityId), (_room: LiveRoom, state) =>
     Number(state.storage.sql.exec("SELECT COUNT(*) AS n FROM outbox WHERE sent_ms IS NULL").one().n),
@@ -23,9 +30,11 @@ async function unsentCount(activityId: string): Promise<number> {
 describe("outbox → Queue → consumer → ledger", () => {
   it("settles a game's prizes and revival card exactly, on its own", async () => {
     const game = await openGame(PLAYERS, { questions: questions(2), prizePoolCents: 1_000 });
+    const { ann, ben, cat } = game.ids as Record<string, string>;
+    // The room took cat's card into escrow when she joined.
+    expect(await cardsOf(cat!)).toBe(0);
     await playQuestions(game, PLAYERS);
     await roomStub(game.activity.id).control(game.activity.id, { kind: "end" });
-    const { ann, ben, cat } = game.ids as Record<string, string>;
     // 1,000 cents among ann, ben, cat: 334 to the first id in order, 333 to the others.
     await vi.waitUntil(async () => (await balance(userAccount(cat!))) > 0, {
       timeout: 10_000,
@@ -43,14 +52,16 @@ describe("outbox → Queue → consumer → ledger", () => {
       ["prize", 333, 0],
       ["revival_card", 0, 1],
     ]);
-    // The card is taken in D1 once.
-    const cards = async () =>
+    // The use is recorded once, against the escrow; it takes no second card, and nothing is released.
+    const uses = async () =>
       (
-        await env.DB.prepare("SELECT revival_cards AS n FROM users WHERE id = ?")
-          .bind(cat)
-          .first<{ n: number }>()
-      )?.n;
-    await vi.waitUntil(async () => (await cards()) === 0, { timeout: 10_000, interval: 100 });
+        await env.DB.prepare("SELECT user_id, covered FROM revival_card_uses WHERE activity_id = ?")
+          .bind(game.activity.id)
+          .all<{ user_id: string; covered: number }>()
+      ).results;
+    await vi.waitUntil(async () => (await uses()).length > 0, { timeout: 10_000, interval: 100 });
+    expect(await uses()).toEqual([{ user_id: cat, covered: 1 }]);
+    expect(await cardsOf(cat!)).toBe(0);
     expect(await unsentCount(game.activity.id)).toBe(0);
     closeAll(game);
   }, 30_000);

@@ -35,6 +35,7 @@ interface Figures {
   prizeCents: number;
   redPacketCents: number;
   revivals: number;
+  releases: number;
   evictions: number;
   extraDeliveries: number;
   failedBatches: number;
@@ -87,6 +88,7 @@ async function runSeed(seed: string): Promise<Figures> {
     prizeCents: 0,
     redPacketCents: 0,
     revivals: 0,
+    releases: 0,
     evictions: 0,
     extraDeliveries: 0,
     failedBatches: 0,
@@ -151,13 +153,17 @@ async function runSeed(seed: string): Promise<Figures> {
     expect([seed, p.name, await balance(userAccount(id))]).toEqual([seed, p.name, won.get(id) ?? 0]);
     const used = record.filter((e) => e.kind === "revival_card" && e.userId === id).length;
     expect([seed, p.name, await cardsOf(id)]).toEqual([seed, p.name, (p.cards ?? 0) - used]);
+    // A card holder's escrowed card was either used or given back at the end, exactly once.
+    const released = record.filter((e) => e.kind === "revival_release" && e.userId === id).length;
+    expect([seed, p.name, used + released]).toEqual([seed, p.name, p.cards === undefined ? 0 : 1]);
   }
   const prizes = record.filter((e) => e.kind === "prize");
   const grants = record.filter((e) => e.kind === "red_packet");
   figures.events = record.length;
   figures.prizeCents = prizes.reduce((s, e) => s + e.amountCents, 0);
   figures.redPacketCents = grants.reduce((s, e) => s + e.amountCents, 0);
-  figures.revivals = record.length - prizes.length - grants.length;
+  figures.revivals = record.filter((e) => e.kind === "revival_card").length;
+  figures.releases = record.filter((e) => e.kind === "revival_release").length;
   expect(figures.prizeCents).toBe(prizes.length > 0 ? pool : 0);
   // With winners the pool is funded and paid out to the cent; without, it is never funded.
   expect(await balance(prizePoolAccount(a))).toBe(0);
@@ -184,7 +190,7 @@ describe("seeded games settled through injected faults", () => {
     const total = (k: keyof Omit<Figures, "seed">) => all.reduce((s, f) => s + f[k], 0);
     console.log(
       `settlement-random: ${all.length} seeds ran; ${total("events")} events (${total("prizeCents")} prize cents, ` +
-        `${total("redPacketCents")} red-packet cents, ${total("revivals")} revival cards), ` +
+        `${total("redPacketCents")} red-packet cents, ${total("revivals")} revival cards used, ${total("releases")} released), ` +
         `${total("evictions")} evictions, ${total("extraDeliveries")} extra deliveries, ` +
         `${total("failedBatches")} failed consumer batches, ${total("resent")} re-sends; sum of balances 0`,
     );

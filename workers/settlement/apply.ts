@@ -1,10 +1,12 @@
-// Applies one settlement event to D1: its transfers through the ledger's idempotent posting, or its
-// revival card through the same insert-then-trigger rule. Expected failures come back as values.
+// Applies one settlement event to D1: its transfers through the ledger's idempotent posting, or a
+// revival card's use or release through the same insert-then-trigger rule against the card's escrow
+// (docs/settlement.md). Expected failures come back as values.
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { activities, rains } from "../../schema/db";
 import { postTransfers } from "../ledger/post";
-import type { RevivalCardEvent, SettlementEvent } from "../../schema/settlement";
+import type { RELEASE_SOURCES } from "../../schema/ledger";
+import type { RevivalCardEvent, RevivalReleaseEvent, SettlementEvent } from "../../schema/settlement";
 import type { IssueCode } from "./issues";
 import { type ActivityFunding, settlementPlan } from "./rules";
 
@@ -76,6 +78,8 @@ export async function applyEvent(
       return { status: "rejected", code: plan.code, key: event.key, detail: { message: plan.message } };
     case "revival":
       return applyRevival(d1, plan.event, nowMs);
+    case "release":
+      return releaseEscrow(d1, plan.event, "room", nowMs);
     case "transfers": {
       const result = await postTransfers(d1, plan.transfers, nowMs);
       if (!result.ok) {
@@ -111,21 +115,35 @@ interface RevivalRow {
   count: number;
 }
 
-/** Inserts the use (the trigger takes the card when the user held one) and reads it back to spot a conflict. */
+// An escrow of (user ?2, activity ?3) still holding `?count` cards: neither used nor given back.
+const HELD = (count: string) =>
+  `EXISTS (SELECT 1 FROM revival_escrows e WHERE e.user_id = ?2 AND e.activity_id = ?3 AND e.cards = ${count} ` +
+  "AND NOT EXISTS (SELECT 1 FROM revival_card_uses u WHERE u.user_id = ?2 AND u.activity_id = ?3) " +
+  "AND NOT EXISTS (SELECT 1 FROM revival_card_releases r WHERE r.user_id = ?2 AND r.activity_id = ?3 AND r.returned = 1))";
+
+/**
+ * Records the use once, `covered` when an escrow of (user, activity) still held the card. The card
+ * left the user's balance when the escrow was taken, so nothing else moves; an uncovered use is
+ * reported by reconciliation. Reads the row back to spot a conflict.
+ */
 async function applyRevival(d1: D1Database, e: RevivalCardEvent, nowMs: number): Promise<SettleOutcome> {
-  const [inserted, readBack] = await d1.batch([
+  const [inserted, readBack] = await d1.batch<{ covered?: number } & Partial<RevivalRow>>([
     d1
       .prepare(
         "INSERT INTO revival_card_uses (key, user_id, activity_id, question, count, covered, created_at) " +
-          "SELECT ?, ?, ?, ?, ?, COALESCE((SELECT revival_cards >= ? FROM users WHERE id = ?), 0), ? WHERE 1 " +
-          "ON CONFLICT (key) DO NOTHING RETURNING key",
+          `SELECT ?1, ?2, ?3, ?4, ?5, ${HELD("?5")}, ?6 WHERE 1 ` +
+          "ON CONFLICT (key) DO NOTHING RETURNING covered",
       )
-      .bind(e.key, e.userId, e.activityId, e.question, e.count, e.count, e.userId, nowMs),
+      .bind(e.key, e.userId, e.activityId, e.question, e.count, nowMs),
     d1
       .prepare("SELECT user_id, activity_id, question, count FROM revival_card_uses WHERE key = ?")
       .bind(e.key),
   ]);
-  if ((inserted?.results.length ?? 0) > 0) return { status: "posted", key: e.key, issues: [] };
+  const posted = inserted?.results[0];
+  if (posted !== undefined) {
+    if (posted.covered !== 1) console.warn("revival card use without an escrow", e.key);
+    return { status: "posted", key: e.key, issues: [] };
+  }
   const row = readBack?.results[0] as RevivalRow | undefined;
   if (
     row !== undefined &&
@@ -133,6 +151,48 @@ async function applyRevival(d1: D1Database, e: RevivalCardEvent, nowMs: number):
       row.activity_id !== e.activityId ||
       row.question !== e.question ||
       row.count !== e.count)
+  ) {
+    return { status: "rejected", code: "KEY_CONFLICT", key: e.key, detail: { existing: row, incoming: e } };
+  }
+  return { status: "duplicate", key: e.key, issues: [] };
+}
+
+/**
+ * Records the release once, `returned` when an escrow of (user, activity) still held the card: the
+ * trigger `revival_card_releases_return` gives it back to the user's balance only then, so however
+ * often the release is delivered (or also written by reconciliation, `source`), the card comes back
+ * once, and never after it was used. Reads the row back to spot a conflict.
+ */
+export async function releaseEscrow(
+  d1: D1Database,
+  e: Omit<RevivalReleaseEvent, "kind">,
+  source: (typeof RELEASE_SOURCES)[number],
+  nowMs: number,
+): Promise<SettleOutcome> {
+  const [inserted, readBack] = await d1.batch<{
+    returned?: number;
+    user_id?: string;
+    activity_id?: string;
+    count?: number;
+  }>([
+    d1
+      .prepare(
+        "INSERT INTO revival_card_releases (key, user_id, activity_id, count, returned, source, created_at) " +
+          `SELECT ?1, ?2, ?3, ?4, ${HELD("?4")}, ?5, ?6 WHERE 1 ` +
+          "ON CONFLICT (key) DO NOTHING RETURNING returned",
+      )
+      .bind(e.key, e.userId, e.activityId, e.count, source, nowMs),
+    d1.prepare("SELECT user_id, activity_id, count FROM revival_card_releases WHERE key = ?").bind(e.key),
+  ]);
+  const posted = inserted?.results[0];
+  if (posted !== undefined) {
+    if (posted.returned !== 1) console.warn("revival card release without a held escrow", e.key);
+    return { status: "posted", key: e.key, issues: [] };
+  }
+  const row = readBack?.results[0];
+  if (
+    row !== undefined &&
+    (row.user_id !== e.userId || row.activity_id !== e.activityId || row.count !== e.count)
   ) {
     return { status: "rejected", code: "KEY_CONFLICT", key: e.key, detail: { existing: row, incoming: e } };
   }

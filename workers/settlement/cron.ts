@@ -9,7 +9,8 @@ export async function runReconcileCron(env: Env, nowMs: number): Promise<Reconci
   const clean =
     report.summary.differences === 0 &&
     report.ledger.sumOfBalancesCents === 0 &&
-    report.ledger.driftedAccounts.length === 0;
+    report.ledger.driftedAccounts.length === 0 &&
+    report.staleEscrows.length === 0;
   if (clean) {
     console.log("reconciliation clean", JSON.stringify(report.summary));
   } else {
@@ -18,6 +19,7 @@ export async function runReconcileCron(env: Env, nowMs: number): Promise<Reconci
       JSON.stringify({
         summary: report.summary,
         ledger: report.ledger,
+        staleEscrows: report.staleEscrows,
         activities: report.activities.filter((a) => !a.ok),
       }),
     );

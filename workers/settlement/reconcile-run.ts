@@ -1,13 +1,28 @@
 // Reconciliation: for each activity, read the room's record (RPC) and the ledger, compare them key by
 // key, report every difference, and repair what is missing by asking the room to re-send those outbox
-// rows. Nothing is ever posted from here: the ledger only learns what the room itself sends.
+// rows. Nothing is ever posted from here: the ledger only learns what the room itself sends. The one
+// exception is a revival-card escrow of an ended game that no room will release (docs/settlement.md):
+// repair gives that card back, under the key the room would have used.
 import { and, desc, gte, lte } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { RoomSettlementEntry } from "../../durable-objects/features/settlement/record";
 import { activities } from "../../schema/db";
+import { revivalReleaseKey } from "../../schema/settlement";
 import type { Env } from "../env";
 import { prizePoolAccount, rainBudgetAccount } from "../ledger/accounts";
-import { compareRecords, type Difference, type LedgerEntry, type Totals, totalsOf } from "./reconcile";
+import { releaseEscrow } from "./apply";
+import {
+  type CardMove,
+  compareRecords,
+  type Difference,
+  type EscrowFigures,
+  type EscrowRow,
+  escrowDifferences,
+  escrowFigures,
+  type LedgerEntry,
+  type Totals,
+  totalsOf,
+} from "./reconcile";
 
 /** One activity's reconciliation. `ok` is true when the room and the ledger agree on every key. */
 export interface ActivityReport {
@@ -25,6 +40,10 @@ export interface ActivityReport {
   issues: { code: string; key: string | null; seenCount: number; detail: unknown }[];
   /** What the room was asked to re-send (null when repair was not asked for or nothing was missing). */
   repair: { resent: string[]; unknown: string[] } | null;
+  /** The activity's revival-card escrows by state (held ones are normal while a game runs). */
+  revivalEscrows: EscrowFigures;
+  /** The release keys repair wrote for `revival_escrow_held` escrows (null: repair not asked, or none). */
+  escrowRepair: { released: string[] } | null;
 }
 
 /** The whole report: per activity, plus the ledger's own invariants. */
@@ -37,6 +56,12 @@ export interface ReconcileReport {
     /** Accounts whose balance is not the sum of their transfers (must be none). */
     driftedAccounts: { id: string; balanceCents: number; transfersCents: number }[];
   };
+  /**
+   * Escrows of any activity still held more than `RECONCILE_DAYS` after they were taken: an activity
+   * that never ended (its operator must end it: END releases them), or an ended one no run looked
+   * at. At most 100, oldest first; must be none.
+   */
+  staleEscrows: { activityId: string; userId: string; cards: number; takenAtMs: number }[];
   summary: { activities: number; differences: number; resent: number };
 }
 
@@ -74,7 +99,7 @@ async function roomRecord(env: Env, activityId: string): Promise<RoomSettlementE
 
 interface LedgerRow {
   key: string;
-  kind: "prize" | "red_packet" | "revival_card";
+  kind: LedgerEntry["kind"];
   user_id: string | null;
   amount_cents: number;
   count: number;
@@ -84,9 +109,11 @@ async function ledgerRecord(d1: D1Database, activityId: string): Promise<LedgerE
   const { results } = await d1
     .prepare(
       "SELECT key, kind, user_id, amount_cents, 0 AS count FROM ledger_transfers WHERE activity_id = ? AND kind IN ('prize', 'red_packet') " +
-        "UNION ALL SELECT key, 'revival_card', user_id, 0, count FROM revival_card_uses WHERE activity_id = ?",
+        "UNION ALL SELECT key, 'revival_card', user_id, 0, count FROM revival_card_uses WHERE activity_id = ? " +
+        // Releases written by reconciliation's own repair are not the room's: they are in escrowFacts.
+        "UNION ALL SELECT key, 'revival_release', user_id, 0, count FROM revival_card_releases WHERE activity_id = ? AND source = 'room'",
     )
-    .bind(activityId, activityId)
+    .bind(activityId, activityId, activityId)
     .all<LedgerRow>();
   return results.map((r) => ({
     key: r.key,
@@ -136,24 +163,84 @@ async function issuesOf(d1: D1Database, activityId: string): Promise<ActivityRep
   }));
 }
 
+/** The activity's escrows, uses and releases (of every source), as escrowDifferences reads them. */
+async function escrowFacts(
+  d1: D1Database,
+  activityId: string,
+): Promise<{ escrows: EscrowRow[]; uses: CardMove[]; releases: CardMove[] }> {
+  type Row = { key: string; user_id: string; count: number; taken_at: number; returned: number };
+  const [escrows, uses, releases] = await d1.batch<Row>([
+    d1
+      .prepare("SELECT user_id, cards AS count, taken_at FROM revival_escrows WHERE activity_id = ?")
+      .bind(activityId),
+    d1.prepare("SELECT key, user_id, count FROM revival_card_uses WHERE activity_id = ?").bind(activityId),
+    d1
+      .prepare("SELECT key, user_id, count, returned FROM revival_card_releases WHERE activity_id = ?")
+      .bind(activityId),
+  ]);
+  const move = (r: Row): CardMove => ({ key: r.key, userId: r.user_id, count: r.count });
+  return {
+    escrows: (escrows?.results ?? []).map((r) => ({
+      userId: r.user_id,
+      cards: r.count,
+      takenAtMs: r.taken_at,
+    })),
+    uses: (uses?.results ?? []).map(move),
+    releases: (releases?.results ?? []).map((r) => ({ ...move(r), returned: r.returned === 1 })),
+  };
+}
+
+async function activityEnded(d1: D1Database, activityId: string): Promise<boolean> {
+  const row = await d1
+    .prepare("SELECT status FROM activities WHERE id = ?")
+    .bind(activityId)
+    .first<{ status: string }>();
+  return row?.status === "ended";
+}
+
 /** Compares one activity's room with the ledger and, if asked, has the room re-send what the ledger misses. */
 export async function reconcileActivity(
   env: Env,
   activityId: string,
   repair: boolean,
+  nowMs: number,
 ): Promise<ActivityReport> {
-  const [room, ledger, figures, issues] = await Promise.all([
+  // Read before the room's record: D1 says "ended" only after the room committed its end, so every
+  // release the room will ever write is already in the record read next.
+  const ended = await activityEnded(env.DB, activityId);
+  const [room, ledger, figures, issues, facts] = await Promise.all([
     roomRecord(env, activityId),
     ledgerRecord(env.DB, activityId),
     accountFigures(env.DB, activityId),
     issuesOf(env.DB, activityId),
+    escrowFacts(env.DB, activityId),
   ]);
-  const differences = compareRecords(room, ledger);
+  const roomUsers = new Set(
+    room
+      .filter((e) => (e.kind === "revival_card" || e.kind === "revival_release") && e.userId !== null)
+      .map((e) => e.userId as string),
+  );
+  const differences = [
+    ...compareRecords(room, ledger),
+    ...escrowDifferences(activityId, { ...facts, roomUsers, ended }),
+  ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const missing = differences.filter((d) => d.type === "missing_in_ledger").map((d) => d.key);
   let repaired: ActivityReport["repair"] = null;
   if (repair && missing.length > 0) {
     const stub = env.LIVE_ROOM.get(env.LIVE_ROOM.idFromName(activityId));
     repaired = await stub.resend(missing);
+  }
+  let escrowRepair: ActivityReport["escrowRepair"] = null;
+  const held = differences.flatMap((d) => (d.type === "revival_escrow_held" ? [d] : []));
+  if (repair && held.length > 0) {
+    const released: string[] = [];
+    for (const d of held) {
+      const key = revivalReleaseKey(activityId, d.userId);
+      const e = { key, activityId, userId: d.userId, count: d.cards };
+      const outcome = await releaseEscrow(env.DB, e, "reconcile", nowMs);
+      if (outcome.status !== "rejected") released.push(key);
+    }
+    escrowRepair = { released };
   }
   return {
     activityId,
@@ -163,7 +250,28 @@ export async function reconcileActivity(
     differences,
     issues,
     repair: repaired,
+    revivalEscrows: escrowFigures(facts),
+    escrowRepair,
   };
+}
+
+/** Escrows held (neither used nor given back) since before `beforeMs`, whatever their activity. */
+async function staleEscrows(d1: D1Database, beforeMs: number): Promise<ReconcileReport["staleEscrows"]> {
+  const { results } = await d1
+    .prepare(
+      "SELECT e.activity_id, e.user_id, e.cards, e.taken_at FROM revival_escrows e WHERE e.taken_at < ? " +
+        "AND NOT EXISTS (SELECT 1 FROM revival_card_uses u WHERE u.user_id = e.user_id AND u.activity_id = e.activity_id) " +
+        "AND NOT EXISTS (SELECT 1 FROM revival_card_releases r WHERE r.user_id = e.user_id AND r.activity_id = e.activity_id AND r.returned = 1) " +
+        "ORDER BY e.taken_at LIMIT 100",
+    )
+    .bind(beforeMs)
+    .all<{ activity_id: string; user_id: string; cards: number; taken_at: number }>();
+  return results.map((r) => ({
+    activityId: r.activity_id,
+    userId: r.user_id,
+    cards: r.cards,
+    takenAtMs: r.taken_at,
+  }));
 }
 
 async function ledgerInvariants(d1: D1Database): Promise<ReconcileReport["ledger"]> {
@@ -198,11 +306,12 @@ export async function reconcile(
   const ids = opts.activityIds ?? (await activitiesToReconcile(env.DB, opts.nowMs, days));
   const reports: ActivityReport[] = [];
   // One room at a time: a cron run should not wake hundreds of rooms at once.
-  for (const id of ids) reports.push(await reconcileActivity(env, id, opts.repair));
+  for (const id of ids) reports.push(await reconcileActivity(env, id, opts.repair, opts.nowMs));
   return {
     checkedAtMs: opts.nowMs,
     activities: reports,
     ledger: await ledgerInvariants(env.DB),
+    staleEscrows: await staleEscrows(env.DB, opts.nowMs - days * DAY_MS),
     summary: {
       activities: reports.length,
       differences: reports.reduce((n, r) => n + r.differences.length, 0),

@@ -10,10 +10,14 @@ export interface ActivityFunding {
   rainTotalsCents: readonly number[];
 }
 
-/** How to settle one event: transfers to post (funding first), a revival card to take, or a refusal. */
+/**
+ * How to settle one event: transfers to post (funding first), a revival card use to record against
+ * its escrow, an escrowed card to give back, or a refusal.
+ */
 export type SettlementPlan =
   | { kind: "transfers"; transfers: Transfer[] }
   | { kind: "revival"; event: Extract<SettlementEvent, { kind: "revival_card" }> }
+  | { kind: "release"; event: Extract<SettlementEvent, { kind: "revival_release" }> }
   | { kind: "rejected"; code: "UNKNOWN_RAIN"; message: string };
 
 /**
@@ -48,7 +52,7 @@ export function rainFunding(f: ActivityFunding, rain: number, totalCents: number
 
 /**
  * The plan for one event: a prize share is pool → player, a red packet is budget → player (each
- * preceded by the idempotent funding of its source), a revival card is no money at all.
+ * preceded by the idempotent funding of its source), a revival card's use or release is no money at all.
  * @example settlementPlan({ key: "prize:q:al", kind: "prize", activityId: "q", userId: "al", amountCents: 5 }, funding)
  * // → transfers [fund:prize:q issuance → prize_pool:q, prize:q:al prize_pool:q → user:al 5]
  */
@@ -93,5 +97,7 @@ export function settlementPlan(event: SettlementEvent, funding: ActivityFunding)
     }
     case "revival_card":
       return { kind: "revival", event };
+    case "revival_release":
+      return { kind: "release", event };
   }
 }

@@ -6,6 +6,7 @@ import {
   redPacketEvent,
   redPacketKey,
   revivalCardEvent,
+  revivalReleaseEvent,
 } from "../../../schema/settlement";
 
 const prize = { key: "prize:q1:al", kind: "prize", activityId: "q1", userId: "al", amountCents: 334 };
@@ -27,11 +28,20 @@ const revival = {
   count: 1,
 };
 
+const release = {
+  key: "revival-release:q1:al",
+  kind: "revival_release",
+  activityId: "q1",
+  userId: "al",
+  count: 1,
+};
+
 describe("parseSettlementEvent", () => {
-  it("reads the three events a room writes, as objects or JSON text", () => {
+  it("reads the four events a room writes, as objects or JSON text", () => {
     expect(parseSettlementEvent(prize)).toEqual({ ok: true, event: prize });
     expect(parseSettlementEvent(JSON.stringify(packet))).toEqual({ ok: true, event: packet });
     expect(parseSettlementEvent(revival)).toEqual({ ok: true, event: revival });
+    expect(parseSettlementEvent(JSON.stringify(release))).toEqual({ ok: true, event: release });
   });
 
   it.each([
@@ -45,6 +55,8 @@ describe("parseSettlementEvent", () => {
     ["no user", { ...prize, userId: undefined }, "userId"],
     ["a key for other contents", { ...prize, key: "prize:q1:bo" }, "is not the event's key prize:q1:al"],
     ["a packet keyed by the wrong index", { ...packet, key: "rain:q1:0:18" }, "rain:q1:0:17"],
+    ["a release keyed as a use", { ...release, key: "revival:q1:al" }, "revival-release:q1:al"],
+    ["a release of no card", { ...release, count: 0 }, "count"],
   ])("refuses %s", (_name, body, message) => {
     const r = parseSettlementEvent(body);
     expect(r.ok).toBe(false);
@@ -58,6 +70,7 @@ describe("parseSettlementEvent", () => {
     expect(eventKey(prize as never)).toBe("prize:q1:al");
     expect(eventKey(packet as never)).toBe("rain:q1:0:17");
     expect(eventKey(revival as never)).toBe("revival:q1:al");
+    expect(eventKey(release as never)).toBe("revival-release:q1:al");
   });
 });
 
@@ -79,6 +92,11 @@ describe("the builders", () => {
     expect(JSON.stringify(v.body)).toBe(
       '{"key":"revival:q1:al","kind":"revival_card","activityId":"q1","userId":"al","question":2,"count":1}',
     );
+    const g = revivalReleaseEvent({ count: 1, userId: "al", activityId: "q1" });
+    expect(g.key).toBe("revival-release:q1:al");
+    expect(JSON.stringify(g.body)).toBe(
+      '{"key":"revival-release:q1:al","kind":"revival_release","activityId":"q1","userId":"al","count":1}',
+    );
   });
 
   it("build what the parser accepts", () => {
@@ -92,6 +110,10 @@ describe("the builders", () => {
     expect(parseSettlementEvent(revivalCardEvent(revival as never).body)).toEqual({
       ok: true,
       event: revival,
+    });
+    expect(parseSettlementEvent(revivalReleaseEvent(release as never).body)).toEqual({
+      ok: true,
+      event: release,
     });
   });
 });

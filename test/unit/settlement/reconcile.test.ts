@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { type RoomSettlementEntry, toEntry } from "../../../durable-objects/features/settlement/record";
-import { compareRecords, type LedgerEntry, totalsOf } from "../../../workers/settlement/reconcile";
+import {
+  compareRecords,
+  type EscrowFacts,
+  escrowDifferences,
+  escrowFigures,
+  type LedgerEntry,
+  totalsOf,
+} from "../../../workers/settlement/reconcile";
 
 function room(
   key: string,
@@ -77,6 +84,7 @@ describe("compareRecords", () => {
         room("p2", "prize", "b", 333),
         room("r1", "red_packet", "a", 7),
         room("v1", "revival_card", "a", 0, 1),
+        room("g1", "revival_release", "b", 0, 1),
       ]),
     ).toEqual({
       prizeCents: 667,
@@ -85,6 +93,7 @@ describe("compareRecords", () => {
       redPacketCount: 1,
       revivalUses: 1,
       revivalCards: 1,
+      revivalReleases: 1,
     });
   });
 });
@@ -121,9 +130,82 @@ describe("toEntry", () => {
         sentMs: 3,
       }),
     ).toMatchObject({ kind: "revival_card", amountCents: 0, count: 1 });
+    expect(
+      toEntry({
+        key: "revival-release:q:a",
+        body: JSON.stringify({ kind: "revival_release", userId: "a", count: 1 }),
+        createdMs: 1,
+        sentMs: null,
+      }),
+    ).toMatchObject({ kind: "revival_release", userId: "a", amountCents: 0, count: 1 });
     expect(toEntry({ key: "x", body: "{oops", createdMs: 1, sentMs: null })).toMatchObject({
       kind: "unknown",
       userId: null,
     });
+  });
+});
+
+describe("escrowDifferences", () => {
+  const escrow = (userId: string, cards = 1) => ({ userId, cards, takenAtMs: 100 });
+  const move = (key: string, userId: string, returned?: boolean) => ({ key, userId, count: 1, returned });
+  const facts = (over: Partial<EscrowFacts>): EscrowFacts => ({
+    escrows: [],
+    uses: [],
+    releases: [],
+    roomUsers: new Set(),
+    ended: false,
+    ...over,
+  });
+
+  it("finds nothing when every escrow is held, used once or released once", () => {
+    const f = facts({
+      escrows: [escrow("a"), escrow("b"), escrow("c")],
+      uses: [move("revival:q:a", "a")],
+      releases: [move("revival-release:q:b", "b", true), move("revival-release:q:z", "z", false)],
+      roomUsers: new Set(["a", "b"]),
+    });
+    expect(escrowDifferences("q", f)).toEqual([]);
+    expect(escrowDifferences("q", { ...f, ended: true })).toEqual([
+      { type: "revival_escrow_held", key: "revival-escrow:q:c", userId: "c", cards: 1, takenAtMs: 100 },
+    ]);
+    expect(escrowFigures(f)).toEqual({ taken: 3, held: 1, used: 1, released: 1 });
+  });
+
+  it("reports a use no escrow covers", () => {
+    expect(escrowDifferences("q", facts({ uses: [move("revival:q:a", "a")] }))).toEqual([
+      { type: "revival_uncovered", key: "revival:q:a", userId: "a", count: 1 },
+    ]);
+  });
+
+  it("reports an escrow used twice, released twice, or released and used", () => {
+    const f = facts({
+      escrows: [escrow("a"), escrow("b"), escrow("c")],
+      uses: [move("revival:q:a", "a"), move("revival:q:a2", "a"), move("revival:q:c", "c")],
+      releases: [
+        move("revival-release:q:b", "b", true),
+        move("x", "b", true),
+        move("revival-release:q:c", "c", true),
+      ],
+      ended: true,
+    });
+    const common = { escrowed: 1, type: "revival_escrow_overdrawn" };
+    expect(escrowDifferences("q", f)).toEqual([
+      { ...common, key: "revival-escrow:q:a", userId: "a", problem: "used_twice", used: 2, returned: 0 },
+      { ...common, key: "revival-escrow:q:b", userId: "b", problem: "released_twice", used: 0, returned: 2 },
+      {
+        ...common,
+        key: "revival-escrow:q:c",
+        userId: "c",
+        problem: "released_and_used",
+        used: 1,
+        returned: 1,
+      },
+    ]);
+  });
+
+  it("leaves a held escrow alone while the game runs, or when the room wrote its use or release", () => {
+    const f = facts({ escrows: [escrow("a")], roomUsers: new Set(["a"]), ended: true });
+    expect(escrowDifferences("q", f)).toEqual([]);
+    expect(escrowDifferences("q", { ...f, roomUsers: new Set(), ended: false })).toEqual([]);
   });
 });

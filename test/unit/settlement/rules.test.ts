@@ -78,6 +78,21 @@ describe("settlementPlan", () => {
         funding,
       ).kind,
     ).toBe("revival");
+    expect(
+      settlementPlan(
+        { key: "revival-release:q1:al", kind: "revival_release", activityId: "q1", userId: "al", count: 1 },
+        funding,
+      ),
+    ).toEqual({
+      kind: "release",
+      event: {
+        key: "revival-release:q1:al",
+        kind: "revival_release",
+        activityId: "q1",
+        userId: "al",
+        count: 1,
+      },
+    });
   });
 });
 
