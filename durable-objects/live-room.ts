@@ -222,6 +222,14 @@ export class LiveRoom extends DurableObject<RoomEnv> {
     return this.#clock.now();
   }
 
+  /** Tests only: stops or restarts the room's clock (`held`), e.g. to count a burst's cost exactly. */
+  async holdClock(held: boolean): Promise<number> {
+    if (this.env.LIVEROOM_TEST_CLOCK !== "1") throw new Error("holdClock is for tests only");
+    this.#clock.hold(held);
+    this.#store.setClockOffsetMs(this.#clock.offsetMs);
+    return this.#clock.now();
+  }
+
   override async webSocketMessage(ws: WebSocket, message: ArrayBuffer | string): Promise<void> {
     let type = 0;
     let seq = 0;

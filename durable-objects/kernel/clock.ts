@@ -14,8 +14,21 @@ export class RoomClock implements Clock {
     this.#offsetMs = offsetMs;
   }
 
+  /** While held (tests only), the room's time stands still at this value. */
+  #heldAt: number | null = null;
+
   now(): number {
-    return Date.now() + this.#offsetMs;
+    return this.#heldAt ?? Date.now() + this.#offsetMs;
+  }
+
+  /** Stops (true) or restarts (false) the room's time, so a test can count exactly what a burst costs. */
+  hold(held: boolean): void {
+    if (held) this.#heldAt ??= this.now();
+    else if (this.#heldAt !== null) {
+      // Time resumes from where it stood: the pause is taken out of the offset.
+      this.#offsetMs = this.#heldAt - Date.now();
+      this.#heldAt = null;
+    }
   }
 
   get offsetMs(): number {
@@ -25,6 +38,7 @@ export class RoomClock implements Clock {
   /** Moves the room's time forward by `ms` (tests only). */
   advance(ms: number): void {
     this.#offsetMs += Math.max(0, ms);
+    if (this.#heldAt !== null) this.#heldAt += Math.max(0, ms);
   }
 }
 

@@ -1,7 +1,7 @@
 // A per-socket frame budget, checked before a frame is decoded (issue 12: a flood of malformed frames
 // from one socket delayed everyone's answers past their deadline). Pure: the kernel keeps one budget
 // per socket in memory and acts on the verdict. After a hibernation every socket starts full again.
-import { createBucket, take, type TokenBucket } from "../rain/token-bucket";
+import { availableTokens, createBucket, take, type TokenBucket } from "../rain/token-bucket";
 
 /** Frames a socket may send: a burst, then a steady rate; tokenless sockets get far less. */
 export interface FrameBudgetConfig {
@@ -30,12 +30,12 @@ export const DEFAULT_FRAME_BUDGET: FrameBudgetConfig = {
 export interface SocketBudget {
   bucket: TokenBucket;
   authed: boolean;
-  /** Over-budget frames since the last frame within budget. */
+  /** Over-budget frames since the socket last had a full bucket. */
   over: number;
 }
 
 /**
- * ok: handle the frame. refuse: answer FRAME_RATE_LIMITED once (the first frame over budget in a row),
+ * ok: handle the frame. refuse: answer FRAME_RATE_LIMITED once (the first frame over budget in a streak),
  * drop: ignore it (answering a flood would be a flood too), close: close the socket.
  */
 export type FrameVerdict = "ok" | "refuse" | "drop" | "close";
@@ -58,9 +58,12 @@ export function judgeFrame(
       : { capacity: config.anonCapacity, ratePerSec: config.anonPerSec };
     b = { bucket: createBucket(limits, nowMs), authed, over: 0 };
   }
+  // The streak of over-budget frames ends only once the socket was quiet long enough to refill its
+  // whole bucket: a flood slower than the runtime can deliver still gets a token now and then.
+  const over0 = availableTokens(b.bucket, nowMs) >= b.bucket.capacity ? 0 : b.over;
   const t = take(b.bucket, nowMs);
-  if (t.ok) return { budget: { ...b, bucket: t.bucket, over: 0 }, verdict: "ok" };
-  const over = b.over + 1;
+  if (t.ok) return { budget: { ...b, bucket: t.bucket, over: over0 }, verdict: "ok" };
+  const over = over0 + 1;
   const next = { ...b, bucket: t.bucket, over };
   if (over >= config.strikes) return { budget: next, verdict: "close" };
   return { budget: next, verdict: over === 1 ? "refuse" : "drop" };

@@ -25,11 +25,30 @@ describe("judgeFrame", () => {
     expect(send(8, true, 0).verdicts).toEqual(["ok", "ok", "ok", "refuse", "drop", "drop", "close", "close"]);
   });
 
-  it("refills at perSec: 500 ms later one more frame is within budget and the streak starts over", () => {
+  it("refills at perSec: 500 ms later one more frame passes, but the streak goes on until the bucket was full", () => {
     const first = send(4, true, 0);
     expect(first.verdicts).toEqual(["ok", "ok", "ok", "refuse"]);
     const later = send(3, true, 500, first.budget);
-    expect(later.verdicts).toEqual(["ok", "refuse", "drop"]);
+    expect(later.verdicts).toEqual(["ok", "drop", "drop"]);
+  });
+
+  it("a socket quiet long enough to refill its whole bucket starts a new streak (refused once again)", () => {
+    const first = send(4, true, 0);
+    // 3 tokens at 2 per second: full again 1,500 ms later.
+    expect(send(4, true, 1_500, first.budget).verdicts).toEqual(["ok", "ok", "ok", "refuse"]);
+  });
+
+  it("a flood paced just slower than the refill never escapes: every token it wins adds no pardon", () => {
+    let budget: SocketBudget | undefined;
+    const verdicts: string[] = [];
+    // 4 frames every 500 ms against 2 per second: one passes per 500 ms, the rest count as strikes.
+    for (let t = 0; t <= 2_000; t += 500) {
+      const r = send(4, true, t, budget);
+      budget = r.budget;
+      verdicts.push(...r.verdicts);
+    }
+    // 0 ms: ok ok ok refuse; 500 ms: ok (a token), then strikes 2, 3 and 4: closed at the 8th frame.
+    expect(verdicts.indexOf("close")).toBe(7);
   });
 
   it("gives a tokenless socket one frame, and the full budget once it authenticated", () => {
