@@ -1,5 +1,6 @@
 import { liveroom } from "../schema/generated/live.js";
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./backoff.js";
+import { CLOSE_CODES, type CloseReason, closeReason } from "./close.js";
 import {
   type AnswerAck,
   codeName,
@@ -21,6 +22,7 @@ import { type ClientEvents, type ConnectionEvent, type ConnectionState, Emitter 
 import { OUTCOME_CORRECT, OUTCOME_OUT_WRONG, OUTCOME_UNKNOWN, unsealOutcome } from "./seal.js";
 import { SeqTracker } from "./sequence.js";
 import { atGrabCap, PPM_ALL, shouldSendTap } from "./throttle.js";
+import { refreshDelayMs, tokenExpiryMs } from "./token.js";
 import { ConnectError, type Connector, messageReader, OPEN, type SocketLike } from "./transport.js";
 
 /**
@@ -33,7 +35,8 @@ import { ConnectError, type Connector, messageReader, OPEN, type SocketLike } fr
  * - BAD_RESPONSE: a success without the result its request calls for (a room bug);
  * - THROTTLED_LOCALLY: `tap()` kept this tap back to honour the rain's throttle factor;
  * - CAP_REACHED_LOCALLY: `tap()` kept this tap back because the player already holds the
- *   activity's cap of red packets (the room would answer CAP_REACHED).
+ *   activity's cap of red packets (the room would answer CAP_REACHED);
+ * - REFRESH_FAILED: `refresh()` had no token to send: no `refreshToken` option, or it threw.
  */
 export type LocalCode =
   | "TIMEOUT"
@@ -43,7 +46,8 @@ export type LocalCode =
   | "CLOSED"
   | "BAD_RESPONSE"
   | "THROTTLED_LOCALLY"
-  | "CAP_REACHED_LOCALLY";
+  | "CAP_REACHED_LOCALLY"
+  | "REFRESH_FAILED";
 
 /** A failed request as a value: a room code (a `liveroom.Code` number) or a `LocalCode`. */
 export interface Failure {
@@ -76,6 +80,14 @@ export interface ClientOptions {
   lastRoomSeq?: number;
   /** Random source in [0, 1) for jitter and tap throttling. Default Math.random. */
   random?: () => number;
+  /**
+   * Fetches a new token for the same user. With it, the client sends REFRESH before the current
+   * token's `exp` (a minute before, or at 80 % of the remaining lifetime for short tokens), uses the
+   * new token for reconnects, and fetches one before reconnecting with an expired token (after a
+   * 4001 close too). Without it the room closes the socket with 4001 at `exp` and the client stays
+   * closed. A refusal (TOKEN_INVALID) is an `error` event; the socket then expires with the old token.
+   */
+  refreshToken?: () => Promise<string>;
 }
 
 type Timer = ReturnType<typeof setTimeout>;
@@ -85,7 +97,13 @@ interface Pending {
   fail(code: LocalCode, message: string): void;
 }
 
-const HEARTBEAT_TIMEOUT_CLOSE = 4000;
+const HEARTBEAT_TIMEOUT_CLOSE = CLOSE_CODES.HEARTBEAT_TIMEOUT;
+/** RESUME answers asked for in one go before falling back to the snapshot (the room pages 200 at a time). */
+const MAX_RESUME_PAGES = 50;
+/** setTimeout's longest delay (about 24.8 days); longer waits are re-armed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** A token this close to its expiry is refreshed before a connection attempt rather than sent. */
+const EXPIRED_SLACK_MS = 5_000;
 
 function randomId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(8));
@@ -107,7 +125,9 @@ function closeQuietly(socket: SocketLike | undefined, code = 1000, reason = ""):
 const pickWelcome = (r: ResponseResult | undefined) =>
   r?.kind === "welcome" ? { welcome: r.welcome } : undefined;
 const pickResumed = (r: ResponseResult | undefined): Resumed | undefined =>
-  r?.kind === "resumed" ? { fromSeq: r.fromSeq, toSeq: r.toSeq, gap: r.gap } : undefined;
+  r?.kind === "resumed" ? { fromSeq: r.fromSeq, toSeq: r.toSeq, gap: r.gap, more: r.more } : undefined;
+const pickRefreshed = (r: ResponseResult | undefined): { expMs: number } | undefined =>
+  r?.kind === "refreshed" ? { expMs: r.expMs } : undefined;
 const pickAnswer = (r: ResponseResult | undefined): AnswerAck | undefined =>
   r?.kind === "answer" ? { question: r.question, sealed: r.sealed } : undefined;
 const pickGrab = (r: ResponseResult | undefined): GrabResult | undefined =>
@@ -131,6 +151,15 @@ const pickPoll = (r: ResponseResult | undefined): { poll: PollInfo } | undefined
 const pickPollVote = (r: ResponseResult | undefined): PollVoteAck | undefined =>
   r?.kind === "pollVote" ? { pollId: r.pollId, choice: r.choice } : undefined;
 const pickNothing = (): Record<string, never> => ({});
+
+/**
+ * What `resume()` did: notifications `fromSeq..toSeq` were asked for in `pages` RESUME answers;
+ * `gap` when the client fell back to the snapshot instead (the room's gap, RESUME_LIMITED, or more
+ * pages than the client asks for in one go), in which case `resync` was emitted.
+ */
+export interface ResumeSummary extends Resumed {
+  pages: number;
+}
 
 /** A vote the room counted: the first of this player in this poll. */
 export interface PollVoteAck {
@@ -200,6 +229,7 @@ export class LiveroomClient {
   readonly #holeTimeoutMs: number;
   readonly #backoff: BackoffOptions | undefined;
   readonly #random: () => number;
+  readonly #refreshToken: (() => Promise<string>) | undefined;
 
   #state: ConnectionState = "idle";
   #socket: SocketLike | undefined;
@@ -214,6 +244,13 @@ export class LiveroomClient {
   #closedByUser = false;
   #attempt = 0;
   #inflight: Promise<Result<{ welcome: Welcome }>> | undefined;
+  // Set when the last socket went away with a code that forbids reconnecting (4009, or 4001 without
+  // refreshToken): the attempt under way ends "closed". Cleared by connect() and reconnect().
+  #stopReason: CloseReason | undefined;
+  #lastCloseReason: CloseReason | undefined;
+  // The automatic refresh: when (Date.now()) it is due, and whether one is under way.
+  #refreshAt = 0;
+  #autoRefreshing = false;
 
   readonly #sealed = new Map<number, Uint8Array>();
   readonly #outcomes = new Set<number>();
@@ -233,6 +270,7 @@ export class LiveroomClient {
   #watchdogTimer: Timer | undefined;
   #reconnectTimer: Timer | undefined;
   #holeTimer: Timer | undefined;
+  #refreshTimer: Timer | undefined;
 
   // Events go out through one ordered queue so that an outcome (unsealed asynchronously) is
   // emitted right after its reveal and before anything the room sent later.
@@ -248,6 +286,7 @@ export class LiveroomClient {
     this.#holeTimeoutMs = opts.holeTimeoutMs ?? 3_000;
     this.#backoff = opts.reconnect === false ? undefined : { ...DEFAULT_BACKOFF, ...opts.reconnect };
     this.#random = opts.random ?? Math.random;
+    this.#refreshToken = opts.refreshToken;
     this.#tracker = new SeqTracker(opts.lastRoomSeq);
   }
 
@@ -276,9 +315,47 @@ export class LiveroomClient {
     return this.#throttle.get(rain) ?? PPM_ALL;
   }
 
-  /** Uses `token` for the next AUTH and the next connection (e.g. after a refresh). */
+  /**
+   * Uses `token` for the next AUTH and the next connection; the open socket keeps its old token's
+   * expiry (use `refresh(token)` to extend it).
+   */
   setToken(token: string): void {
     this.#token = token;
+    if (this.#state !== "idle" && this.#state !== "closed") this.#scheduleRefresh();
+  }
+
+  /**
+   * Sends a new token for the same user on the open socket (REFRESH), so that the room keeps it
+   * past the current token's `exp`; without `token`, asks the `refreshToken` option for one. On
+   * success (`expMs`: the socket's new expiry, room clock) or when not connected, the new token is
+   * used for every later AUTH and connection. A token the room refuses (TOKEN_INVALID, or
+   * ALREADY_AUTHENTICATED for another user's) is not kept.
+   *
+   * @example
+   * const r = await client.refresh(await fetchNewToken());
+   * if (!r.ok) console.warn(r.codeName); // "TOKEN_INVALID": the socket closes (4001) at the old exp
+   */
+  async refresh(token?: string): Promise<Result<{ expMs: number }>> {
+    let next = token;
+    if (next === undefined) {
+      if (!this.#refreshToken) return failure("REFRESH_FAILED", "no token given and no refreshToken option");
+      try {
+        next = await this.#refreshToken();
+      } catch (err) {
+        return failure("REFRESH_FAILED", `refreshToken failed: ${String(err)}`);
+      }
+    }
+    const r = await this.#call(liveroom.Type.REFRESH, { refresh: { token: next } }, pickRefreshed);
+    // A local failure (not connected, lost, timed out): the room never refused it, so the next AUTH uses it.
+    if (r.ok || typeof r.code === "string") {
+      this.#token = next;
+      this.#scheduleRefresh();
+    }
+    if (r.ok) {
+      const expMs = r.expMs;
+      this.#enqueue(() => this.#events.emit("refreshed", { expMs }));
+    }
+    return r;
   }
 
   /**
@@ -318,6 +395,7 @@ export class LiveroomClient {
   connect(): Promise<Result<{ welcome: Welcome }>> {
     if (this.#state === "open" && this.#welcome) return Promise.resolve({ ok: true, welcome: this.#welcome });
     this.#closedByUser = false;
+    this.#stopReason = undefined;
     return this.#attemptNow(this.#state === "idle" || this.#state === "closed");
   }
 
@@ -325,6 +403,7 @@ export class LiveroomClient {
   reconnect(): Promise<Result<{ welcome: Welcome }>> {
     if (this.#inflight) return this.#inflight;
     this.#closedByUser = false;
+    this.#stopReason = undefined;
     const socket = this.#socket;
     this.#teardown("DISCONNECTED", "reconnect requested");
     closeQuietly(socket, 1000, "reconnect");
@@ -337,6 +416,7 @@ export class LiveroomClient {
   close(): void {
     this.#closedByUser = true;
     this.#clearTimer("reconnect");
+    this.#clearTimer("refresh");
     const socket = this.#socket;
     this.#teardown("CLOSED", "closed by the client");
     closeQuietly(socket, 1000, "bye");
@@ -438,19 +518,27 @@ export class LiveroomClient {
 
   /**
    * Asks for the notifications after `lastRoomSeq` on the open socket (reconnects do this by
-   * themselves). On a gap it re-authenticates and emits `resync` with the fresh Welcome.
+   * themselves), page after page while the room says `more` (at most 50 pages). On a gap, on
+   * RESUME_LIMITED or past 50 pages it re-authenticates and emits `resync` with the fresh Welcome
+   * (`gap: true` in the result).
    */
-  async resume(): Promise<Result<Resumed>> {
-    const last = this.lastRoomSeq;
-    const r = await this.#call(liveroom.Type.RESUME, { resume: { afterSeq: last } }, pickResumed);
-    if (r.ok && r.gap) {
-      const a = await this.#call(liveroom.Type.AUTH, { auth: { token: this.#token } }, pickWelcome);
-      if (a.ok) {
-        this.#adoptWelcome(a.welcome);
-        this.#resync(a.welcome, last, Math.max(a.welcome.roomSeq, this.lastRoomSeq));
-      }
+  async resume(): Promise<Result<ResumeSummary>> {
+    const wasSyncing = this.#syncing;
+    this.#syncing = true;
+    try {
+      const last = this.lastRoomSeq;
+      const { result: r } = await this.#resumePages(last, false);
+      if (!r.ok && (typeof r.code === "string" || r.code !== liveroom.Code.RESUME_LIMITED)) return r;
+      if (r.ok && !r.gap) return r;
+      const s = await this.#snapshot(undefined, false);
+      if (!s.ok) return s;
+      return r.ok
+        ? r
+        : { ok: true, fromSeq: last + 1, toSeq: s.welcome.roomSeq, gap: true, more: false, pages: 1 };
+    } finally {
+      this.#syncing = wasSyncing;
+      this.#checkHole();
     }
-    return r;
   }
 
   /**
@@ -535,11 +623,12 @@ export class LiveroomClient {
         this.#attempt = 0;
         this.#setState({ state: "open" });
         this.#checkHole();
+        this.#scheduleRefresh();
         return r;
       }
       if (this.#closedByUser) return r;
-      if (first || r.code === liveroom.Code.TOKEN_INVALID)
-        this.#setState({ state: "closed", reason: r.codeName });
+      if (first || r.code === liveroom.Code.TOKEN_INVALID || this.#stopReason !== undefined)
+        this.#setState({ state: "closed", reason: this.#stopReason ?? r.codeName });
       else this.#scheduleReconnect(r.codeName);
       return r;
     };
@@ -548,6 +637,10 @@ export class LiveroomClient {
   }
 
   async #open(): Promise<Result<{ welcome: Welcome }>> {
+    if (this.#needsNewToken()) {
+      await this.#renewToken();
+      if (this.#closedByUser) return failure("CLOSED", "closed by the client");
+    }
     let socket: SocketLike;
     try {
       socket = await this.#connector(this.#token);
@@ -581,10 +674,18 @@ export class LiveroomClient {
     socket.addEventListener("message", (e) => {
       if (session === this.#session) read(e.data);
     });
-    socket.addEventListener("close", (e) =>
-      this.#lost(session, `closed (${e.code ?? 0}${e.reason ? ` ${e.reason}` : ""})`),
+    socket.addEventListener("close", (e) => {
+      const code = e.code ?? 0;
+      const message = e.reason ?? "";
+      this.#lost(session, `closed (${code}${message ? ` ${message}` : ""})`, {
+        code,
+        reason: closeReason(code),
+        message,
+      });
+    });
+    socket.addEventListener("error", () =>
+      this.#lost(session, "socket error", { code: 0, reason: "socket-error", message: "socket error" }),
     );
-    socket.addEventListener("error", () => this.#lost(session, "socket error"));
     this.#heartbeatTimer = setInterval(() => {
       if (session === this.#session && socket.readyState === OPEN) socket.send(HEARTBEAT);
     }, this.#heartbeatIntervalMs);
@@ -595,19 +696,51 @@ export class LiveroomClient {
   #armWatchdog(session: number): void {
     this.#clearTimer("watchdog");
     this.#watchdogTimer = setTimeout(
-      () => this.#lost(session, "heartbeat timeout", HEARTBEAT_TIMEOUT_CLOSE),
+      () =>
+        this.#lost(
+          session,
+          "heartbeat timeout",
+          { code: HEARTBEAT_TIMEOUT_CLOSE, reason: "heartbeat-timeout", message: "heartbeat timeout" },
+          HEARTBEAT_TIMEOUT_CLOSE,
+        ),
       this.#deadAfterMs,
     );
   }
 
-  #lost(session: number, reason: string, closeCode = 1000): void {
+  /** Whether the client may reconnect after a socket closed for `reason`. */
+  #mayReconnectAfter(reason: CloseReason): boolean {
+    // Another connection of the same user took over (a newer tab): coming back would fight it.
+    if (reason === "replaced") return false;
+    // An expired token comes back only if the client can fetch a new one.
+    return reason !== "token-expired" || this.#refreshToken !== undefined;
+  }
+
+  #lost(
+    session: number,
+    reason: string,
+    seen: { code: number; reason: CloseReason; message: string },
+    closeCode = 1000,
+  ): void {
     if (session !== this.#session || !this.#socket) return;
     const socket = this.#socket;
     const wasOpen = this.#state === "open";
+    const allowed = this.#mayReconnectAfter(seen.reason);
+    this.#lastCloseReason = seen.reason;
+    if (!allowed) this.#stopReason = seen.reason;
+    // The first connect's handshake ends "closed" on failure; later ones retry while attempts are left.
+    const reconnect =
+      allowed &&
+      !this.#closedByUser &&
+      this.#backoff !== undefined &&
+      this.#state !== "connecting" &&
+      this.#attempt < this.#backoff.maxAttempts;
     this.#teardown("DISCONNECTED", reason);
     closeQuietly(socket, closeCode, reason);
+    this.#events.emit("disconnect", { ...seen, reconnect });
     // While connecting, the handshake sees its requests fail and the attempt decides what next.
-    if (wasOpen && !this.#closedByUser) this.#scheduleReconnect(reason);
+    if (!wasOpen || this.#closedByUser) return;
+    if (allowed) this.#scheduleReconnect(reason);
+    else this.#setState({ state: "closed", reason: seen.reason });
   }
 
   #teardown(code: LocalCode, reason: string): void {
@@ -641,7 +774,7 @@ export class LiveroomClient {
     this.#events.emit("connection", event);
   }
 
-  #clearTimer(which: "heartbeat" | "watchdog" | "reconnect" | "hole"): void {
+  #clearTimer(which: "heartbeat" | "watchdog" | "reconnect" | "hole" | "refresh"): void {
     switch (which) {
       case "heartbeat":
         clearInterval(this.#heartbeatTimer);
@@ -659,6 +792,85 @@ export class LiveroomClient {
         clearTimeout(this.#holeTimer);
         this.#holeTimer = undefined;
         return;
+      case "refresh":
+        clearTimeout(this.#refreshTimer);
+        this.#refreshTimer = undefined;
+        return;
+    }
+  }
+
+  // ---- token refresh ----
+
+  /** Arms the automatic refresh for the current token (with `refreshToken` and a readable `exp`). */
+  #scheduleRefresh(): void {
+    this.#clearTimer("refresh");
+    if (!this.#refreshToken || this.#closedByUser) return;
+    const expMs = tokenExpiryMs(this.#token);
+    if (expMs === undefined) return;
+    // The room judges `exp` on its clock: the Welcome's estimate of it.
+    this.#armRefresh(refreshDelayMs(expMs - this.serverNow()));
+  }
+
+  #armRefresh(delayMs: number): void {
+    this.#clearTimer("refresh");
+    this.#refreshAt = Date.now() + delayMs;
+    const wait = () => {
+      const left = this.#refreshAt - Date.now();
+      this.#refreshTimer = setTimeout(
+        () => {
+          this.#refreshTimer = undefined;
+          if (this.#refreshAt - Date.now() > 0) wait();
+          else void this.#autoRefresh();
+        },
+        Math.min(Math.max(0, left), MAX_TIMER_MS),
+      );
+    };
+    wait();
+  }
+
+  async #autoRefresh(): Promise<void> {
+    if (!this.#refreshToken || this.#closedByUser || this.#autoRefreshing) return;
+    const before = this.#token;
+    this.#autoRefreshing = true;
+    let r: Result<{ expMs: number }>;
+    try {
+      r = await this.refresh();
+    } finally {
+      this.#autoRefreshing = false;
+    }
+    if (r.ok) return;
+    if (r.code === "REFRESH_FAILED") {
+      this.#enqueue(() => this.#events.emit("error", { reason: r.message }));
+      // Try again while the token has time left: halfway to its expiry, within 1–30 s.
+      const expMs = tokenExpiryMs(before);
+      const leftMs = expMs === undefined ? 0 : expMs - this.serverNow();
+      if (!this.#closedByUser && leftMs > 2_000)
+        this.#armRefresh(Math.min(30_000, Math.max(1_000, leftMs / 2)));
+      return;
+    }
+    if (typeof r.code === "number") {
+      const { code, codeName: name, message } = r;
+      this.#enqueue(() =>
+        this.#events.emit("error", { reason: `token refresh refused: ${message}`, code, codeName: name }),
+      );
+    }
+  }
+
+  /** Before a connection attempt: whether the token has expired (or the room closed the last socket as expired). */
+  #needsNewToken(): boolean {
+    if (!this.#refreshToken) return false;
+    if (this.#lastCloseReason === "token-expired") return true;
+    const expMs = tokenExpiryMs(this.#token);
+    return expMs !== undefined && expMs - this.serverNow() <= EXPIRED_SLACK_MS;
+  }
+
+  async #renewToken(): Promise<void> {
+    try {
+      this.#token = await this.#refreshToken!();
+      this.#lastCloseReason = undefined;
+    } catch (err) {
+      const reason = `refreshToken failed: ${String(err)}`;
+      this.#enqueue(() => this.#events.emit("error", { reason }));
     }
   }
 
@@ -681,15 +893,68 @@ export class LiveroomClient {
         // The room's numbering went back (its history was lost): only the snapshot can be trusted.
         this.#resync(w, last, w.roomSeq);
       } else if (w.roomSeq > last || this.#tracker.hasHole) {
-        const r = await this.#call(liveroom.Type.RESUME, { resume: { afterSeq: last } }, pickResumed, true);
+        const { result: r, pages } = await this.#resumePages(last, true);
         if (!r.ok && typeof r.code === "string") return r;
-        if (!r.ok || r.gap) this.#resync(w, last, Math.max(w.roomSeq, this.lastRoomSeq));
+        // A room failure (RESUME_LIMITED…), a gap or too many pages: the snapshot. The Welcome just
+        // received is it when the first answer said so; after pages, AUTH again for a fresh one.
+        if (!r.ok || r.gap) return this.#snapshot(pages > 1 ? undefined : w, true);
       }
       return { ok: true, welcome: w };
     } finally {
       this.#syncing = false;
       this.#checkHole();
     }
+  }
+
+  /**
+   * RESUME after `afterSeq`, then after each answer's `to_seq` while the room says `more`. A local
+   * failure or a room failure comes back as is; `gap` when the snapshot has to stand in (the room's
+   * gap, more than MAX_RESUME_PAGES pages, or a page that did not move on).
+   */
+  async #resumePages(
+    afterSeq: number,
+    handshake: boolean,
+  ): Promise<{ result: Result<ResumeSummary>; pages: number }> {
+    let after = afterSeq;
+    let fromSeq = afterSeq + 1;
+    for (let page = 1; ; page++) {
+      const r = await this.#call(
+        liveroom.Type.RESUME,
+        { resume: { afterSeq: after } },
+        pickResumed,
+        handshake,
+      );
+      if (!r.ok) return { result: r, pages: page };
+      if (page === 1) fromSeq = r.fromSeq;
+      const summary = { ok: true as const, fromSeq, toSeq: r.toSeq, gap: r.gap, more: r.more, pages: page };
+      if (r.gap || !r.more) return { result: summary, pages: page };
+      if (page >= MAX_RESUME_PAGES || r.toSeq <= after) {
+        return { result: { ...summary, gap: true, more: false }, pages: page };
+      }
+      after = r.toSeq;
+    }
+  }
+
+  /**
+   * The snapshot stands for everything missed: `fresh` when it is a Welcome just received, else a
+   * new AUTH on the same socket. Emits `resync`.
+   */
+  async #snapshot(fresh: Welcome | undefined, handshake: boolean): Promise<Result<{ welcome: Welcome }>> {
+    const fromSeq = this.lastRoomSeq;
+    let w = fresh;
+    if (w === undefined) {
+      const a = await this.#call(
+        liveroom.Type.AUTH,
+        { auth: { token: this.#token } },
+        pickWelcome,
+        handshake,
+      );
+      if (!a.ok) return a;
+      w = a.welcome;
+      this.#adoptWelcome(w);
+    }
+    this.#resync(w, fromSeq, Math.max(w.roomSeq, this.lastRoomSeq));
+    return { ok: true, welcome: w };
   }
 
   #adoptWelcome(w: Welcome): void {
@@ -738,6 +1003,13 @@ export class LiveroomClient {
     const inbound = decodeInbound(data);
     switch (inbound.kind) {
       case "response": {
+        const { response } = inbound;
+        // The frame budget's refusal answers no request (type 0, seq 0): pending requests stay as they are.
+        if (inbound.seq === 0 && !response.ok && response.code === liveroom.Code.FRAME_RATE_LIMITED) {
+          const event = { code: response.code, codeName: codeName(response.code), message: response.message };
+          this.#enqueue(() => this.#events.emit("rateLimited", event));
+          return;
+        }
         const pending = this.#pending.get(inbound.seq);
         if (pending) {
           this.#pending.delete(inbound.seq);

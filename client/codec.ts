@@ -109,10 +109,16 @@ export interface Welcome {
   player: PlayerSnapshot;
 }
 
+/**
+ * The RESUME answer: notifications `fromSeq..toSeq` follow on the socket. `gap`: what was missed is
+ * gone (pruned, or over 1,000 behind), take the snapshot; `more`: at most 200 per answer, RESUME
+ * again after `toSeq` for the rest.
+ */
 export interface Resumed {
   fromSeq: number;
   toSeq: number;
   gap: boolean;
+  more: boolean;
 }
 
 export interface AnswerAck {
@@ -201,7 +207,9 @@ export type ResponseResult =
   | { kind: "gift"; giftId: string; quantity: number; coins: number; balanceCoins: number; replayed: boolean }
   | { kind: "gifters"; gifters: { rank: number; userId: string; coins: number }[] }
   | { kind: "poll"; poll: PollInfo }
-  | { kind: "pollVote"; pollId: number; choice: number };
+  | { kind: "pollVote"; pollId: number; choice: number }
+  /** The REFRESH answer: the socket now lives until `expMs` (the new token's expiry). */
+  | { kind: "refreshed"; expMs: number };
 
 export interface DecodedResponse {
   ok: boolean;
@@ -362,7 +370,13 @@ function result(r: liveroom.Response): ResponseResult | undefined {
       return { kind: "welcome", welcome: welcome(r.welcome!) };
     case "resumed": {
       const x = r.resumed!;
-      return { kind: "resumed", fromSeq: x.fromSeq ?? 0, toSeq: x.toSeq ?? 0, gap: x.gap ?? false };
+      return {
+        kind: "resumed",
+        fromSeq: x.fromSeq ?? 0,
+        toSeq: x.toSeq ?? 0,
+        gap: x.gap ?? false,
+        more: x.more ?? false,
+      };
     }
     case "answer":
       return { kind: "answer", question: r.answer!.question ?? 0, sealed: bytes(r.answer!.sealed) };
@@ -400,6 +414,8 @@ function result(r: liveroom.Response): ResponseResult | undefined {
       return { kind: "poll", poll: poll(r.poll!) };
     case "pollVote":
       return { kind: "pollVote", pollId: r.pollVote!.pollId ?? 0, choice: r.pollVote!.choice ?? 0 };
+    case "refreshed":
+      return { kind: "refreshed", expMs: num(r.refreshed!.expMs) };
     case undefined:
       return undefined;
   }

@@ -1,3 +1,4 @@
+import type { CloseReason } from "./close.js";
 import type { Outcome, RoomNotification, Welcome } from "./codec.js";
 
 /** The notification of one kind, e.g. `NotificationOf<"question">`. */
@@ -30,6 +31,37 @@ export interface OutcomeEvent {
   /** 1 CORRECT, 2 REVIVED, 3 OUT_WRONG (0 if the seal did not open, which means a room bug). */
   outcome: Outcome;
   correct: number;
+}
+
+/**
+ * A socket of an established (or handshaking) connection went away, emitted before the `connection`
+ * event that follows ("reconnecting" or "closed"). Not emitted for `close()` and `reconnect()`.
+ */
+export interface DisconnectEvent {
+  /** The WebSocket close code (4001, 1006…); 0 for a socket error without one. */
+  code: number;
+  /** The code by name: "token-expired", "replaced", "frame-flood"… (see `CLOSE_CODES`). */
+  reason: CloseReason;
+  /** The close frame's reason text, or what the client saw. */
+  message: string;
+  /** Whether the client reconnects on its own (not after "replaced", nor "token-expired" without `refreshToken`). */
+  reconnect: boolean;
+}
+
+/**
+ * The room refused a frame of this socket as over its frame budget (FRAME_RATE_LIMITED, answered
+ * once with type 0 and seq 0). The refused frame and those that follow while over budget are
+ * dropped unread: their requests end in TIMEOUT. Slow down; a socket that keeps on is closed (4008).
+ */
+export interface RateLimitedEvent {
+  code: number;
+  codeName: string;
+  message: string;
+}
+
+/** A REFRESH the room accepted: the socket now lives until `expMs` (room clock, ms). */
+export interface RefreshedEvent {
+  expMs: number;
 }
 
 export interface ProtocolErrorEvent {
@@ -67,7 +99,13 @@ export interface ClientEvents {
   pollClosed: NotificationOf<"pollClosed">;
   /** Every delivered notification, after its typed event, including kinds this SDK does not know. */
   notification: RoomNotification;
-  /** Frames the client could not use: undecodable bytes, responses to no request. */
+  /** A socket went away: the close code by name, and whether the client reconnects. */
+  disconnect: DisconnectEvent;
+  /** The room said this socket sends too many frames (FRAME_RATE_LIMITED). */
+  rateLimited: RateLimitedEvent;
+  /** The room accepted a new token for this socket (REFRESH). */
+  refreshed: RefreshedEvent;
+  /** Frames the client could not use (undecodable bytes, responses to no request), and failed token refreshes. */
   error: ProtocolErrorEvent;
 }
 

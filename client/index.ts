@@ -9,6 +9,7 @@
  */
 export { liveroom } from "../schema/generated/live.js";
 export { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./backoff.js";
+export { CLOSE_CODES, type CloseReason, closeReason } from "./close.js";
 export {
   type ClientOptions,
   type DanmakuAck,
@@ -19,6 +20,7 @@ export {
   LiveroomClient,
   type PollVoteAck,
   type Result,
+  type ResumeSummary,
   unseal,
 } from "./client.js";
 export {
@@ -53,14 +55,18 @@ export type {
   ClientEvents,
   ConnectionEvent,
   ConnectionState,
+  DisconnectEvent,
   NotificationOf,
   OutcomeEvent,
   ProtocolErrorEvent,
+  RateLimitedEvent,
+  RefreshedEvent,
   ResyncEvent,
 } from "./events.js";
 export { sealOutcome, unsealOutcome } from "./seal.js";
 export { SeqTracker } from "./sequence.js";
 export { atGrabCap, PPM_ALL, shouldSendTap } from "./throttle.js";
+export { REFRESH_LEAD_MS, refreshDelayMs, tokenExpiryMs } from "./token.js";
 export {
   browserConnector,
   ConnectError,

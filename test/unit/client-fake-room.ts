@@ -38,11 +38,11 @@ export class FakeSocket implements SocketLike {
     if (this.readyState === 1) this.#fire("message", { data });
   }
 
-  /** The network drops the connection. */
-  drop(code = 1006): void {
+  /** The network drops the connection, or the room closes it with `code` and `reason`. */
+  drop(code = 1006, reason = ""): void {
     if (this.readyState === 3) return;
     this.readyState = 3;
-    this.#fire("close", { code, reason: "" });
+    this.#fire("close", { code, reason });
   }
 
   /** The binary frames the client sent, decoded. */
@@ -101,6 +101,15 @@ export class FakeRoom {
   echoHeartbeats = true;
   /** Runs when AUTH arrives, before the Welcome goes out (e.g. broadcasts that race it). */
   onAuth: ((socket: FakeSocket) => void) | undefined;
+  /** Notifications per RESUME answer (`more` when others are left); unlimited when undefined. */
+  resumePage: number | undefined;
+  /** RESUMEs each socket gets answered; later ones are refused RESUME_LIMITED. */
+  resumeBudget = Number.POSITIVE_INFINITY;
+  readonly #resumes = new WeakMap<FakeSocket, number>();
+  /** The tokens REFRESH frames carried, in order. */
+  readonly refreshTokens: string[] = [];
+  /** When set, REFRESH is refused with this code; else answered with the token's `exp` in ms. */
+  refreshFailure: liveroom.Code | undefined;
 
   get roomSeq(): number {
     return this.history.length;
@@ -158,14 +167,35 @@ export class FakeRoom {
       return;
     }
     if (req?.resume) {
+      const used = (this.#resumes.get(socket) ?? 0) + 1;
+      this.#resumes.set(socket, used);
+      if (used > this.resumeBudget) {
+        this.later(socket, failedResponse(frame.type, frame.seq, liveroom.Code.RESUME_LIMITED, "too many"));
+        return;
+      }
       const after = req.resume.afterSeq ?? 0;
       const gap = after + 1 < this.oldestKept;
       const from = Math.max(after + 1, this.oldestKept);
+      const to = Math.min(this.roomSeq, from - 1 + (this.resumePage ?? this.roomSeq));
+      const more = !gap && to < this.roomSeq;
       this.later(
         socket,
-        okResponse(frame.type, frame.seq, { resumed: { fromSeq: from, toSeq: this.roomSeq, gap } }),
+        okResponse(frame.type, frame.seq, { resumed: { fromSeq: from, toSeq: to, gap, more } }),
       );
-      for (let s = from; s <= this.roomSeq; s++) this.later(socket, this.history[s - 1]);
+      for (let s = from; s <= to; s++) this.later(socket, this.history[s - 1]);
+      return;
+    }
+    if (req?.refresh) {
+      const token = req.refresh.token ?? "";
+      this.refreshTokens.push(token);
+      const payload = token.split(".")[1] ?? "";
+      const exp = payload ? (JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/"))).exp ?? 0) : 0;
+      this.later(
+        socket,
+        this.refreshFailure !== undefined
+          ? failedResponse(frame.type, frame.seq, this.refreshFailure, "token rejected")
+          : okResponse(frame.type, frame.seq, { refreshed: { expMs: exp * 1000 } }),
+      );
       return;
     }
     const answer = this.handle?.(frame);
