@@ -141,7 +141,8 @@ export class LiveRoom extends DurableObject<RoomEnv> {
     const role = request.headers.get("X-Liveroom-Role") as Role | null;
     const refused = this.#guard.refuseUpgrade(user);
     if (refused !== null) return refused;
-    if (user !== null) await this.#f.quiz.ensurePlayer(user);
+    // Viewers play; a host's or admin's row is made only if they answer, so no card is escrowed for them.
+    if (user !== null && role === "viewer") await this.#f.quiz.ensurePlayer(user);
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     this.ctx.acceptWebSocket(server);
     const now = this.#clock.now();

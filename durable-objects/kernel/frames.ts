@@ -106,7 +106,7 @@ export class FrameRouter {
         failure(type, seq, "NOT_AUTHENTICATED", "send an AUTH frame with a token first"),
       );
     }
-    if (type === T.AUTH) await this.#p.features.quiz.ensurePlayer(sub);
+    if (type === T.AUTH && role === "viewer") await this.#p.features.quiz.ensurePlayer(sub);
     // The socket may have been closed (flood, cap) while we awaited.
     const current = this.#p.sockets.get(ws);
     if (current === null) return;

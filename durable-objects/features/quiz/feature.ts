@@ -222,7 +222,15 @@ export class QuizFeature implements Feature {
   async welcome(userId: string): Promise<QuizWelcome> {
     const current = this.#state.current;
     const outcome = current === null ? null : this.#store.answerOutcome(current.index, userId);
-    const player = visiblePlayer(this.#room(), this.#store.getPlayer(userId)!, outcome);
+    // Hosts and admins get a row only if they answer (no revival card is escrowed for them).
+    const row = this.#store.getPlayer(userId) ?? {
+      userId,
+      status: "spectator" as const,
+      passed: -1,
+      revivalCards: 0,
+      revivalUsed: false,
+    };
+    const player = visiblePlayer(this.#room(), row, outcome);
     const sealed =
       current === null || outcome === null
         ? undefined
