@@ -87,7 +87,8 @@ export const inviteCodes = sqliteTable("invite_codes", {
 
 /**
  * A new player who joined with a code: one row per invitee (the primary key), so one reward per new
- * player. The trigger gives the inviter a revival card when the row is inserted.
+ * player. The trigger gives the inviter a revival card when a row with `rewarded = 1` is inserted;
+ * past the inviter's cap (INVITE_REWARD_CAP, docs/security.md) the row says 0 and nobody earns a card.
  */
 export const inviteRedemptions = sqliteTable(
   "invite_redemptions",
@@ -96,6 +97,7 @@ export const inviteRedemptions = sqliteTable(
     inviterId: text("inviter_id").notNull(),
     code: text("code").notNull(),
     createdAt: integer("created_at").notNull(),
+    rewarded: integer("rewarded").notNull().default(1),
   },
   (t) => [
     check("invite_redemptions_not_self", sql`${t.inviteeId} <> ${t.inviterId}`),

@@ -9,6 +9,7 @@ import { signupArea } from "./areas/signup";
 import type { Env } from "./env";
 import type { AppEnv } from "./http/app-env";
 import { notFound, onError } from "./http/errors";
+import { withSecurityHeaders } from "./http/security-headers";
 import { handleSettlementBatch } from "./settlement/consumer";
 import { runReconcileCron } from "./settlement/cron";
 
@@ -32,7 +33,10 @@ app.route("/api/signup", signupArea);
 app.route("/", joinArea);
 
 export default {
-  fetch: app.fetch,
+  // Every response of the app carries the API's security headers (workers/http/security-headers.ts).
+  async fetch(request, env, ctx) {
+    return withSecurityHeaders(await app.fetch(request, env, ctx));
+  },
   // The settlement queue and its dead-letter queue (docs/settlement.md).
   async queue(batch, env) {
     await handleSettlementBatch(batch, env);

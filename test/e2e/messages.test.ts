@@ -101,7 +101,11 @@ describe("clear messages", () => {
     await page.getByLabel("Open an activity by id").fill(uniqueId("missing"));
     await page.getByRole("button", { name: "Select", exact: true }).click();
     await seeText(page.locator("#op-msg"), "There is no activity");
+    // host-y does not host the room: the console says so, until an admin makes it the host.
     await page.getByLabel("Open an activity by id").fill(room);
+    await page.getByRole("button", { name: "Select", exact: true }).click();
+    await seeText(page.locator("#op-msg"), "You are not this activity's host");
+    await call("PUT", `/api/admin/activities/${room}/host`, admin, { hostId: "host-y" });
     await page.getByRole("button", { name: "Select", exact: true }).click();
     await seeText(page.locator("#f-phase"), "ended");
   });

@@ -62,6 +62,28 @@ describe("every route declares who may call it", () => {
     }
   });
 
+  it("answers 403 for a host on every host route of an activity it does not host, after validation", async () => {
+    const host = await tokenFor("host", { sub: "host-of-nothing" });
+    const hostRoutes = table.filter((e) => e.role === "host");
+    expect(hostRoutes.length).toBeGreaterThan(7);
+    for (const { route: r, activityHost } of hostRoutes) {
+      expect([r, activityHost]).toEqual([r, "id"]);
+      const [method, pattern] = r.split(" ") as [string, string];
+      // A valid body where the route reads one: the scope is the last check before the handler.
+      const body = pattern.endsWith("/mutes") ? { userId: "someone", durationMs: 1000 } : undefined;
+      const res = await call(method, urlOf(pattern), { token: host, body });
+      expect([r, res]).toEqual([
+        r,
+        {
+          status: 403,
+          body: {
+            error: { code: "FORBIDDEN", message: "only the host of activity 0 or an admin may do this" },
+          },
+        },
+      ]);
+    }
+  });
+
   it("answers 426 on the socket route without an upgrade, whatever the token", async () => {
     expect(await call("GET", "/rooms/not-a-slug!/ws")).toMatchObject({
       status: 426,
@@ -94,6 +116,18 @@ describe("auditRoutes", () => {
     throwaway.get("/admin-thing", noop);
     route(throwaway, "get", "/admin-thing", { role: "admin" }, noop);
     expect(auditRoutes(throwaway, [])).toEqual([{ route: "GET /admin-thing", problem: "undeclared" }]);
+  });
+
+  it("reports a host route that does not say which activity it operates", () => {
+    const throwaway = new Hono<AppEnv>();
+    route(throwaway, "post", "/rooms/:id/open", { role: "host" }, noop);
+    route(throwaway, "post", "/rooms/:id/end", { role: "host", activityHost: "id" }, noop);
+    expect(auditRoutes(throwaway, [])).toEqual([
+      { route: "POST /rooms/:id/open", problem: "host route without activityHost" },
+    ]);
+    expect(() => route(throwaway, "get", "/x/:id", { role: "viewer", activityHost: "id" }, noop)).toThrow(
+      "GET /x/:id: activityHost scopes host routes only, not viewer",
+    );
   });
 
   it("holds public declarations and the public list together", () => {

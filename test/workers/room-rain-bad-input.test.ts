@@ -134,7 +134,10 @@ describe("refused rain starts", () => {
     expect(
       (await call("POST", "/api/admin/activities", { token: admin, body: activityBody(id) })).status,
     ).toBe(201);
-    const host = await tokenFor("host", { sub: uniqueId("host") });
+    // A host token operates only the activity it hosts (docs/security.md).
+    const hostId = uniqueId("host");
+    await call("PUT", `/api/admin/activities/${id}/host`, { token: admin, body: { hostId } });
+    const host = await tokenFor("host", { sub: hostId });
     const post = <B>(path: string) =>
       call<B>("POST", `/api/rooms/${id}${path}`, { token: host, body: { streamTsMs: 7 } });
     type Err = { error: { code: string } };

@@ -396,6 +396,8 @@ describe("moderation over HTTP", () => {
     const v = await RawClient.join(a.id, `${p}-v`);
     const id = (await say(v, "spoiler")).danmaku!.id!;
     await v.waitForNotification((n) => n.danmakuTick != null);
+    // A host token operates only the activity it hosts (docs/security.md).
+    await setActivityHost(env.DB, a.id, `${p}-host`, Date.now());
     const host = await token(`${p}-host`, "host");
     const post = async (path: string, tok: string, body?: unknown) => {
       const res = await exports.default.fetch(`http://liveroom.test${path}`, {
@@ -433,7 +435,9 @@ describe("moderation over HTTP", () => {
       status: 400,
       body: { error: { code: "VALIDATION_FAILED", field: "durationMs" } },
     });
-    expect(await post("/api/rooms/no-such-room/mutes", host, { userId: "x", durationMs: 0 })).toMatchObject({
+    // An admin reaches the room, which knows no such activity (a host would get 403 before it).
+    const admin = await token(`${p}-admin`, "admin");
+    expect(await post("/api/rooms/no-such-room/mutes", admin, { userId: "x", durationMs: 0 })).toMatchObject({
       status: 404,
       body: { error: { code: "ACTIVITY_NOT_FOUND" } },
     });

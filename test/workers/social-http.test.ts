@@ -16,7 +16,11 @@ interface ErrorReply {
 
 async function signUp(sub: string, inviteCode?: string) {
   return call<
-    { user: { id: string; inviteCode: string; revivalCards: number }; invitedBy: string | null } & ErrorReply
+    {
+      user: { id: string; inviteCode: string; revivalCards: number };
+      invitedBy: string | null;
+      inviterRewarded: boolean | null;
+    } & ErrorReply
   >("POST", "/api/signup", {
     token: await viewer(sub),
     body: inviteCode === undefined ? { name: sub } : { name: sub, inviteCode },
@@ -125,6 +129,7 @@ describe("invites", () => {
     expect(a.status).toBe(201);
     expect(a.body.user.inviteCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{8}$/);
     expect(a.body.invitedBy).toBeNull();
+    expect(a.body.inviterRewarded).toBeNull();
     const mine = await call<{ code: string; invitees: number; link: string }>("GET", "/api/me/invite", {
       token: await viewer(alice),
     });
@@ -138,6 +143,7 @@ describe("invites", () => {
     const b = await signUp(bob, typed);
     expect(b.status).toBe(201);
     expect(b.body.invitedBy).toBe(alice);
+    expect(b.body.inviterRewarded).toBe(true);
     expect(await cards(alice)).toBe(1);
     expect(await cards(bob)).toBe(0);
     const after = await call<{ invitees: number }>("GET", "/api/me/invite", { token: await viewer(alice) });
@@ -182,7 +188,7 @@ describe("invites", () => {
       token: await viewer(newbie),
       body: { code: c1 },
     });
-    expect(first).toEqual({ status: 200, body: { inviterId: inviter1 } });
+    expect(first).toEqual({ status: 200, body: { inviterId: inviter1, inviterRewarded: true } });
     for (const code of [c1, c2]) {
       const again = await call<ErrorReply>("POST", "/api/me/invite/redeem", {
         token: await viewer(newbie),

@@ -21,7 +21,7 @@ route(
   meArea,
   "post",
   "/withdrawals",
-  { role: "viewer", header: IdempotencyHeader, json: WithdrawalInput },
+  { role: "viewer", limits: ["withdrawal"], header: IdempotencyHeader, json: WithdrawalInput },
   meWithdrawalCreate,
 );
 route(meArea, "get", "/withdrawals", { role: "viewer", query: LimitQuery }, meWithdrawalList);
@@ -29,4 +29,10 @@ route(meArea, "get", "/withdrawals", { role: "viewer", query: LimitQuery }, meWi
 // Coins and invites (docs/live-room.md).
 route(meArea, "get", "/coins", { role: "viewer" }, meCoins);
 route(meArea, "get", "/invite", { role: "viewer" }, meInvite);
-route(meArea, "post", "/invite/redeem", { role: "viewer", json: RedeemInput }, meInviteRedeem);
+route(
+  meArea,
+  "post",
+  "/invite/redeem",
+  { role: "viewer", limits: ["inviteRedeem"], json: RedeemInput },
+  meInviteRedeem,
+);

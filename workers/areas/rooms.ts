@@ -13,40 +13,49 @@ import { roomRainStart } from "../routes/room-rain-start";
 import { roomReveal } from "../routes/room-reveal";
 import { roomStats } from "../routes/room-stats";
 
-/** Mounted at `/api/rooms`: the operator's controls and moderation of a live room, for hosts (and admins). */
+/**
+ * Mounted at `/api/rooms`: the operator's controls and moderation of a live room, for the activity's
+ * own host (`activityHost: "id"`: `PUT /api/admin/activities/:id/host`) and for admins.
+ */
 export const roomsArea = new Hono<AppEnv>();
 
-route(roomsArea, "post", "/:id/open", { role: "host", param: RoomParams }, roomOpen);
+route(roomsArea, "post", "/:id/open", { role: "host", activityHost: "id", param: RoomParams }, roomOpen);
 route(
   roomsArea,
   "post",
   "/:id/questions/:k/push",
-  { role: "host", param: QuestionParams, json: StreamTsInput },
+  { role: "host", activityHost: "id", param: QuestionParams, json: StreamTsInput },
   roomPush,
 );
 route(
   roomsArea,
   "post",
   "/:id/questions/:k/reveal",
-  { role: "host", param: QuestionParams, json: StreamTsInput },
+  { role: "host", activityHost: "id", param: QuestionParams, json: StreamTsInput },
   roomReveal,
 );
 route(
   roomsArea,
   "post",
   "/:id/rains/:r/start",
-  { role: "host", param: RainParams, json: StreamTsInput },
+  { role: "host", activityHost: "id", param: RainParams, json: StreamTsInput },
   roomRainStart,
 );
-route(roomsArea, "post", "/:id/end", { role: "host", param: RoomParams }, roomEnd);
-route(roomsArea, "get", "/:id/stats", { role: "host", param: RoomParams }, roomStats);
+route(roomsArea, "post", "/:id/end", { role: "host", activityHost: "id", param: RoomParams }, roomEnd);
+route(roomsArea, "get", "/:id/stats", { role: "host", activityHost: "id", param: RoomParams }, roomStats);
 
 // Moderation (docs/live-room.md).
 route(
   roomsArea,
   "post",
   "/:id/danmaku/:danmakuId/delete",
-  { role: "host", param: DanmakuParams },
+  { role: "host", activityHost: "id", param: DanmakuParams },
   roomDanmakuDelete,
 );
-route(roomsArea, "post", "/:id/mutes", { role: "host", param: RoomParams, json: MuteInput }, roomMute);
+route(
+  roomsArea,
+  "post",
+  "/:id/mutes",
+  { role: "host", activityHost: "id", param: RoomParams, json: MuteInput },
+  roomMute,
+);

@@ -7,4 +7,11 @@ import { signup } from "../routes/signup";
 /** Mounted at `/api/signup`: any valid token may create the user its `sub` names (docs/live-room.md). */
 export const signupArea = new Hono<AppEnv>();
 
-route(signupArea, "post", "/", { role: "viewer", json: SignupInput }, signup);
+// Per address, against one machine minting tokens to farm invites; per user, against hammering.
+route(
+  signupArea,
+  "post",
+  "/",
+  { role: "viewer", limits: ["signupIp", "signupUser"], json: SignupInput },
+  signup,
+);

@@ -1,17 +1,25 @@
 import type { Hono } from "hono";
 import type { AppEnv } from "./app-env";
-import { declaredRole, type RouteRole } from "./route";
+import { declaration, type RouteRole } from "./route";
 
-/** One registered route, `METHOD /path` as in `app.routes`, and the role it declares (null: none). */
+/**
+ * One registered route, `METHOD /path` as in `app.routes`, the role it declares (null: none) and, for
+ * a host route, the path parameter naming the activity it is scoped to.
+ */
 export interface RouteEntry {
   route: string;
   role: RouteRole | null;
+  activityHost: string | null;
 }
 
 /** What is wrong with a route's declaration. */
 export interface RouteProblem {
   route: string;
-  problem: "undeclared" | "public but not listed" | "listed but not public";
+  problem:
+    | "undeclared"
+    | "public but not listed"
+    | "listed but not public"
+    | "host route without activityHost";
 }
 
 /**
@@ -21,27 +29,32 @@ export interface RouteProblem {
  * @example routeTable(app) // [{ route: "GET /healthz", role: "public" }, …]
  */
 export function routeTable(app: Hono<AppEnv>): RouteEntry[] {
-  const first = new Map<string, RouteRole | null>();
+  const first = new Map<string, RouteEntry>();
   for (const r of app.routes) {
     const key = `${r.method} ${r.path}`;
-    if (!first.has(key)) first.set(key, declaredRole(r.handler) ?? null);
+    const d = declaration(r.handler);
+    if (!first.has(key))
+      first.set(key, { route: key, role: d?.role ?? null, activityHost: d?.activityHost ?? null });
   }
-  return [...first].map(([route, role]) => ({ route, role }));
+  return [...first.values()];
 }
 
 /**
- * The routes of `app` that declare no role, declare `public` without being on `publicRoutes`, or are
- * on `publicRoutes` without being public. Empty when every route says who may call it.
+ * The routes of `app` that declare no role, declare `public` without being on `publicRoutes`, are
+ * on `publicRoutes` without being public, or declare `host` without the activity they are scoped to
+ * (a host token may operate only its own activities). Empty when every route says who may call it.
  * @example expect(auditRoutes(app, PUBLIC_ROUTES)).toEqual([])
  */
 export function auditRoutes(app: Hono<AppEnv>, publicRoutes: readonly string[]): RouteProblem[] {
   const listed = new Set(publicRoutes);
   const problems: RouteProblem[] = [];
   const table = routeTable(app);
-  for (const { route, role } of table) {
+  for (const { route, role, activityHost } of table) {
     if (role === null) problems.push({ route, problem: "undeclared" });
     else if (role === "public" && !listed.has(route))
       problems.push({ route, problem: "public but not listed" });
+    else if (role === "host" && activityHost === null)
+      problems.push({ route, problem: "host route without activityHost" });
   }
   const isPublic = new Set(table.filter((e) => e.role === "public").map((e) => e.route));
   for (const route of listed) {

@@ -2,8 +2,10 @@ import type { Handler, Hono, MiddlewareHandler } from "hono";
 import type { z } from "zod";
 import type { Role } from "../../schema/auth";
 import { requireRole } from "../auth/middleware";
+import { requireActivityHost } from "./activity-host";
 import type { AppEnv } from "./app-env";
 import { errorResponse } from "./errors";
+import { type RateLimitName, rateLimit } from "./rate-limit";
 import { headerInput, jsonInput, paramInput, queryInput } from "./validate";
 
 /**
@@ -14,9 +16,16 @@ import { headerInput, jsonInput, paramInput, queryInput } from "./validate";
  */
 export type RouteRole = Role | "public" | "socket";
 
-/** What a route declares at registration: its role, and the schemas of the inputs it reads. */
+/** What a route declares at registration: its role, its scope and limits, and the schemas of the inputs it reads. */
 export interface RouteSpec {
   role: RouteRole;
+  /**
+   * For `host` routes (required there, by the route audit): the path parameter naming the activity.
+   * A host may then operate only the activities it hosts, an admin any (workers/http/activity-host.ts).
+   */
+  activityHost?: string;
+  /** Rate limits checked right after the role (workers/http/rate-limit.ts): 429 RATE_LIMITED with Retry-After. */
+  limits?: readonly RateLimitName[];
   param?: z.ZodType;
   query?: z.ZodType;
   header?: z.ZodObject;
@@ -39,11 +48,22 @@ export type ValidatedInput<S> = {
  */
 export type RouteHandler<S = unknown> = Handler<AppEnv, string, ValidatedInput<S>>;
 
-/** The role each registration's first middleware stands for; `routeTable` reads it back from `app.routes`. */
-const declared = new WeakMap<object, RouteRole>();
+/** What a route declared that the audit checks: its role and, for a host route, its activity parameter. */
+export interface RouteDeclaration {
+  role: RouteRole;
+  activityHost: string | null;
+}
+
+/** The declaration each registration's first middleware stands for; `routeTable` reads it back from `app.routes`. */
+const declared = new WeakMap<object, RouteDeclaration>();
 
 /** The role a handler of `app.routes` declares, if it is a role middleware put there by `route`. */
 export function declaredRole(handler: object): RouteRole | undefined {
+  return declared.get(handler)?.role;
+}
+
+/** The whole declaration of a handler of `app.routes`, if it is a role middleware put there by `route`. */
+export function declaration(handler: object): RouteDeclaration | undefined {
   return declared.get(handler);
 }
 
@@ -60,17 +80,18 @@ const anyone: MiddlewareHandler<AppEnv> = async (_c, next) => {
   await next();
 };
 
-/** A fresh middleware per route, so that the role it stands for is recorded for that route alone. */
-function roleMiddleware(role: RouteRole): MiddlewareHandler<AppEnv> {
+/** A fresh middleware per route, so that what it declares is recorded for that route alone. */
+function roleMiddleware(role: RouteRole, activityHost: string | null): MiddlewareHandler<AppEnv> {
   const check = role === "public" ? anyone : role === "socket" ? requireUpgrade : requireRole(role);
-  const declaration: MiddlewareHandler<AppEnv> = (c, next) => check(c, next);
-  declared.set(declaration, role);
-  return declaration;
+  const first: MiddlewareHandler<AppEnv> = (c, next) => check(c, next);
+  declared.set(first, { role, activityHost });
+  return first;
 }
 
 /**
- * Registers one route with its role and input schemas: the role's check runs first, then the
- * validators (path, query, headers, body: the first fault is a 400 VALIDATION_FAILED), then `handler`.
+ * Registers one route with its role, limits, input schemas and scope: the role's check runs first,
+ * then the rate limits (429 RATE_LIMITED), the validators (path, query, headers, body: the first fault
+ * is a 400 VALIDATION_FAILED), the activity scope (403 FORBIDDEN), then `handler`.
  * Routes are registered only through here: test/workers/http-routes.test.ts fails on any other.
  * @example route(admin, "get", "/activities/:id", { role: "admin", param: ActivityParams }, adminActivityGet)
  */
@@ -81,11 +102,19 @@ export function route<const S extends RouteSpec>(
   spec: S,
   handler: RouteHandler<NoInfer<S>>,
 ): void {
-  const chain: MiddlewareHandler<AppEnv>[] = [roleMiddleware(spec.role)];
+  if (spec.activityHost !== undefined && spec.role !== "host") {
+    throw new Error(
+      `${method.toUpperCase()} ${path}: activityHost scopes host routes only, not ${spec.role}`,
+    );
+  }
+  const chain: MiddlewareHandler<AppEnv>[] = [roleMiddleware(spec.role, spec.activityHost ?? null)];
+  if (spec.limits !== undefined && spec.limits.length > 0) chain.push(rateLimit(spec.limits));
   if (spec.param !== undefined) chain.push(paramInput(spec.param));
   if (spec.query !== undefined) chain.push(queryInput(spec.query));
   if (spec.header !== undefined) chain.push(headerInput(spec.header));
   if (spec.json !== undefined) chain.push(jsonInput(spec.json));
+  // Last before the handler: one D1 read, only for a request that is otherwise valid.
+  if (spec.activityHost !== undefined) chain.push(requireActivityHost(spec.activityHost));
   // The spec and the handler's type agree by construction; Hono's own route types cannot see that.
   chain.push(handler as MiddlewareHandler<AppEnv>);
   // One registration per handler, in order: what `app.on(method, path, ...handlers)` does itself.

@@ -1,7 +1,14 @@
 // Invite codes and sign-ups in D1. The rules are in ./rules.ts; here the reads they need and the
-// writes, each an atomic batch whose revival card moves by trigger (0004_social_triggers.sql) only
-// when the redemption row is really inserted.
-import { decideRedeem, inviteCodeFrom, type RedeemRejectCode } from "./rules";
+// writes, each an atomic batch whose revival card moves by trigger (0006_invite_reward_cap.sql) only
+// when the redemption row is really inserted with `rewarded = 1`. The statement that inserts it
+// re-checks the cap and the circle itself, so a race past the reads still cannot pass either.
+import {
+  CIRCULAR_MESSAGE,
+  decideRedeem,
+  inviteCodeFrom,
+  MAX_INVITE_CHAIN,
+  type RedeemRejectCode,
+} from "./rules";
 
 interface UserRow {
   id: string;
@@ -80,34 +87,63 @@ export async function inviteeCount(d1: D1Database, userId: string): Promise<numb
   return row?.n ?? 0;
 }
 
+// Parameters shared by the statements below: ?1 invitee, ?2 now, ?3 code, ?4 reward cap, ?5 chain depth.
+
+// 1 while the code's owner has earned fewer than ?4 cards from invites: evaluated inside the INSERT,
+// so D1's one writer counts every earlier redemption, concurrent ones included.
+const WITHIN_CAP =
+  "(SELECT COUNT(*) FROM invite_redemptions x WHERE x.inviter_id = c.user_id AND x.rewarded = 1) < ?4";
+
+// The code owner's inviters, their inviters and so on (at most ?5 steps): the invitee among them
+// means the invitee invited the owner, and redeeming the owner's code would close a circle.
+const CIRCLE =
+  "WITH RECURSIVE up(id, depth) AS (" +
+  "SELECT r.inviter_id, 1 FROM invite_redemptions r JOIN invite_codes o ON o.user_id = r.invitee_id " +
+  "WHERE o.code = ?3 " +
+  "UNION SELECT r.inviter_id, up.depth + 1 FROM invite_redemptions r JOIN up ON r.invitee_id = up.id " +
+  "WHERE up.depth < ?5) SELECT 1 FROM up WHERE up.id = ?1";
+
 const REDEEM_SQL =
-  "INSERT INTO invite_redemptions (invitee_id, inviter_id, code, created_at) " +
-  "SELECT ?, user_id, code, ? FROM invite_codes WHERE code = ? AND user_id <> ? " +
-  "ON CONFLICT (invitee_id) DO NOTHING RETURNING inviter_id";
+  "INSERT INTO invite_redemptions (invitee_id, inviter_id, code, created_at, rewarded) " +
+  `SELECT ?1, c.user_id, c.code, ?2, ${WITHIN_CAP} FROM invite_codes c ` +
+  `WHERE c.code = ?3 AND c.user_id <> ?1 AND NOT EXISTS (${CIRCLE}) ` +
+  "ON CONFLICT (invitee_id) DO NOTHING RETURNING inviter_id, rewarded";
 
 // At sign-up, only the row this sign-up created (same creation time) may redeem, so that a second
-// sign-up racing the first cannot redeem for a player who already exists.
+// sign-up racing the first cannot redeem for a player who already exists. A player who has just
+// signed up has invited nobody, so no circle can close here.
 const SIGNUP_REDEEM_SQL =
-  "INSERT INTO invite_redemptions (invitee_id, inviter_id, code, created_at) " +
-  "SELECT ?, user_id, code, ? FROM invite_codes WHERE code = ? AND user_id <> ? " +
-  "AND EXISTS (SELECT 1 FROM users WHERE id = ? AND created_at = ?) " +
-  "ON CONFLICT (invitee_id) DO NOTHING";
+  "INSERT INTO invite_redemptions (invitee_id, inviter_id, code, created_at, rewarded) " +
+  `SELECT ?1, c.user_id, c.code, ?2, ${WITHIN_CAP} FROM invite_codes c ` +
+  "WHERE c.code = ?3 AND c.user_id <> ?1 AND EXISTS (SELECT 1 FROM users WHERE id = ?1 AND created_at = ?2) " +
+  "ON CONFLICT (invitee_id) DO NOTHING RETURNING rewarded";
+
+/** Whether redeeming `code` would close a circle of invites through `inviteeId`. */
+async function closesCircle(d1: D1Database, inviteeId: string, code: string): Promise<boolean> {
+  // The INSERT's numbering: ?2 (now) and ?4 (cap) are not read here and stay null.
+  const row = await d1
+    .prepare(`SELECT EXISTS (${CIRCLE}) AS circular`)
+    .bind(inviteeId, null, code, null, MAX_INVITE_CHAIN)
+    .first<{ circular: number }>();
+  return row?.circular === 1;
+}
 
 export type SignupResult =
-  | { ok: true; user: SignedUpUser; invitedBy: string | null }
+  | { ok: true; user: SignedUpUser; invitedBy: string | null; inviterRewarded: boolean | null }
   | { ok: false; code: "ALREADY_SIGNED_UP" | RedeemRejectCode; message: string };
 
 /**
  * Signs up the token's user with a name and, optionally, someone's invite code (already normalised).
  * Refused with nothing written: ALREADY_SIGNED_UP for a user who has a row, or the code's refusal
- * (unknown, own). With a good code, the user, their own code and the redemption are one batch.
+ * (unknown, own). With a good code, the user, their own code and the redemption are one batch; the
+ * inviter earns a card only while under `rewardCap` (`inviterRewarded`, null without a code).
  */
 export async function signUp(
   d1: D1Database,
-  input: { userId: string; name: string; inviteCode: string | null },
+  input: { userId: string; name: string; inviteCode: string | null; rewardCap: number },
   nowMs: number,
 ): Promise<SignupResult> {
-  const { userId, name, inviteCode } = input;
+  const { userId, name, inviteCode, rewardCap } = input;
   if ((await userRow(d1, userId)) !== null) {
     return { ok: false, code: "ALREADY_SIGNED_UP", message: "you already signed up" };
   }
@@ -132,11 +168,12 @@ export async function signUp(
     insertCode(d1, userId, nowMs),
   ];
   if (inviteCode !== null) {
-    statements.push(d1.prepare(SIGNUP_REDEEM_SQL).bind(userId, nowMs, inviteCode, userId, userId, nowMs));
+    statements.push(d1.prepare(SIGNUP_REDEEM_SQL).bind(userId, nowMs, inviteCode, rewardCap));
   }
-  const [created] = await d1.batch(statements);
+  const [created, , redeemed] = await d1.batch<{ rewarded?: number }>(statements);
   if ((created?.results.length ?? 0) === 0)
     return { ok: false, code: "ALREADY_SIGNED_UP", message: "you already signed up" };
+  const inviterRewarded = inviteCode === null ? null : redeemed?.results[0]?.rewarded === 1;
   const code = await ensureInviteCode(d1, userId, nowMs);
   const row = (await userRow(d1, userId))!;
   return {
@@ -149,23 +186,26 @@ export async function signUp(
       inviteCode: code!,
     },
     invitedBy: inviterId,
+    inviterRewarded,
   };
 }
 
 export type RedeemResult =
-  | { ok: true; inviterId: string }
+  | { ok: true; inviterId: string; inviterRewarded: boolean }
   | { ok: false; code: "NOT_SIGNED_UP" | RedeemRejectCode; message: string };
 
 /**
  * A signed-up player redeems a code (already normalised) within a week of signing up: the inviter
- * earns a revival card. A race with another redemption of the same player inserts nothing and is
- * INVITE_ALREADY_REDEEMED.
+ * earns a revival card while under `rewardCap`. One statement inserts the redemption (and, by
+ * trigger, the card) or nothing: a race with another redemption of the same player is
+ * INVITE_ALREADY_REDEEMED, one that would close a circle INVITE_CIRCULAR.
  */
 export async function redeemInvite(
   d1: D1Database,
   userId: string,
   code: string,
   nowMs: number,
+  rewardCap: number,
 ): Promise<RedeemResult> {
   const user = await userRow(d1, userId);
   if (user === null) return { ok: false, code: "NOT_SIGNED_UP", message: "sign up first" };
@@ -175,10 +215,19 @@ export async function redeemInvite(
     redeemedFrom: await redeemedFrom(d1, userId),
     signedUpAtMs: user.created_at,
     nowMs,
+    circular: await closesCircle(d1, userId, code),
   });
   if (!decision.ok) return decision;
-  const row = await d1.prepare(REDEEM_SQL).bind(userId, nowMs, code, userId).first<{ inviter_id: string }>();
-  if (row === null)
+  const row = await d1
+    .prepare(REDEEM_SQL)
+    .bind(userId, nowMs, code, rewardCap, MAX_INVITE_CHAIN)
+    .first<{ inviter_id: string; rewarded: number }>();
+  if (row === null) {
+    // Another statement got there first: this player's other redemption, or the owner's redemption of
+    // this player's code that makes this one a circle.
+    if ((await redeemedFrom(d1, userId)) === null && (await closesCircle(d1, userId, code)))
+      return { ok: false, code: "INVITE_CIRCULAR", message: CIRCULAR_MESSAGE };
     return { ok: false, code: "INVITE_ALREADY_REDEEMED", message: "you already joined with an invite code" };
-  return { ok: true, inviterId: row.inviter_id };
+  }
+  return { ok: true, inviterId: row.inviter_id, inviterRewarded: row.rewarded === 1 };
 }

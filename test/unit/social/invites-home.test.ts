@@ -3,8 +3,11 @@ import { describe, expect, it } from "vitest";
 import { classifyActivity, sectionOrder, shareLink, STALE_AFTER_MS } from "../../../workers/home/classify";
 import {
   CODE_ALPHABET,
+  CIRCULAR_MESSAGE,
+  DEFAULT_INVITE_REWARD_CAP,
   decideRedeem,
   inviteCodeFrom,
+  inviteRewardCap,
   NEW_PLAYER_WINDOW_MS,
   normalizeInviteCode,
   type RedeemInput,
@@ -65,6 +68,37 @@ describe("decideRedeem", () => {
       ok: false,
       code: "INVITE_NOT_NEW",
     });
+  });
+});
+
+describe("invite abuse rules", () => {
+  const input = (over: Partial<RedeemInput> = {}): RedeemInput => ({
+    inviteeId: "bob",
+    inviterId: "alice",
+    redeemedFrom: null,
+    signedUpAtMs: 1000,
+    nowMs: 2000,
+    ...over,
+  });
+
+  it("refuses a code whose owner joined through the invitee, after the other refusals", () => {
+    expect(decideRedeem(input({ circular: true }))).toEqual({
+      ok: false,
+      code: "INVITE_CIRCULAR",
+      message: CIRCULAR_MESSAGE,
+    });
+    expect(decideRedeem(input({ circular: false }))).toEqual({ ok: true, inviterId: "alice" });
+    expect(decideRedeem(input({ circular: true, redeemedFrom: "carol" }))).toMatchObject({
+      code: "INVITE_ALREADY_REDEEMED",
+    });
+  });
+
+  it("reads the reward cap from its var: a non-negative integer, else the default", () => {
+    expect(DEFAULT_INVITE_REWARD_CAP).toBe(10);
+    expect(inviteRewardCap("25")).toBe(25);
+    expect(inviteRewardCap("0")).toBe(0);
+    for (const bad of [undefined, "", " ", "-1", "2.5", "ten", "1e400"])
+      expect(inviteRewardCap(bad)).toBe(DEFAULT_INVITE_REWARD_CAP);
   });
 });
 

@@ -82,7 +82,12 @@ function failure(r: { status: number; code: string; message: string }): string {
     setText($.authMsg, text);
     return text;
   }
-  if (r.status === 403) return "This token's role may not do that (admin needed for activities).";
+  if (r.status === 403) {
+    // A host token runs only the activities it hosts (PUT /api/admin/activities/:id/host).
+    return r.message.startsWith("only the host of activity")
+      ? "You are not this activity's host: only its host or an admin may run it."
+      : "This token's role may not do that (admin needed for activities).";
+  }
   if (r.status === 0) return "Can't reach the server — is `npm start` running?";
   return `${r.code}: ${r.message}`;
 }

@@ -6,7 +6,8 @@ export function byId<T extends HTMLElement>(id: string, type: new () => T): T {
 }
 
 /**
- * Creates an element with attributes and children.
+ * Creates an element with attributes and children. `style` goes through the CSSOM (`style.cssText`):
+ * the pages' CSP refuses style attributes (no 'unsafe-inline'), not styles set from a script.
  *
  * @example h("button", { type: "button", class: "option" }, "Mars")
  */
@@ -16,7 +17,10 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   ...children: Array<Node | string>
 ): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "style") el.style.cssText = v;
+    else el.setAttribute(k, v);
+  }
   el.append(...children);
   return el;
 }

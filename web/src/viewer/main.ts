@@ -11,6 +11,9 @@ import { createSocial } from "./social";
 import { type Action, initialState, type Memo, reduce, type ViewState } from "./state";
 import { answerFailure } from "./texts";
 
+// First thing: the token leaves the address bar (into this tab's storage) before anything else runs.
+const target = readTarget();
+
 const view = createViewerView();
 let state: ViewState = initialState;
 let pendingOption: number | undefined;
@@ -158,6 +161,5 @@ function showJoinForm(): void {
 byId("fatal-retry", HTMLButtonElement).addEventListener("click", () => location.reload());
 setInterval(render, 250);
 
-const target = readTarget();
 if (target) void start(target);
 else showJoinForm();
