@@ -2,6 +2,7 @@
 // docs/security.md lists the defences; the codes are in schema/live.proto, the close codes in
 // durable-objects/kernel/sockets.ts (CLOSE).
 import { runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { vi } from "vitest";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_FRAME_BUDGET } from "../../durable-objects/kernel/frame-budget";
@@ -9,6 +10,8 @@ import { RESUME_PAGE } from "../../durable-objects/kernel/frames";
 import { SOCKET_LIMITS } from "../../durable-objects/kernel/socket-guard";
 import { CLOSE } from "../../durable-objects/kernel/sockets";
 import { liveroom } from "../../schema/proto";
+import { coinBalance, grantCoins } from "../../schema/queries/coins";
+import { setActivityHost, upsertGift } from "../../schema/queries/gifts";
 import { control } from "./support/game";
 import { createRainActivity, rain } from "./support/rain";
 import {
@@ -272,4 +275,26 @@ describe("12. socket caps", () => {
     expect(res.headers.get("Retry-After")).toBe("5");
     expect(await res.json()).toMatchObject({ error: { code: "TOO_MANY_PENDING" } });
   }, 60_000);
+});
+
+describe("1. rate limits on the socket: gifts", () => {
+  it("the 21st gift in 10 s is GIFT_RATE_LIMITED and debits nothing", async () => {
+    const activity = await createActivity({ questions: [{ text: "q0", options: ["a", "b"], correct: 1 }] });
+    const p = uniqueId("giftlimit");
+    await upsertGift(env.DB, { id: "pebble", name: "Pebble", priceCoins: 1, enabled: true }, Date.now());
+    await setActivityHost(env.DB, activity.id, `${p}-host`, Date.now());
+    const sender = await RawClient.join(activity.id, `${p}-s`);
+    expect((await grantCoins(env.DB, `${p}-s`, 100, `${p}-grant`, Date.now())).status).toBe("posted");
+    await control(activity.id, { kind: "open" });
+    // The local limiter counts in 10 s windows aligned to the epoch: start a burst inside one.
+    const left = 10_000 - (Date.now() % 10_000);
+    if (left < 5_000) await new Promise((r) => setTimeout(r, left + 50));
+    const codes: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const r = await sender.request(T.GIFT, { gift: { giftId: "pebble", quantity: 1, key: `k${i}` } });
+      codes.push(r.status === OK ? 0 : r.code);
+    }
+    expect(codes).toEqual([...new Array(20).fill(0), C.GIFT_RATE_LIMITED]);
+    expect(await coinBalance(env.DB, `${p}-s`)).toBe(80);
+  }, 30_000);
 });

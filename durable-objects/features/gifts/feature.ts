@@ -27,6 +27,8 @@ export class GiftsFeature implements Feature {
   #hostId: Cached<string | null> = null;
   /** A replayed gift's balance, read by `prepare` for the `handle` right after. */
   readonly #balances = new Map<string, number>();
+  /** Senders the GIFT_LIMIT binding refused in `prepare`, refused by the `handle` right after. */
+  readonly #limited = new Set<string>();
 
   constructor(s: RoomServices, stream: (nowMs: number) => number) {
     this.#s = s;
@@ -41,6 +43,11 @@ export class GiftsFeature implements Feature {
       prepare: async (req, ctx) => {
         const db = this.#s.env.DB;
         const now = ctx.nowMs;
+        const limit = this.#s.env.GIFT_LIMIT;
+        if (limit !== undefined && !(await limit.limit({ key: ctx.userId })).success) {
+          this.#limited.add(ctx.userId);
+          return;
+        }
         const activityId = this.#s.activity().id;
         const [catalog, hostId] = await Promise.all([
           this.#catalog !== null && now - this.#catalog.atMs < CACHE_MS
@@ -58,6 +65,11 @@ export class GiftsFeature implements Feature {
       },
       handle: (req, ctx) => {
         const userId = ctx.userId;
+        if (this.#limited.delete(userId)) {
+          return [
+            refuse("GIFT_RATE_LIMITED", "too many gifts right now: send again later with the same key"),
+          ];
+        }
         const activityId = this.#s.activity().id;
         const d = decideGift({
           phase: this.#s.room().phase,
