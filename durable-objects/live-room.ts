@@ -2,10 +2,8 @@
 // sequence, the one alarm and the clock; every behaviour lives in a feature (./features), whose
 // handlers return effects that the kernel applies here (docs/architecture.md).
 import { DurableObject } from "cloudflare:workers";
-import type { ActivityConfig } from "../schema/activity";
 import type { Role } from "../schema/auth";
 import { liveroom } from "../schema/proto";
-import { loadActivityConfig } from "../schema/queries/activities";
 import {
   type ControlOp,
   type ControlResult,
@@ -23,18 +21,16 @@ import { FrameRouter } from "./kernel/frames";
 import { EffectRunner } from "./kernel/effect-runner";
 import type { TaskSpec } from "./kernel/feature";
 import { runMigrations } from "./kernel/migrations";
+import { RoomActivity } from "./kernel/room-activity";
 import { RoomStore } from "./kernel/room-store";
+import { taskTable } from "./kernel/tasks";
 import { AlarmScheduler } from "./kernel/scheduler";
 import { type Attachment, closeQuietly, SWEEP_EVERY_MS, sendQuietly } from "./kernel/sockets";
 import { decodeClientFrame, HEARTBEAT_TEXT } from "./protocol/decode";
 import { failure } from "./protocol/encode";
 import type { RoomEnv } from "./room-env";
-import { loadActivityHost } from "../schema/queries/gifts";
 import { SocketRegistry } from "./kernel/socket-registry";
 import { AUTH_DEADLINE_TASK, SocketGuard } from "./kernel/socket-guard";
-
-/** How long the activity's host id is cached (an admin reassigning it takes effect within this). */
-const HOST_CACHE_MS = 30_000;
 
 const T = liveroom.Type;
 
@@ -48,8 +44,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
   readonly #frames: FrameRouter;
   readonly #sockets: SocketRegistry;
   readonly #guard: SocketGuard;
-  #activity: ActivityConfig | null;
-  #host: { id: string | null; atMs: number } | null = null;
+  readonly #activity: RoomActivity;
 
   constructor(ctx: DurableObjectState, env: RoomEnv) {
     super(ctx, env);
@@ -65,7 +60,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       }),
       this.#clock,
     );
-    this.#activity = this.#store.activity();
+    this.#activity = new RoomActivity(this.#store, env.DB, this.#clock);
     this.#sockets = new SocketRegistry(() => ctx.getWebSockets());
     this.#guard = new SocketGuard({
       sockets: this.#sockets,
@@ -78,8 +73,8 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       sql,
       clock: this.#clock,
       env,
-      activity: () => this.#activity!,
-      room: () => this.#f.quiz.room(this.#activity),
+      activity: () => this.#activity.get()!,
+      room: () => this.#f.quiz.room(this.#activity.get()),
       online: () => this.#sockets.onlineUsers(),
     });
     this.#tasks = taskTable(this.#f, {
@@ -103,7 +98,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       db: env.DB,
       clock: this.#clock,
       stats: () => this.#stats(),
-      activityId: () => this.#activity!.id,
+      activityId: () => this.#activity.get()!.id,
     });
     this.#frames = new FrameRouter({
       features: this.#f,
@@ -114,7 +109,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       facts: () => this.#facts(),
       sockets: this.#sockets,
       guard: this.#guard,
-      activityHost: () => this.#activityHost(),
+      activityHost: () => this.#activity.host(),
     });
     // A task committed just before an eviction has its row; arming again costs one write per wake.
     this.#scheduler.arm();
@@ -131,7 +126,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       );
     }
     const activityId = request.headers.get("X-Liveroom-Activity") ?? "";
-    if (!(await this.#ensureActivity(activityId))) {
+    if (!(await this.#activity.ensure(activityId))) {
       return Response.json(
         { error: { code: "ACTIVITY_NOT_FOUND", message: `no activity ${activityId}` } },
         { status: 404 },
@@ -166,7 +161,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
   /** Operator controls over RPC (the HTTP API): the same handlers as the host's frames. */
   async control(activityId: string, op: ControlOp): Promise<ControlResult> {
     try {
-      if (!(await this.#ensureActivity(activityId)))
+      if (!(await this.#activity.ensure(activityId)))
         return controlRefused("ACTIVITY_NOT_FOUND", "no such activity");
       const req = controlRequest(op);
       if (req.type === T.STATS) return { ok: true, stats: this.#stats() };
@@ -181,7 +176,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
 
   /** Host moderation over RPC (the HTTP API): the same handlers as the host's frames. */
   async moderate(activityId: string, hostId: string, op: ModerationOp): Promise<ModerationResult> {
-    if (!(await this.#ensureActivity(activityId))) {
+    if (!(await this.#activity.ensure(activityId))) {
       return { ok: false, code: "ACTIVITY_NOT_FOUND", message: "no such activity" };
     }
     const out = await this.#frames.request(moderationRequest(op), {
@@ -200,7 +195,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
     afterKey: string | null = null,
     limit = RECORD_PAGE_LIMIT,
   ): Promise<RoomSettlementPage> {
-    return this.#f.settlement.record(this.#activity?.id ?? null, afterKey, limit);
+    return this.#f.settlement.record(this.#activity.get()?.id ?? null, afterKey, limit);
   }
 
   /** Reconciliation's repair (RPC): marks these outbox rows unsent and drains them now. Never invents a row. */
@@ -247,7 +242,12 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       await this.#frames.frame(ws, att, decoded.request);
     } catch (err) {
       // A bug: log it with the room's context and answer; never let it escape the handler.
-      console.error("liveroom frame failed", { activityId: this.#activity?.id, type, seq, err: String(err) });
+      console.error("liveroom frame failed", {
+        activityId: this.#activity.get()?.id,
+        type,
+        seq,
+        err: String(err),
+      });
       sendQuietly(ws, failure(type, seq, "INTERNAL", "internal error"));
     }
   }
@@ -269,7 +269,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       const arg = colon < 0 ? "" : name.slice(colon + 1);
       const task = this.#tasks.get(base);
       if (task === undefined) return console.error("liveroom unknown task dropped", { task: name });
-      if (this.#activity === null && base !== "sweep") return;
+      if (this.#activity.get() === null && base !== "sweep") return;
       const nowMs = this.#clock.now();
       const effects = task.run(arg, nowMs);
       if (Array.isArray(effects)) await this.#effects.run(() => effects, null);
@@ -282,22 +282,9 @@ export class LiveRoom extends DurableObject<RoomEnv> {
 
   // ---- room facts ----
 
-  async #ensureActivity(activityId: string): Promise<boolean> {
-    if (this.#activity !== null) return this.#activity.id === activityId;
-    if (activityId === "") return false;
-    const activity = await loadActivityConfig(this.env.DB, activityId);
-    if (activity === null) return false;
-    // Another event may have loaded it while we awaited D1.
-    if (this.#activity === null) {
-      this.#store.saveActivity(activity);
-      this.#activity = activity;
-    }
-    return this.#activity.id === activityId;
-  }
-
   #facts() {
     return {
-      activity: this.#activity!,
+      activity: this.#activity.get()!,
       roomSeq: this.#effects.seq,
       online: this.#sockets.onlineUsers(),
       nowMs: this.#clock.now(),
@@ -310,32 +297,11 @@ export class LiveRoom extends DurableObject<RoomEnv> {
 
   /** The authenticated audience changed: features follow it (the rain's throttle). */
   #onlineChanged(): void {
-    if (this.#activity === null) return;
+    if (this.#activity.get() === null) return;
     const nowMs = this.#clock.now();
     const online = this.#sockets.onlineUsers();
     void this.#effects
       .run(() => this.#f.all.flatMap((f) => f.onOnlineChanged?.(online, nowMs) ?? []), null)
       .catch((err: unknown) => console.error("liveroom online update failed", { err: String(err) }));
   }
-
-  /** The activity's host (D1, cached for 30 s): who may operate the room besides admins. */
-  async #activityHost(): Promise<string | null> {
-    const now = this.#clock.now();
-    if (this.#host !== null && now - this.#host.atMs < HOST_CACHE_MS) return this.#host.id;
-    const id = this.#activity === null ? null : await loadActivityHost(this.env.DB, this.#activity.id);
-    this.#host = { id, atMs: now };
-    return id;
-  }
-}
-
-/** Every feature's tasks and the kernel's, by name; two owners of one name is a bug caught at start. */
-function taskTable(f: Features, kernel: Record<string, TaskSpec>): ReadonlyMap<string, TaskSpec> {
-  const table = new Map<string, TaskSpec>(Object.entries(kernel));
-  for (const feature of f.all) {
-    for (const [name, spec] of Object.entries(feature.tasks)) {
-      if (table.has(name)) throw new Error(`task ${name} has two owners`);
-      table.set(name, spec);
-    }
-  }
-  return table;
 }
