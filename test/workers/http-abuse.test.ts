@@ -373,7 +373,7 @@ describe("host tokens operate only the activities they host", () => {
     expect(await mayOperate(env.DB, { sub: hostA, role: "viewer", exp }, id)).toBe(false);
   });
 
-  it("the room's upgrade carries X-Liveroom-Hosts: 1 for the activity's host or an admin, else 0", async () => {
+  it("the room's upgrade carries the token's user, role and expiry, and never the client's own X-Liveroom-*", async () => {
     const hostA = uniqueId("host-a");
     const id = await activityHostedBy(hostA);
     // The Worker's upgrade route over a stand-in room that records what it was handed.
@@ -390,16 +390,18 @@ describe("host tokens operate only the activities they host", () => {
     const upgrade = async (token: string | null) => {
       const q = token === null ? "" : `?token=${token}`;
       const req = new Request(`http://liveroom.test/rooms/${id}/ws${q}`, {
-        headers: { Upgrade: "websocket", "X-Liveroom-Hosts": "1", "X-Liveroom-User": "forged" },
+        headers: { Upgrade: "websocket", "X-Liveroom-Exp": "9999999999", "X-Liveroom-User": "forged" },
       });
       expect((await app.fetch(req, { ...env, LIVE_ROOM: ns })).status).toBe(204);
       const h = seen.at(-1)!;
-      return [h.get("X-Liveroom-User"), h.get("X-Liveroom-Role"), h.get("X-Liveroom-Hosts")];
+      return [h.get("X-Liveroom-User"), h.get("X-Liveroom-Role"), h.get("X-Liveroom-Exp")];
     };
-    expect(await upgrade(await tokenFor("host", { sub: hostA }))).toEqual([hostA, "host", "1"]);
-    expect(await upgrade(await tokenFor("admin", { sub: "adm" }))).toEqual(["adm", "admin", "1"]);
-    expect(await upgrade(await tokenFor("host", { sub: "other" }))).toEqual(["other", "host", "0"]);
-    expect(await upgrade(await tokenFor("viewer", { sub: "v" }))).toEqual(["v", "viewer", "0"]);
+    const exp = (t: string) =>
+      String(JSON.parse(atob(t.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))).exp);
+    const host = await tokenFor("host", { sub: hostA });
+    expect(await upgrade(host)).toEqual([hostA, "host", exp(host)]);
+    const viewer = await tokenFor("viewer", { sub: "v" });
+    expect(await upgrade(viewer)).toEqual(["v", "viewer", exp(viewer)]);
     // Without a token (an auth frame follows) nothing is claimed, and the client's own headers never pass.
     expect(await upgrade(null)).toEqual([null, null, null]);
   });

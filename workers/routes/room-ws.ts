@@ -1,6 +1,5 @@
 import { liveroom } from "../../schema/proto";
 import { verifyToken } from "../../schema/auth";
-import { mayOperate } from "../http/activity-host";
 import { errorResponse } from "../http/errors";
 import type { RouteHandler } from "../http/route";
 import type { RoomParams } from "../rooms/control";
@@ -23,9 +22,9 @@ export function parseSubprotocols(header: string | undefined): { liveroom: boole
  * upgrade to the room's Durable Object (hibernatable sockets need the raw request, not Hono's helper).
  * The token comes from `?token=` or the subprotocol; without one the client authenticates with an
  * auth frame. Only the Worker sets `X-Liveroom-*`: the room trusts them, so none of the client's pass.
- * With a token: `X-Liveroom-User` (its sub), `X-Liveroom-Role`, and `X-Liveroom-Hosts: 1` when the
- * token may operate this activity (an admin, or the host `activity_hosts` names; `mayOperate`), else
- * `0`: the room lets only a `1` send host frames. Without a token none of the three is set.
+ * With a token: `X-Liveroom-User` (its sub), `X-Liveroom-Role` and `X-Liveroom-Exp` (its expiry, s).
+ * Without a token none is set. Whether a host token may operate this activity the room decides on
+ * each host frame (the activity's host, cached for 30 s), the same for sockets that AUTH later.
  * 401 `{ error: { code: 100 } }` for a bad or expired token. Registered with role `socket`, whose
  * check answers 426 without `Upgrade: websocket` before this runs (workers/http/route.ts).
  */
@@ -42,7 +41,6 @@ export const roomWs: RouteHandler<{ param: typeof RoomParams }> = async (c) => {
     }
     headers.set("X-Liveroom-User", check.claims.sub);
     headers.set("X-Liveroom-Role", check.claims.role);
-    headers.set("X-Liveroom-Hosts", (await mayOperate(c.env.DB, check.claims, id)) ? "1" : "0");
     // The room closes the socket when the token expires unless the client sends REFRESH first.
     headers.set("X-Liveroom-Exp", String(check.claims.exp));
   }
