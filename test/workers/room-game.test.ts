@@ -1,10 +1,18 @@
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { unsealOutcome } from "../../client/seal";
 import type { LiveRoom } from "../../durable-objects/live-room";
 import { liveroom } from "../../schema/proto";
-import { createActivity, createUser, RawClient, roomStub, token, uniqueId } from "./support/raw-client";
+import {
+  advanceClock,
+  createActivity,
+  createUser,
+  RawClient,
+  roomStub,
+  token,
+  uniqueId,
+} from "./support/raw-client";
 
 const T = liveroom.Type;
 const C = liveroom.Code;
@@ -140,17 +148,11 @@ describe("a whole game through real sockets", () => {
     }
     expect((await c.bob.answer(1, 0)).code).toBe(C.ELIMINATED);
     expect((await c.gina.answer(1, 0)).code).toBe(C.MISSED_EARLIER);
-    // Wait past the deadline and the grace: the room's alarm closes the window on its own.
-    await vi.waitUntil(
-      async () =>
-        (await roomStub(activity.id).control(activity.id, { kind: "stats" })).ok &&
-        (
-          (await roomStub(activity.id).control(activity.id, { kind: "stats" })) as {
-            stats: { phase: string };
-          }
-        ).stats.phase === "closed",
-      { timeout: 4_000, interval: 100 },
-    );
+    // Past the deadline and the grace on the room's clock: the room's alarm closes the window on its own.
+    await advanceClock(activity.id, 1_500);
+    await runDurableObjectAlarm(roomStub(activity.id));
+    const closed = await roomStub(activity.id).control(activity.id, { kind: "stats" });
+    expect(closed.ok && closed.stats.phase).toBe("closed");
     expect((await c.erin.answer(1, 0)).code).toBe(C.TOO_LATE);
     expect((await host.request(T.REVEAL, { reveal: { question: 1, streamTsMs: 100_000 } })).status).toBe(OK);
     const r1 = (await c.alice.waitForNotification((n) => n.reveal?.question === 1)).reveal!;

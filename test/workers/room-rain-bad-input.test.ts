@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { liveroom } from "../../schema/proto";
 import { activityBody, call, tokenFor } from "./http-helpers";
-import { RawClient, roomStub, uniqueId } from "./support/raw-client";
+import { advanceClock, RawClient, roomStub, uniqueId } from "./support/raw-client";
 import { createRainActivity, grab, rain, rainStorage, roomStats } from "./support/rain";
 
 const T = liveroom.Type;
@@ -75,10 +75,10 @@ describe("refused grabs", () => {
     const stats = await roomStats(activity.id);
     expect(stats).toMatchObject({ throttled: 1, grantedPackets: 1, packetsLeft: 2 });
 
-    // A token refills after a second; b and c take the last two packets; then the pool is empty.
-    await new Promise((r) => setTimeout(r, 1_050));
+    // A token refills after a second (of the room's clock); b and c take the last two packets; then the pool is empty.
+    await advanceClock(activity.id, 1_050);
     expect((await grab(b, 0)).status).toBe(OK);
-    await new Promise((r) => setTimeout(r, 1_050));
+    await advanceClock(activity.id, 1_050);
     expect((await grab(c, 0)).status).toBe(OK);
     const emptied = await rainStorage(activity.id);
     expect(emptied.runs[0]).toMatchObject({ phase: "ended", cursor: 3, granted_cents: 300 });
@@ -90,11 +90,11 @@ describe("refused grabs", () => {
   }, 20_000);
 
   it("after a rain ran out of time: NO_RAIN", async () => {
-    const { host, viewers, start } = await room([rain(1000, 10, { durationMs: 500 })]);
+    const { activity, host, viewers, start } = await room([rain(1000, 10, { durationMs: 500 })]);
     expect((await host.request(T.OPEN, { open: {} })).status).toBe(OK);
     expect((await start(0)).status).toBe(OK);
     expect((await grab(viewers[0]!, 0)).status).toBe(OK);
-    await new Promise((r) => setTimeout(r, 600));
+    await advanceClock(activity.id, 600);
     expect(codeOf(await grab(viewers[1]!, 0))).toEqual([FAILED, C.NO_RAIN]);
   });
 

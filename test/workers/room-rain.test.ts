@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { rainPackets } from "../../durable-objects/rain/packets";
 import { liveroom } from "../../schema/proto";
 import { redPacketKey } from "../../schema/settlement";
-import { RawClient, roomStub, token, uniqueId } from "./support/raw-client";
+import { advanceClock, RawClient, roomStub, token, uniqueId } from "./support/raw-client";
 import { createRainActivity, grab, rain, rainStorage, roomStats, sendWithSeq } from "./support/rain";
 
 const T = liveroom.Type;
@@ -161,7 +161,8 @@ describe("red-packet rain in the room", () => {
     expect((await start(0)).status).toBe(OK);
     const g = await grab(a, 0);
     expect(g.status).toBe(OK);
-    await new Promise((r) => setTimeout(r, 1_100));
+    // Past the end on the room's clock; the re-armed alarm is due (the runtime may run it first).
+    await advanceClock(activity.id, 1_100);
     // The room's clock decides, even before the end alarm has run.
     expect((await grab(a, 0)).code).toBe(C.NO_RAIN);
     await runDurableObjectAlarm(roomStub(activity.id));
@@ -176,7 +177,7 @@ describe("red-packet rain in the room", () => {
     expect(schedule).toEqual([]);
     // A second alarm run (alarms fire at least once) announces nothing twice.
     await runDurableObjectAlarm(roomStub(activity.id));
-    await new Promise((r) => setTimeout(r, 50));
+    await a.flush();
     expect(a.notifications().filter((n) => n.rainEnded != null)).toHaveLength(1);
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { TimelineEvent } from "../../schema/replay";
 import { liveroom } from "../../schema/proto";
 import { createRainActivity, rain } from "./support/rain";
-import { RawClient, roomStub, uniqueId } from "./support/raw-client";
+import { advanceClock, RawClient, roomStub, uniqueId } from "./support/raw-client";
 
 const T = liveroom.Type;
 const OK = liveroom.Status.OK;
@@ -32,15 +32,20 @@ describe("replay", () => {
     const first = await v.request(T.DANMAKU, { danmaku: { text: "first!", streamTsMs: 59_000 } });
     expect(first.danmaku).toMatchObject({ id: 1, text: "first!", streamTsMs: 59_000 });
     const rude = await v.request(T.DANMAKU, { danmaku: { text: "rude" } });
+    // A tick (200 ms) later on the room's clock, both are shown.
+    await advanceClock(a.id, 200);
     await v.waitForNotification((n) => (n.danmakuTick?.items ?? []).length === 2);
     expect((await host.request(T.DELETE_DANMAKU, { deleteDanmaku: { id: rude.danmaku!.id! } })).status).toBe(
       OK,
     );
     await control({ kind: "reveal", question: 0, streamTsMs: 70_000 });
     await control({ kind: "startRain", rain: 0, streamTsMs: 75_000 });
+    // The rain's second on the room's clock: its end task is due.
+    await advanceClock(a.id, 1_000);
     await v.waitForNotification((n) => n.rainEnded != null);
     const late = await v.request(T.DANMAKU, { danmaku: { text: "gg" } });
     expect(late.status).toBe(OK);
+    await advanceClock(a.id, 200);
     await v.waitForNotification((n) => (n.danmakuTick?.items ?? []).some((d) => d.text === "gg"));
 
     const before = await get<{ error: { code: string } }>(`/api/activities/${a.id}/replay`);

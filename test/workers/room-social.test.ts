@@ -6,7 +6,7 @@ import { liveroom } from "../../schema/proto";
 import { coinBalance, grantCoins } from "../../schema/queries/coins";
 import { replaceDanmakuWords } from "../../schema/queries/danmaku-words";
 import { setActivityHost, upsertGift } from "../../schema/queries/gifts";
-import { createActivity, RawClient, roomStub, token, uniqueId } from "./support/raw-client";
+import { advanceClock, createActivity, RawClient, roomStub, token, uniqueId } from "./support/raw-client";
 
 const T = liveroom.Type;
 const C = liveroom.Code;
@@ -81,11 +81,15 @@ describe("danmaku: bad input", () => {
     expect(fine.status).toBe(OK);
     expect(fine.danmaku).toMatchObject({ id: 1, text: "hello room" });
 
+    // The tick is due a tick (200 ms) later on the room's clock.
+    await advanceClock(a.id, 200);
     await other.waitForNotification((n) => n.danmakuTick != null);
-    await new Promise((r) => setTimeout(r, 400));
+    // Every tick closed, and every frame the room sent before now received: nothing else was shown.
+    const s = await settled(a.id);
+    await Promise.all([other.flush(), sender.flush()]);
     expect(seen(other).map((d) => d.text)).toEqual(["hello room"]);
     expect(seen(sender).map((d) => d.text)).toEqual(["hello room"]);
-    expect(await settled(a.id)).toMatchObject({
+    expect(s).toMatchObject({
       danmakuIn: 2,
       danmakuShown: 1,
       danmakuDropped: 0,
@@ -201,7 +205,7 @@ describe("danmaku: a busy room", () => {
       const batch = senders.slice((wave % 4) * 10, (wave % 4) * 10 + 10);
       const replies = await Promise.all(batch.flatMap((s) => [say(s, `w${wave} a`), say(s, `w${wave} b`)]));
       accepted += replies.filter((r) => r.status === OK).length;
-      await new Promise((r) => setTimeout(r, 250));
+      await advanceClock(a.id, 250);
     }
     const s = await settled(a.id);
     expect(s.danmakuIn).toBe(accepted);
@@ -277,8 +281,8 @@ describe("danmaku: eviction between ticks", () => {
       [3, "three"],
     ]);
     expect(await settled(a.id)).toMatchObject({ danmakuIn: 3, danmakuShown: 3, danmakuDropped: 0 });
-    // Ids go on after the eviction.
-    await new Promise((r) => setTimeout(r, 1000));
+    // Ids go on after the eviction (a second later: the sender's bucket has a token again).
+    await advanceClock(a.id, 1_000);
     expect((await say(sender, "four")).danmaku!.id).toBe(4);
   });
 });

@@ -63,6 +63,20 @@ async function cardsOf(userId: string): Promise<number> {
   return row?.n ?? 0;
 }
 
+/**
+ * Waits until the settlement Queue delivered everything sent to it so far. The Queue's delay is
+ * wall time (its batch timeout), not a room's clock: a marker sent behind those messages is recorded
+ * as an INVALID_EVENT issue once the consumer reaches it, and the local Queue delivers in order.
+ */
+async function queueDelivered(tag: string): Promise<void> {
+  const body = JSON.stringify({ queueMarker: tag });
+  await env.SETTLEMENT.send(JSON.parse(body));
+  const marked = () =>
+    env.DB.prepare("SELECT code FROM settlement_issues WHERE body = ?").bind(body).first<{ code: string }>();
+  await vi.waitUntil(async () => (await marked()) !== null, { timeout: 10_000, interval: 50 });
+  expect((await marked())?.code).toBe("INVALID_EVENT");
+}
+
 async function runSeed(seed: string): Promise<Figures> {
   const rng = seededRng(seed);
   const nQuestions = 1 + randomInt(rng, 3);
@@ -145,7 +159,7 @@ async function runSeed(seed: string): Promise<Figures> {
     { timeout: 20_000, interval: 250 },
   );
   // Re-sent and duplicated messages may still be in the Queue: let them land, then check again.
-  await new Promise((r) => setTimeout(r, 1_500));
+  await queueDelivered(seed);
 
   const won = wonByUser(record);
   for (const p of players) {
