@@ -9,7 +9,7 @@ import { checksum } from "../../durable-objects/kernel/migrations";
 import type { LiveRoom } from "../../durable-objects/live-room";
 import { rainPackets } from "../../durable-objects/rain/packets";
 import { liveroom } from "../../schema/proto";
-import { prizeKey, redPacketKey, revivalKey } from "../../schema/settlement";
+import { prizeKey, redPacketKey } from "../../schema/settlement";
 import { roomRecord } from "./support/game";
 import {
   createLegacyTables,
@@ -267,6 +267,8 @@ describe("a room written before migrations", () => {
           .exec("SELECT feature, id, name, checksum FROM _migrations ORDER BY feature, id")
           .toArray(),
         meta: sql.exec("SELECT k, v FROM meta ORDER BY k").toArray(),
+        legacySocial: userTables(sql).includes("social_meta"),
+        legacyCards: sql.exec("SELECT SUM(revival_cards) AS n FROM players").one().n,
         activity: sql.exec("SELECT * FROM activity").toArray(),
         questions: sql.exec("SELECT * FROM activity_questions ORDER BY idx").toArray(),
         rains: sql.exec("SELECT * FROM activity_rains ORDER BY idx").toArray(),
@@ -315,6 +317,9 @@ describe("a room written before migrations", () => {
       },
     ]);
     expect(storage.quiz).toEqual({ v: 1, phase: "asking", current, reveal, gameOver: null });
+    // The shared legacy value is gone once danmaku, gifts and the replay took their parts; no row keeps
+    // a card no escrow covers.
+    expect([storage.legacySocial, storage.legacyCards]).toEqual([false, 0]);
     const { anchor: _a, gifts: _g, giftCoins: _gc, ...danmakuPart } = social;
     expect(storage.danmaku).toEqual({ v: 1, ...danmakuPart });
     expect(storage.giftTotals).toEqual([{ id: 1, gifts: 7, coins: 70 }]);
@@ -323,8 +328,9 @@ describe("a room written before migrations", () => {
     // room is over 4 KB (the legacy value alone was over 60 KB).
     expect(storage.over).toEqual([]);
 
-    // A player reconnecting gets the game as it was: question 1 open, the reveal of 0, their cards,
-    // their packets and the room's likes.
+    // A player reconnecting gets the game as it was: question 1 open, the reveal of 0, their packets
+    // and the room's likes. Alice's legacy card is out of play: it was copied from D1 before escrows
+    // existed, never taken from her balance, and the consumer no longer debits on use (she keeps it).
     const welcome = (await c.alice.request(T.AUTH, { auth: { token: await token(alice) } })).welcome!;
     expect(welcome.roomSeq).toBe(6);
     expect(welcome.room).toMatchObject({
@@ -348,7 +354,7 @@ describe("a room written before migrations", () => {
     expect([...welcome.room!.lastReveal!.key!]).toEqual([...KEY0]);
     expect(welcome.player).toMatchObject({
       status: liveroom.PlayerStatus.PLAYING,
-      revivalCards: 1,
+      revivalCards: 0,
       revivalUsed: false,
       passed: 0,
       grabbed: 2,
@@ -406,10 +412,10 @@ describe("a room written before migrations", () => {
       [2, carol, 20],
     ]);
 
-    // The game goes on: Alice's wrong answer counts on top of the legacy count and uses her card.
+    // The game goes on: Alice's wrong answer counts on top of the legacy count; no card saves her.
     const late = await c.alice.answer(1, 0);
     expect(late.status).toBe(OK);
-    expect(await unsealOutcome(late.answer!.sealed!, KEY1, alice)).toBe(liveroom.Outcome.REVIVED);
+    expect(await unsealOutcome(late.answer!.sealed!, KEY1, alice)).toBe(liveroom.Outcome.OUT_WRONG);
     expect((await c.carol.answer(1, 0)).code).toBe(liveroom.Code.ALREADY_ANSWERED);
     const control = async (op: Parameters<typeof stub.control>[1]) => {
       const r = await stub.control(a.id, op);
@@ -424,35 +430,30 @@ describe("a room written before migrations", () => {
 
     await control({ kind: "push", question: 2, streamTsMs: 110_000 });
     await c.alice.waitForNotification((n) => n.question?.question === 2);
-    expect((await c.alice.answer(2, 1)).status).toBe(OK);
+    expect((await c.alice.answer(2, 1)).code).toBe(liveroom.Code.ELIMINATED);
     expect((await c.carol.answer(2, 1)).status).toBe(OK);
     expect((await bobClient.answer(2, 1)).code).toBe(liveroom.Code.ELIMINATED);
     await control({ kind: "reveal", question: 2, streamTsMs: 120_000 });
     const end = await control({ kind: "end" });
-    expect(end.ok && end.stats).toMatchObject({ phase: "ended", players: 3, alive: 2, roomSeq: 10 });
+    expect(end.ok && end.stats).toMatchObject({ phase: "ended", players: 3, alive: 1, roomSeq: 10 });
     const over = await c.alice.waitForNotification((n) => n.gameOver != null);
     expect(over.roomSeq).toBe(10);
-    expect(over.gameOver).toMatchObject({ winners: 2, remainder: 1 });
+    expect(over.gameOver).toMatchObject({ winners: 1, remainder: 0 });
     expect([Number(over.gameOver!.prizePoolCents), Number(over.gameOver!.baseShareCents)]).toEqual([
-      1_001, 500,
+      1_001, 1_001,
     ]);
-    for (const [client, cents] of [
-      [c.alice, 501],
-      [c.carol, 500],
-    ] as const) {
-      const prize = await client.waitForNotification((n) => n.prize != null);
-      expect(Number(prize.prize!.cents)).toBe(cents);
-    }
+    const prize = await c.carol.waitForNotification((n) => n.prize != null);
+    expect(Number(prize.prize!.cents)).toBe(1_001);
+    await c.alice.flush();
+    expect(c.alice.notifications().filter((n) => n.prize != null)).toEqual([]);
 
-    // The outbox: the legacy grants (already sent) and, after them, the card and the two prize shares.
+    // The outbox: the legacy grants (already sent) and the one prize share; no card use, no release.
     const record = await roomRecord(a.id);
     expect(record.map((e) => [e.key, e.kind, e.userId, e.amountCents, e.count, e.sentMs !== null])).toEqual([
-      [prizeKey(a.id, alice), "prize", alice, 501, 0, expect.any(Boolean)],
-      [prizeKey(a.id, carol), "prize", carol, 500, 0, expect.any(Boolean)],
+      [prizeKey(a.id, carol), "prize", carol, 1_001, 0, expect.any(Boolean)],
       [redPacketKey(a.id, 0, 0), "red_packet", alice, PACKETS[0], 0, true],
       [redPacketKey(a.id, 0, 1), "red_packet", carol, PACKETS[1], 0, true],
       [redPacketKey(a.id, 0, 2), "red_packet", alice, PACKETS[2], 0, true],
-      [revivalKey(a.id, alice), "revival_card", alice, 0, 1, expect.any(Boolean)],
     ]);
     const prizes = record.filter((e) => e.kind === "prize").reduce((s, e) => s + e.amountCents, 0);
     expect(prizes).toBe(1_001);
@@ -463,8 +464,7 @@ describe("a room written before migrations", () => {
         .map((r) => JSON.parse(r.body) as unknown),
     );
     expect(bodies).toEqual([
-      { key: prizeKey(a.id, alice), kind: "prize", activityId: a.id, userId: alice, amountCents: 501 },
-      { key: prizeKey(a.id, carol), kind: "prize", activityId: a.id, userId: carol, amountCents: 500 },
+      { key: prizeKey(a.id, carol), kind: "prize", activityId: a.id, userId: carol, amountCents: 1_001 },
     ]);
     for (const client of [c.alice, c.carol, bobClient]) client.close();
   });

@@ -38,6 +38,10 @@ CREATE TABLE IF NOT EXISTS quiz_state (id INTEGER PRIMARY KEY CHECK (id = 1), bo
       );
       // The kernel's activity migration ran first (kernel lists precede features) and copied the activity.
       sql.exec("DELETE FROM meta WHERE k = 'room'");
+      // Cards copied into a row before escrows existed were never taken from the D1 balance, and the
+      // consumer no longer debits on use: out of play here, so no card is ever used uncovered (the
+      // player keeps it in D1 for their next game). A card used before the upgrade was debited then.
+      sql.exec("UPDATE players SET revival_cards = 0 WHERE revival_used = 0");
     },
   },
 ];

@@ -25,6 +25,8 @@ export const replayMigrations: readonly Migration[] = [
           anchor.atMs,
         );
       }
+      // The danmaku and gifts migrations (listed before this one) have taken their parts already.
+      sql.exec("DROP TABLE IF EXISTS social_meta");
     },
   },
 ];
