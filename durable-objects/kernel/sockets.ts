@@ -57,19 +57,24 @@ export function sendQuietly(ws: WebSocket, bytes: Uint8Array | string): void {
 }
 
 /**
- * Codes the runtime reports when no Close frame came from the peer (1005 no status, 1006 transport
- * dropped, 1015 TLS): there is nobody to answer, and writing a Close frame then fails asynchronously
- * where no try/catch sees it (partyserver's closeQuietly skips them for the same reason).
+ * The code to answer a peer's close with, or null when there is nobody to answer. 1006 (transport
+ * dropped) and 1015 (TLS) mean no Close frame came and the transport is gone: writing one then fails
+ * asynchronously where no try/catch sees it (partyserver skips them for the same reason). 1005 means
+ * the peer's Close frame had no status: the peer is there and waits for our Close (a browser's
+ * `ws.close()` stays CLOSING until it comes), but 1005 may not be sent, so it is answered with 1000.
+ * @example replyCloseCode(1005) // → 1000
  */
-export function isReservedCloseCode(code: number): boolean {
-  return code === 1005 || code === 1006 || code === 1015;
+export function replyCloseCode(code: number): number | null {
+  if (code === 1006 || code === 1015) return null;
+  return code === 1005 ? 1000 : code;
 }
 
-/** Closes a socket, or answers a peer's Close frame; never throws, never echoes a reserved code. */
+/** Closes a socket, or answers a peer's Close frame; never throws, never sends a reserved code. */
 export function closeQuietly(ws: WebSocket, code: number, reason = ""): void {
-  if (isReservedCloseCode(code)) return;
+  const reply = replyCloseCode(code);
+  if (reply === null) return;
   try {
-    ws.close(code, reason);
+    ws.close(reply, reason);
   } catch {
     // Already closed.
   }

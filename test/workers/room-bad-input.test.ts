@@ -198,3 +198,13 @@ async function raw(client: RawClient, data: Uint8Array | string): Promise<livero
   );
   return client.frames.slice(before).find((f) => f.response)!.response as liveroom.Response;
 }
+
+describe("closing", () => {
+  it("answers a Close frame without a status (1005) with 1000, so the peer's close completes", async () => {
+    const activity = await createActivity({ questions: [{ text: "q0", options: ["a", "b"], correct: 0 }] });
+    const c = await RawClient.join(activity.id, uniqueId("closer"));
+    c.ws.close();
+    await vi.waitUntil(() => c.closed !== null, { timeout: 5_000 });
+    expect(c.closed!.code).toBe(1000);
+  });
+});

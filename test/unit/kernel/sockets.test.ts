@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isReservedCloseCode, isSilent } from "../../../durable-objects/kernel/sockets";
+import { isSilent, replyCloseCode } from "../../../durable-objects/kernel/sockets";
 
 describe("isSilent", () => {
   it("drops a socket after a minute without a heartbeat, counting from its connect when it never beat", () => {
@@ -13,15 +13,16 @@ describe("isSilent", () => {
   });
 });
 
-describe("isReservedCloseCode", () => {
-  it("is true for the codes no Close frame carries (1005, 1006, 1015), false for others", () => {
-    expect([1000, 1005, 1006, 1011, 1015, 4000].map(isReservedCloseCode)).toEqual([
-      false,
-      true,
-      true,
-      false,
-      true,
-      false,
+describe("replyCloseCode", () => {
+  it("answers a status-less Close (1005) with 1000, echoes real codes, and answers no dropped transport", () => {
+    expect([1000, 1001, 1005, 1006, 1011, 1015, 4000].map(replyCloseCode)).toEqual([
+      1000,
+      1001,
+      1000,
+      null,
+      1011,
+      null,
+      4000,
     ]);
   });
 });
