@@ -1,7 +1,7 @@
 // A per-socket frame budget, checked before a frame is decoded (issue 12: a flood of malformed frames
 // from one socket delayed everyone's answers past their deadline). Pure: the kernel keeps one budget
 // per socket in memory and acts on the verdict. After a hibernation every socket starts full again.
-import { availableTokens, createBucket, take, type TokenBucket } from "../rain/token-bucket";
+import { availableTokens, createBucket, take, type TokenBucket } from "./token-bucket";
 
 /** Frames a socket may send: a burst, then a steady rate; tokenless sockets get far less. */
 export interface FrameBudgetConfig {

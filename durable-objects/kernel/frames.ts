@@ -10,7 +10,7 @@ import { failure, success } from "../protocol/encode";
 import type { EffectRunner, Outcome } from "./effect-runner";
 import type { FrameContext, FrameSpec } from "./feature";
 import type { RoomStore } from "./room-store";
-import { createBucket, take, type TokenBucket } from "../rain/token-bucket";
+import { createBucket, take, type TokenBucket } from "./token-bucket";
 import type { SocketGuard } from "./socket-guard";
 import type { SocketRegistry } from "./socket-registry";
 import { type Attachment, sendQuietly } from "./sockets";

@@ -1,6 +1,6 @@
 // What the kernel lends every feature: storage, the clock, the bindings and the room's shared facts.
 import type { ActivityConfig } from "../../schema/activity";
-import type { RoomState } from "../quiz/state";
+import type { RoomState } from "../features/quiz/state";
 import type { RoomEnv } from "../room-env";
 import type { Clock } from "./clock";
 

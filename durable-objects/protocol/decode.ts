@@ -1,5 +1,5 @@
 import { liveroom } from "../../schema/proto";
-import { MAX_GRAB_ID_CHARS } from "../rain/grab-id";
+import { MAX_GRAB_ID_CHARS } from "../features/rain/grab-id";
 
 /** Frames larger than this are refused unread (the largest legitimate request is an auth token). */
 export const MAX_FRAME_BYTES = 2048;

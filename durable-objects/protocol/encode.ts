@@ -1,7 +1,13 @@
 // Builders from the room's pure state to protobuf messages, so the wire shape lives in one place.
 import { liveroom } from "../../schema/proto";
 import type { ActivityConfig } from "../../schema/activity";
-import type { CurrentQuestion, GameOverRecord, Phase, PlayerStatus, RevealRecord } from "../quiz/state";
+import type {
+  CurrentQuestion,
+  GameOverRecord,
+  Phase,
+  PlayerStatus,
+  RevealRecord,
+} from "../features/quiz/state";
 
 export const PHASE: Record<Phase, liveroom.Phase> = {
   created: liveroom.Phase.CREATED,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { splitRedPackets } from "../../durable-objects/rain/split";
+import { splitRedPackets } from "../../durable-objects/features/rain/split";
 import type { ActivityDetail } from "../../schema/queries/activities";
 import { adminActivityDetail, rainSummary } from "../../workers/activities/admin-detail";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BatchLoader } from "../../durable-objects/batch-loader";
+import { BatchLoader } from "../../durable-objects/kernel/batch-loader";
 
 /** A loader whose queries the test releases by hand, recording each query's keys. */
 function manualLoader(values: Record<string, number>) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { splitRedPackets } from "../../durable-objects/rain/split";
+import { splitRedPackets } from "../../durable-objects/features/rain/split";
 import type { ActivitySummary } from "../../schema/queries/activities";
 import type { AdminActivityDetail } from "../../workers/activities/admin-detail";
 import { activityBody, call, tokenFor, uniqueId } from "./http-helpers";

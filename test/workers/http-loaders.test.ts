@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ActivityConfig } from "../../schema/activity";
-import { rainPackets } from "../../durable-objects/rain/packets";
-import { splitRedPackets } from "../../durable-objects/rain/split";
+import { rainPackets } from "../../durable-objects/features/rain/packets";
+import { splitRedPackets } from "../../durable-objects/features/rain/split";
 import { loadActivityConfig } from "../../schema/queries/activities";
 import { loadRevivalCards } from "../../schema/queries/users";
 import { call, tokenFor, uniqueId } from "./http-helpers";

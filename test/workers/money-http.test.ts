@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { rainPackets } from "../../durable-objects/rain/packets";
+import { rainPackets } from "../../durable-objects/features/rain/packets";
 import { PAYOUTS, userAccount, WITHDRAWALS_IN_TRANSIT } from "../../workers/ledger/accounts";
 import type { BalanceView, HistoryItem } from "../../workers/ledger/read";
 import type { WithdrawalView } from "../../workers/withdrawals/rules";

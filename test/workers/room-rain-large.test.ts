@@ -6,7 +6,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { LiveRoom } from "../../durable-objects/live-room";
-import { rainPackets } from "../../durable-objects/rain/packets";
+import { rainPackets } from "../../durable-objects/features/rain/packets";
 import { liveroom } from "../../schema/proto";
 import { call, tokenFor } from "./http-helpers";
 import { grab } from "./support/rain";

@@ -1,7 +1,7 @@
 // A tap storm through real sockets in the Workers runtime: more taps than packets, all at once.
 import { describe, expect, it, vi } from "vitest";
-import { rainPackets } from "../../durable-objects/rain/packets";
-import { shouldResend, throttlePpm } from "../../durable-objects/rain/throttle";
+import { rainPackets } from "../../durable-objects/features/rain/packets";
+import { shouldResend, throttlePpm } from "../../durable-objects/features/rain/throttle";
 import { liveroom } from "../../schema/proto";
 import { redPacketKey } from "../../schema/settlement";
 import { RawClient, uniqueId } from "./support/raw-client";

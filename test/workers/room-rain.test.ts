@@ -1,6 +1,6 @@
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { rainPackets } from "../../durable-objects/rain/packets";
+import { rainPackets } from "../../durable-objects/features/rain/packets";
 import { liveroom } from "../../schema/proto";
 import { redPacketKey } from "../../schema/settlement";
 import { advanceClock, RawClient, roomStub, token, uniqueId } from "./support/raw-client";

@@ -7,7 +7,7 @@ import { unsealOutcome } from "../../client/seal";
 import { ROOM_MIGRATIONS } from "../../durable-objects/features/registry";
 import { checksum } from "../../durable-objects/kernel/migrations";
 import type { LiveRoom } from "../../durable-objects/live-room";
-import { rainPackets } from "../../durable-objects/rain/packets";
+import { rainPackets } from "../../durable-objects/features/rain/packets";
 import { liveroom } from "../../schema/proto";
 import { prizeKey, redPacketKey } from "../../schema/settlement";
 import { roomRecord } from "./support/game";

@@ -5,7 +5,7 @@ import { exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { fetchConnector, LiveroomClient } from "../../client/index";
 import type { LiveRoom } from "../../durable-objects/live-room";
-import { seededRng } from "../../durable-objects/rain/prng";
+import { seededRng } from "../../durable-objects/features/rain/prng";
 import { advanceClock, hostActivity, RawClient, roomStub, token, uniqueId } from "./support/raw-client";
 import { createRainActivity, rain, rainStorage, roomStats } from "./support/rain";
 

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ActivityConfig } from "../../schema/activity";
-import { splitPrize } from "../../durable-objects/quiz/prize";
-import { rainPackets } from "../../durable-objects/rain/packets";
+import { splitPrize } from "../../durable-objects/features/quiz/prize";
+import { rainPackets } from "../../durable-objects/features/rain/packets";
 import { prizePoolAccount, rainBudgetAccount, userAccount } from "../../workers/ledger/accounts";
 import { SETTLEMENT_DLQ } from "../../workers/settlement/consumer";
 import { takeRevivalEscrows } from "../../schema/queries/revival";

@@ -6,8 +6,8 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import type { LiveRoom } from "../../durable-objects/live-room";
-import { rainPackets } from "../../durable-objects/rain/packets";
-import { randomInt, type Rng, seededRng } from "../../durable-objects/rain/prng";
+import { rainPackets } from "../../durable-objects/features/rain/packets";
+import { randomInt, type Rng, seededRng } from "../../durable-objects/features/rain/prng";
 import { prizePoolAccount, rainBudgetAccount, userAccount } from "../../workers/ledger/accounts";
 import { reconcile } from "../../workers/settlement/reconcile-run";
 import {

@@ -1,7 +1,7 @@
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { rainPackets } from "../../durable-objects/rain/packets";
+import { rainPackets } from "../../durable-objects/features/rain/packets";
 import worker from "../../workers/index";
 import { prizePoolAccount, userAccount } from "../../workers/ledger/accounts";
 import { postTransfers } from "../../workers/ledger/post";

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { setActivityStatus } from "../../schema/queries/activities";
 import { writeReplay } from "../../schema/queries/replay";
-import { chunkTimeline } from "../../durable-objects/replay/timeline";
+import { chunkTimeline } from "../../durable-objects/features/replay/timeline";
 import type { TimelineEvent } from "../../schema/replay";
 import { activityBody, call, tokenFor, uniqueId } from "./http-helpers";
 

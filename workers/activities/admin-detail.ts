@@ -1,6 +1,6 @@
 // The admin's view of an activity (`GET`/`POST /api/admin/activities`): what D1 holds, plus each
 // rain's smallest and largest packet, derived from its seed like every amount (never stored).
-import { rainPackets } from "../../durable-objects/rain/packets";
+import { rainPackets } from "../../durable-objects/features/rain/packets";
 import type { RainConfig } from "../../schema/activity";
 import type { ActivityDetail } from "../../schema/queries/activities";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { intIn, text } from "./fields";
-import { MAX_GIFT_KEY_CHARS } from "../../durable-objects/gifts/gift";
+import { MAX_GIFT_KEY_CHARS } from "../../durable-objects/features/gifts/gift";
 import { UserId } from "./ids";
 import { must } from "./messages";
 

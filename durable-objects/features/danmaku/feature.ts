@@ -4,19 +4,19 @@
 import { liveroom } from "../../../schema/proto";
 import { loadDanmakuWords } from "../../../schema/queries/danmaku-words";
 import type { RoomStatsView } from "../../../schema/room-stats";
-import { type DanmakuConfig, danmakuConfig, tickCap } from "../../danmaku/config";
-import { decideDanmaku, decideLike } from "../../danmaku/decide";
-import { compileFilter, type WordFilter } from "../../danmaku/filter";
-import { decideDelete, decideMute } from "../../danmaku/moderation";
-import { type PlayerBuckets, pruneBuckets } from "../../danmaku/rate";
-import { cryptoRng, offer } from "../../danmaku/sampler";
-import { closeTick, nextTickAt } from "../../danmaku/tick";
+import { type DanmakuConfig, danmakuConfig, tickCap } from "./config";
+import { decideDanmaku, decideLike } from "./decide";
+import { compileFilter, type WordFilter } from "./filter";
+import { decideDelete, decideMute } from "./moderation";
+import { type PlayerBuckets, pruneBuckets } from "./rate";
+import { cryptoRng, offer } from "./sampler";
+import { closeTick, nextTickAt } from "./tick";
 import type { ModerationOp } from "../../control";
 import { type Effect, notify, refuse, reply } from "../../kernel/effects";
 import { type Feature, frames } from "../../kernel/feature";
 import type { RoomServices } from "../../kernel/services";
-import { senderStreamTs } from "../../replay/stream-clock";
-import type { ShownDanmaku } from "../../replay/timeline";
+import { senderStreamTs } from "../replay/stream-clock";
+import type { ShownDanmaku } from "../replay/timeline";
 import { type DanmakuState, DanmakuStore } from "./store";
 
 const T = liveroom.Type;

@@ -1,7 +1,7 @@
 // The danmaku and likes rows of a room's SQLite: the tick's state, the pending reservoir, the shown
 // danmaku and the mutes. Synchronous on purpose: the kernel commits a handler's writes with its effects.
-import { type DanmakuCounters, ZERO_COUNTERS } from "../../danmaku/tick";
-import type { ShownDanmaku } from "../../replay/timeline";
+import { type DanmakuCounters, ZERO_COUNTERS } from "./tick";
+import type { ShownDanmaku } from "../replay/timeline";
 
 /** The room's danmaku state between events: counters (likes included) and the tick being collected. */
 export interface DanmakuState {

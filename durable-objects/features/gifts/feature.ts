@@ -4,7 +4,7 @@ import { liveroom } from "../../../schema/proto";
 import { coinAccount, coinBalance } from "../../../schema/queries/coins";
 import { type CatalogGift, loadActivityHost, loadCatalog } from "../../../schema/queries/gifts";
 import type { RoomStatsView } from "../../../schema/room-stats";
-import { decideGift, rankGifters } from "../../gifts/gift";
+import { decideGift, rankGifters } from "./gift";
 import { type CoinPosting, type Effect, broadcast, refuse, reply } from "../../kernel/effects";
 import { type Feature, frames } from "../../kernel/feature";
 import type { RoomServices } from "../../kernel/services";

@@ -1,7 +1,7 @@
 // The quiz's rows in the room's SQLite: players, answers, per-option counts and the phase machine.
 // Keyed by player so that a shard holds its own players (DESIGN §8). Synchronous on purpose: the
 // kernel runs a handler's writes and its effects in one transaction.
-import type { OutcomeValue, PlayerState, PlayerStatus, RoomState } from "../../quiz/state";
+import type { OutcomeValue, PlayerState, PlayerStatus, RoomState } from "./state";
 
 type Row = Record<string, SqlStorageValue>;
 

@@ -5,10 +5,10 @@ import type { RoomStatsView } from "../../../schema/room-stats";
 import { type Effect, broadcast, refuse } from "../../kernel/effects";
 import { type Feature, frames } from "../../kernel/feature";
 import type { RoomServices } from "../../kernel/services";
-import { decideGrab, type GrabRejectCode } from "../../rain/grab";
-import { replayId } from "../../rain/grab-id";
-import { rainPackets } from "../../rain/packets";
-import { createRateWindow, ratePerSec, recordEvents } from "../../rain/rate-window";
+import { decideGrab, type GrabRejectCode } from "./grab";
+import { replayId } from "./grab-id";
+import { rainPackets } from "./packets";
+import { createRateWindow, ratePerSec, recordEvents } from "./rate-window";
 import {
   applyGrant,
   bucketLimits,
@@ -18,9 +18,9 @@ import {
   type RainRecord,
   refusalCode,
   throttleUpdate,
-} from "../../rain/record";
-import { isRainActive, packetsLeft } from "../../rain/run";
-import { createBucket, type TokenBucket } from "../../rain/token-bucket";
+} from "./record";
+import { isRainActive, packetsLeft } from "./run";
+import { createBucket, type TokenBucket } from "../../kernel/token-bucket";
 import { RainStore } from "./store";
 
 const T = liveroom.Type;

@@ -1,7 +1,7 @@
 // The red-packet tables of a room's Durable Object SQLite storage, beside RoomStore's (same
 // database). Keyed so that a room split into shards by player hash keeps working: grants are keyed
 // by packet (rain, packet_index) and looked up by player; a player's count is derived from them.
-import type { RainRecord } from "../../rain/record";
+import type { RainRecord } from "./record";
 
 /** One granted packet: who got it, under which replay id, and the answer they were given. */
 export interface GrantRow {

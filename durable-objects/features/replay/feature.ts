@@ -5,15 +5,9 @@ import { writeReplay } from "../../../schema/queries/replay";
 import type { Effect, NotificationEvent } from "../../kernel/effects";
 import type { Feature } from "../../kernel/feature";
 import type { RoomServices } from "../../kernel/services";
-import { type StreamAnchor, streamPosition } from "../../replay/stream-clock";
-import {
-  chunkTimeline,
-  danmakuFrames,
-  mergeTimeline,
-  nextAnchor,
-  timelineEntry,
-} from "../../replay/timeline";
-import type { ShownDanmaku } from "../../replay/timeline";
+import { type StreamAnchor, streamPosition } from "./stream-clock";
+import { chunkTimeline, danmakuFrames, mergeTimeline, nextAnchor, timelineEntry } from "./timeline";
+import type { ShownDanmaku } from "./timeline";
 import { ReplayStore } from "./store";
 
 const T = liveroom.Type;

@@ -1,5 +1,5 @@
 // The replay's rows: the stream anchor and the timeline of numbered events, archived to D1 at the end.
-import type { StreamAnchor } from "../../replay/stream-clock";
+import type { StreamAnchor } from "./stream-clock";
 import type { TimelineEvent } from "../../../schema/replay";
 
 type Row = Record<string, SqlStorageValue>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type AnswerInput, judgeAnswer, settleMissed } from "../../../durable-objects/quiz/answer";
+import { type AnswerInput, judgeAnswer, settleMissed } from "../../../durable-objects/features/quiz/answer";
 import { asking, player } from "./fixtures";
 
 const base = (over: Partial<AnswerInput> = {}): AnswerInput => ({

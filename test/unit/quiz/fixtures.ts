@@ -1,5 +1,5 @@
 import type { ActivityConfig } from "../../../schema/activity";
-import type { PlayerState, RoomState } from "../../../durable-objects/quiz/state";
+import type { PlayerState, RoomState } from "../../../durable-objects/features/quiz/state";
 
 export const activity: ActivityConfig = {
   id: "a1",

@@ -5,8 +5,8 @@ import {
   decideOpen,
   decidePush,
   decideReveal,
-} from "../../../durable-objects/quiz/operator";
-import { initialRoomState, type RoomState } from "../../../durable-objects/quiz/state";
+} from "../../../durable-objects/features/quiz/operator";
+import { initialRoomState, type RoomState } from "../../../durable-objects/features/quiz/state";
 import { activity, asking } from "./fixtures";
 
 const created: RoomState = { ...initialRoomState, activity };

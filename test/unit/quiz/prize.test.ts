@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { splitPrize } from "../../../durable-objects/quiz/prize";
+import { splitPrize } from "../../../durable-objects/features/quiz/prize";
 
 describe("splitPrize", () => {
   it("gives the remainder one cent each to the first winners by user id", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { cardsToRelease, mayEscrowCard } from "../../../durable-objects/quiz/revival";
-import type { RoomState } from "../../../durable-objects/quiz/state";
+import { cardsToRelease, mayEscrowCard } from "../../../durable-objects/features/quiz/revival";
+import type { RoomState } from "../../../durable-objects/features/quiz/state";
 import { activity, asking, player } from "./fixtures";
 
 describe("mayEscrowCard", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { visiblePlayer } from "../../../durable-objects/quiz/visible";
+import { visiblePlayer } from "../../../durable-objects/features/quiz/visible";
 import { asking, player } from "./fixtures";
 
 describe("visiblePlayer", () => {

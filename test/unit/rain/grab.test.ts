@@ -1,17 +1,17 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { liveroom } from "../../../schema/generated/live.js";
-import { seededRng } from "../../../durable-objects/rain/prng";
+import { seededRng } from "../../../durable-objects/features/rain/prng";
 import {
   decideGrab,
   GRAB_CODE,
   type GrabInput,
   type PlayerGrabState,
-} from "../../../durable-objects/rain/grab";
-import { poolSlice, type RainRun, startRain } from "../../../durable-objects/rain/run";
-import { rainPackets } from "../../../durable-objects/rain/packets";
-import { shuffleInPlace } from "../../../durable-objects/rain/split";
-import { createBucket, type TokenBucket, take } from "../../../durable-objects/rain/token-bucket";
+} from "../../../durable-objects/features/rain/grab";
+import { poolSlice, type RainRun, startRain } from "../../../durable-objects/features/rain/run";
+import { rainPackets } from "../../../durable-objects/features/rain/packets";
+import { shuffleInPlace } from "../../../durable-objects/features/rain/split";
+import { createBucket, type TokenBucket, take } from "../../../durable-objects/kernel/token-bucket";
 
 const PACKETS = [5, 1, 3, 1];
 const running: RainRun = { rain: 1, phase: "running", endsAtMs: 10_000, cursor: 0, end: PACKETS.length };

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { rainPackets } from "../../../durable-objects/rain/packets";
-import { splitRedPackets } from "../../../durable-objects/rain/split";
+import { rainPackets } from "../../../durable-objects/features/rain/packets";
+import { splitRedPackets } from "../../../durable-objects/features/rain/split";
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 

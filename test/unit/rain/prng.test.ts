@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cyrb128, randomInt, type Rng, seededRng, sfc32 } from "../../../durable-objects/rain/prng";
+import { cyrb128, randomInt, type Rng, seededRng, sfc32 } from "../../../durable-objects/features/rain/prng";
 
 // A generator replaying fixed outputs, to drive randomInt's rejection exactly.
 function replay(values: number[]): Rng {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { GrabGranted } from "../../../durable-objects/rain/grab";
-import { replayId } from "../../../durable-objects/rain/grab-id";
-import { createRateWindow, ratePerSec, recordEvents } from "../../../durable-objects/rain/rate-window";
+import type { GrabGranted } from "../../../durable-objects/features/rain/grab";
+import { replayId } from "../../../durable-objects/features/rain/grab-id";
+import {
+  createRateWindow,
+  ratePerSec,
+  recordEvents,
+} from "../../../durable-objects/features/rain/rate-window";
 import {
   applyGrant,
   bucketLimits,
@@ -12,8 +16,8 @@ import {
   type RainStartInput,
   refusalCode,
   throttleUpdate,
-} from "../../../durable-objects/rain/record";
-import { createBucket } from "../../../durable-objects/rain/token-bucket";
+} from "../../../durable-objects/features/rain/record";
+import { createBucket } from "../../../durable-objects/kernel/token-bucket";
 
 const RAINS = [
   { durationMs: 20_000, targetTapsPerSec: 1000, count: 3 },

@@ -9,7 +9,7 @@ import {
   type RainRun,
   START_RAIN_CODE,
   startRain,
-} from "../../../durable-objects/rain/run";
+} from "../../../durable-objects/features/rain/run";
 
 const rains = [
   { durationMs: 20_000, count: 3 },

@@ -1,7 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { seededRng } from "../../../durable-objects/rain/prng";
-import { doubleAverageSplit, shuffleInPlace, splitRedPackets } from "../../../durable-objects/rain/split";
+import { seededRng } from "../../../durable-objects/features/rain/prng";
+import {
+  doubleAverageSplit,
+  shuffleInPlace,
+  splitRedPackets,
+} from "../../../durable-objects/features/rain/split";
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 const sorted = (xs: readonly number[]): number[] => [...xs].sort((a, b) => a - b);

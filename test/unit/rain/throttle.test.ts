@@ -5,7 +5,7 @@ import {
   shouldResend,
   TAPS_PER_PACKET_LEFT_PER_SEC,
   throttlePpm,
-} from "../../../durable-objects/rain/throttle";
+} from "../../../durable-objects/features/rain/throttle";
 
 const online = fc.integer({ min: 0, max: 2_000_000 });
 const packetsLeft = fc.integer({ min: 0, max: 1_000_000 });

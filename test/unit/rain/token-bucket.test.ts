@@ -6,7 +6,7 @@ import {
   refill,
   type TokenBucket,
   take,
-} from "../../../durable-objects/rain/token-bucket";
+} from "../../../durable-objects/kernel/token-bucket";
 
 const bucket = (milliTokens: number, lastRefillMs: number, capacity = 10, ratePerSec = 2): TokenBucket => ({
   capacity,

@@ -1,8 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_DANMAKU_CONFIG, danmakuConfig, tickCap } from "../../../durable-objects/danmaku/config";
-import { type DanmakuInput, decideDanmaku, decideLike } from "../../../durable-objects/danmaku/decide";
-import { compileFilter } from "../../../durable-objects/danmaku/filter";
-import { pruneBuckets, takeFor } from "../../../durable-objects/danmaku/rate";
+import {
+  DEFAULT_DANMAKU_CONFIG,
+  danmakuConfig,
+  tickCap,
+} from "../../../durable-objects/features/danmaku/config";
+import {
+  type DanmakuInput,
+  decideDanmaku,
+  decideLike,
+} from "../../../durable-objects/features/danmaku/decide";
+import { compileFilter } from "../../../durable-objects/features/danmaku/filter";
+import { pruneBuckets, takeFor } from "../../../durable-objects/features/danmaku/rate";
 
 const config = DEFAULT_DANMAKU_CONFIG;
 const input = (over: Partial<DanmakuInput> = {}): DanmakuInput => ({

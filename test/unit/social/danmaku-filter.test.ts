@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { blockedWord, compileFilter, skeleton } from "../../../durable-objects/danmaku/filter";
+import { blockedWord, compileFilter, skeleton } from "../../../durable-objects/features/danmaku/filter";
 
 describe("keyword filter", () => {
   const filter = compileFilter(["spam", "Scam Link", "傻瓜", "", "  "]);

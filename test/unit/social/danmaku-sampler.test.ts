@@ -1,7 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { seededRng } from "../../../durable-objects/rain/prng";
-import { cryptoRng, emptyReservoir, offer, type Reservoir } from "../../../durable-objects/danmaku/sampler";
+import { seededRng } from "../../../durable-objects/features/rain/prng";
+import {
+  cryptoRng,
+  emptyReservoir,
+  offer,
+  type Reservoir,
+} from "../../../durable-objects/features/danmaku/sampler";
 
 function fill(n: number, k: number, seed: string): Reservoir<number> {
   const rng = seededRng(seed);

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkDanmakuText, utf8Bytes } from "../../../durable-objects/danmaku/text";
+import { checkDanmakuText, utf8Bytes } from "../../../durable-objects/features/danmaku/text";
 
 const limits = { maxChars: 60, maxBytes: 130 };
 

@@ -1,18 +1,18 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_DANMAKU_CONFIG, tickCap } from "../../../durable-objects/danmaku/config";
-import { decideDanmaku } from "../../../durable-objects/danmaku/decide";
-import { compileFilter } from "../../../durable-objects/danmaku/filter";
-import { decideDelete, decideMute, MAX_MUTE_MS } from "../../../durable-objects/danmaku/moderation";
-import type { PlayerBuckets } from "../../../durable-objects/danmaku/rate";
-import { emptyReservoir, offer, type Reservoir } from "../../../durable-objects/danmaku/sampler";
+import { DEFAULT_DANMAKU_CONFIG, tickCap } from "../../../durable-objects/features/danmaku/config";
+import { decideDanmaku } from "../../../durable-objects/features/danmaku/decide";
+import { compileFilter } from "../../../durable-objects/features/danmaku/filter";
+import { decideDelete, decideMute, MAX_MUTE_MS } from "../../../durable-objects/features/danmaku/moderation";
+import type { PlayerBuckets } from "../../../durable-objects/features/danmaku/rate";
+import { emptyReservoir, offer, type Reservoir } from "../../../durable-objects/features/danmaku/sampler";
 import {
   closeTick,
   type DanmakuCounters,
   nextTickAt,
   ZERO_COUNTERS,
-} from "../../../durable-objects/danmaku/tick";
-import { seededRng } from "../../../durable-objects/rain/prng";
+} from "../../../durable-objects/features/danmaku/tick";
+import { seededRng } from "../../../durable-objects/features/rain/prng";
 
 describe("closeTick", () => {
   it("shows what was kept, counts the rest as dropped, numbers the tick", () => {

@@ -4,7 +4,7 @@ import {
   type GiftInput,
   giftTransferKey,
   rankGifters,
-} from "../../../durable-objects/gifts/gift";
+} from "../../../durable-objects/features/gifts/gift";
 import { liveroom } from "../../../schema/proto";
 import type { CatalogGift } from "../../../schema/queries/gifts";
 

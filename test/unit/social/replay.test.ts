@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { senderStreamTs, streamPosition } from "../../../durable-objects/replay/stream-clock";
+import { senderStreamTs, streamPosition } from "../../../durable-objects/features/replay/stream-clock";
 import {
   chunkTimeline,
   danmakuFrames,
@@ -8,7 +8,7 @@ import {
   nextAnchor,
   type ShownDanmaku,
   timelineEntry,
-} from "../../../durable-objects/replay/timeline";
+} from "../../../durable-objects/features/replay/timeline";
 import { liveroom } from "../../../schema/proto";
 import type { TimelineEvent } from "../../../schema/replay";
 

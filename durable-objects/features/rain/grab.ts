@@ -4,7 +4,7 @@
 // storage and never reaches `decideGrab`.
 
 import { isRainActive, packetsLeft, type RainRun } from "./run";
-import { type TokenBucket, take } from "./token-bucket";
+import { type TokenBucket, take } from "../../kernel/token-bucket";
 
 /** The grab failures, as `schema/live.proto` `Code` values. */
 export const GRAB_CODE = {

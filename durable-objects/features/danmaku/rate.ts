@@ -1,7 +1,7 @@
 // Per-player rate limits for danmaku and likes: one token bucket per player (rain/token-bucket.ts),
 // kept as plain data in a map the room holds in memory. Pure: the map is returned, never mutated.
 
-import { createBucket, type TokenBucket, take } from "../rain/token-bucket";
+import { createBucket, type TokenBucket, take } from "../../kernel/token-bucket";
 
 /** Buckets by user id. */
 export type PlayerBuckets = ReadonlyMap<string, TokenBucket>;

@@ -2,8 +2,8 @@
 // video-on-demand player can show questions, reveals, rains, gifts and danmaku in sync. Pure: the
 // room records entries as it broadcasts and archives them when the activity ends.
 
-import { liveroom } from "../../schema/proto";
-import type { ReplayChunk, ReplayDanmaku, TimelineAt, TimelineEvent } from "../../schema/replay";
+import { liveroom } from "../../../schema/proto";
+import type { ReplayChunk, ReplayDanmaku, TimelineAt, TimelineEvent } from "../../../schema/replay";
 import { type StreamAnchor, streamPosition } from "./stream-clock";
 
 const T = liveroom.Type;

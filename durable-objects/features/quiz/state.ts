@@ -1,6 +1,6 @@
 // The state of one quiz room, as pure data. The Durable Object persists it; the rules decide on it.
-import type { ActivityConfig } from "../../schema/activity";
-import type { Phase } from "../../schema/room-stats";
+import type { ActivityConfig } from "../../../schema/activity";
+import type { Phase } from "../../../schema/room-stats";
 
 // The phase is also what the stats view shows, so it is defined with it (schema/room-stats.ts).
 export type { Phase };

@@ -3,7 +3,7 @@
 // Durable Object value is at most 2 MB). The split is deterministic, so the room, the admin API and
 // an auditor all get the same array from the same three numbers.
 
-import type { RainConfig } from "../../schema/activity";
+import type { RainConfig } from "../../../schema/activity";
 import { splitRedPackets } from "./split";
 
 /** The rain fields the amounts depend on. */

@@ -1,7 +1,7 @@
 // The room's decision on a GIFT frame before any coin moves, and the gifter leaderboard. Pure: the
 // room then posts the debit and credit to the coins ledger in D1 and shows the gift.
 
-import type { CatalogGift } from "../../schema/queries/gifts";
+import type { CatalogGift } from "../../../schema/queries/gifts";
 import type { Phase } from "../quiz/state";
 
 /** Most of one gift a single GIFT frame may send. */
