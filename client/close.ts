@@ -1,18 +1,8 @@
-// The WebSocket close codes the room sends (durable-objects/kernel/sockets.ts CLOSE), by name.
+// The WebSocket close codes the room sends (schema/live.proto CloseCode), by name.
+import { liveroom } from "../schema/proto";
 
-/** Close codes of the room (4000–4999 are the application's own). */
-export const CLOSE_CODES = {
-  /** No heartbeat for a minute (the client also closes a silent socket with it). */
-  HEARTBEAT_TIMEOUT: 4000,
-  /** The socket's token expired without a REFRESH. */
-  TOKEN_EXPIRED: 4001,
-  /** A tokenless socket did not send AUTH within 10 s. */
-  AUTH_TIMEOUT: 4003,
-  /** The socket kept sending over its frame budget after FRAME_RATE_LIMITED. */
-  FRAME_FLOOD: 4008,
-  /** The same user opened a newer connection to this room (at most 4 per user; the oldest goes). */
-  REPLACED: 4009,
-} as const;
+/** Close codes of the room: `liveroom.CloseCode` of the protocol (4000–4999 are the application's own). */
+export const CLOSE_CODES = liveroom.CloseCode;
 
 /**
  * Why a socket went away, by name: the room's own codes, `"socket-error"` for an error event (no

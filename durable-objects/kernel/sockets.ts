@@ -1,6 +1,7 @@
 // What the room keeps on each hibernatable socket, and the socket calls that must never throw
 // (STYLE.md: partyserver's connection.ts and closeQuietly).
 import type { Role } from "../../schema/auth";
+import { liveroom } from "../../schema/proto";
 
 /**
  * What a socket carries across hibernation (kept tiny: it is read back after every wake): who it is,
@@ -14,21 +15,10 @@ export interface Attachment {
 }
 
 /**
- * Close codes the room sends (docs/protocol.md). 4000–4999 are the application's own.
+ * Close codes the room sends: `liveroom.CloseCode` in schema/live.proto, which the SDK reads too.
  * @example closeQuietly(ws, CLOSE.FRAME_FLOOD, "frame flood")
  */
-export const CLOSE = {
-  /** No heartbeat for a minute. */
-  HEARTBEAT_TIMEOUT: 4000,
-  /** The socket's token expired and was not refreshed (send REFRESH before `exp`). */
-  TOKEN_EXPIRED: 4001,
-  /** A tokenless socket did not authenticate in time. */
-  AUTH_TIMEOUT: 4003,
-  /** The socket kept sending over its frame budget. */
-  FRAME_FLOOD: 4008,
-  /** The user opened more sockets in this room than allowed: their oldest was closed. */
-  REPLACED: 4009,
-} as const;
+export const CLOSE = liveroom.CloseCode;
 
 /** `WebSocket.readyState` of an open socket. */
 export const WS_OPEN = 1;
