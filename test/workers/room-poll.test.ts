@@ -3,7 +3,7 @@
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { liveroom } from "../../schema/proto";
-import { createActivity, RawClient, roomStub, token, uniqueId } from "./support/raw-client";
+import { advanceClock, createActivity, RawClient, roomStub, token, uniqueId } from "./support/raw-client";
 
 const T = liveroom.Type;
 const C = liveroom.Code;
@@ -68,8 +68,6 @@ async function welcome(client: RawClient, userId: string) {
   return r.welcome!;
 }
 
-const quiet = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe("a poll opened and closed by the host", () => {
   it("counts one vote per viewer, sends totals per tick, and closes with the final totals", async () => {
     const a = await room();
@@ -113,7 +111,10 @@ describe("a poll opened and closed by the host", () => {
     const [r2, r3] = await Promise.all([vote(x2, 1, 0), vote(x3, 1, 1)]);
     expect([outcome(r2!), outcome(r3!)]).toEqual(["ok", "ok"]);
     await host.waitForNotification((n) => n.pollTotals?.votes === 3);
-    await quiet(800);
+    // A second later on the room's clock, with every due task run: any further tick would be here.
+    await advanceClock(a.id, 1_000);
+    await runDurableObjectAlarm(roomStub(a.id));
+    for (const c of [host, x1, x2, x3]) await c.flush();
     // Unnumbered, at most one per tick, only when they moved: nothing more while nobody votes.
     for (const c of [host, x1, x2, x3]) {
       expect(totalsFrames(c)).toEqual([
@@ -166,7 +167,7 @@ describe("a poll closed by its timer", () => {
     await v1!.waitForNotification((n) => n.pollClosed != null);
     // Alarms fire at least once: a second run closes nothing twice.
     await runDurableObjectAlarm(stub);
-    await quiet(100);
+    for (const c of [host, v1!, v2!]) await c.flush();
     for (const c of [host, v1!, v2!]) {
       expect(closedFrames(c)).toEqual([{ roomSeq: 2, pollId: 1, totals: [0, 2], votes: 2, timedOut: true }]);
     }
