@@ -143,15 +143,12 @@ export class LiveRoom extends DurableObject<RoomEnv> {
     const now = this.#clock.now();
     const expMs = Number(request.headers.get("X-Liveroom-Exp") ?? "0") * 1000;
     const att: Attachment = { u: user, r: user === null ? null : role, c: now, x: user === null ? 0 : expMs };
-    await this.#effects.run(
-      () => [
-        ...this.#guard.accepted(server, att),
-        ...(this.#scheduler.has("sweep")
-          ? []
-          : [{ kind: "schedule" as const, task: "sweep", atMs: now + SWEEP_EVERY_MS }]),
-      ],
-      null,
-    );
+    // Recorded (and the user's cap kept) before the transaction: it may close older sockets.
+    const guarded = this.#guard.accepted(server, att);
+    const sweep = this.#scheduler.has("sweep")
+      ? []
+      : [{ kind: "schedule" as const, task: "sweep", atMs: now + SWEEP_EVERY_MS }];
+    await this.#effects.run(() => [...guarded, ...sweep], null);
     const headers = new Headers();
     if (request.headers.get("X-Liveroom-Protocol") === "liveroom")
       headers.set("Sec-WebSocket-Protocol", "liveroom");
