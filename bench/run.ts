@@ -1,6 +1,6 @@
 // `npm run bench` (quick pass) and `npm run bench -- --full`: one workerd through miniflare, the
 // scenarios in order, then docs/benchmarks/results.md, chart.svg and results.json.
-// Options: --only=fanout,answers,rain,storm,probe,danmaku,settlement,wake  --runs=3  --concurrency=64
+// Options: --only=fanout,answers,rain,storm,probe,danmaku,settlement,wake,flood  --runs=3  --concurrency=64
 //          --n=2000 (one size for every scenario, for development)
 //          --out=docs/benchmarks  --report (re-render the markdown and chart from results.json)
 import { execSync } from "node:child_process";
@@ -17,6 +17,7 @@ import { bundleWorker, ROOT, startRuntime } from "./runtime";
 import { answerBurst } from "./scenarios/answers";
 import { danmakuScenario } from "./scenarios/danmaku";
 import { fanout } from "./scenarios/fanout";
+import { floodScenario } from "./scenarios/flood";
 import { connectProbe, fanoutProbe } from "./scenarios/probe";
 import { redPacketStorm } from "./scenarios/rain";
 import { settlementScenario } from "./scenarios/settlement";
@@ -113,6 +114,7 @@ const results: AllResults = {
   danmaku: null,
   settlement: null,
   wake: null,
+  flood: null,
   wire: wireSizes(),
   extra: [],
   errors: [],
@@ -141,6 +143,10 @@ try {
     results.fanoutProbe = await scenario("probe", () => fanoutProbe(ctx, 2000, 10));
   }
   results.danmaku = await scenario("danmaku", () => danmakuScenario(ctx, PLAN.danmaku));
+  // Issue 12 item 1: 44,000 frames from one tokenless socket against 3 and 200 honest answers.
+  if (full || only?.includes("flood")) {
+    results.flood = await scenario("flood", () => floodScenario(ctx, [3, 200], 44_000, [500, 44_000]));
+  }
 } finally {
   await rt.dispose();
 }

@@ -1,6 +1,7 @@
 // A client process: Node `ws` sockets on loopback, driven by the runner over IPC (child_process.fork).
 import { AnswerRun } from "./answers";
 import { DanmakuRun } from "./danmaku";
+import { flood } from "./flood";
 import { GrabRun } from "./grabs";
 import { openSockets } from "./open";
 import type { CollectResult, Command, HeartbeatCmd, HeartbeatResult, Reply, Request } from "./protocol";
@@ -44,6 +45,8 @@ async function dispatch(c: Command): Promise<unknown> {
       return danmaku?.wait(c.timeoutMs) ?? Promise.reject(new Error("danmakuWait before danmakuArm"));
     case "heartbeat":
       return heartbeat(c);
+    case "flood":
+      return flood(c, socks[0]);
     case "close":
       return close(c.timeoutMs);
   }

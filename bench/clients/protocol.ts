@@ -130,6 +130,37 @@ export interface DanmakuResult {
   latencies: number[];
 }
 
+export interface FloodCmd {
+  cmd: "flood";
+  /** Frames `08 FF` to write on the process's first socket (opened without a token). */
+  frames: number;
+  /** Frames per synchronous burst; the loop yields between bursts so a close is seen. */
+  chunk: number;
+  maxMs: number;
+  /** After the loop, how long to wait for the room to close the socket. */
+  closeWaitMs: number;
+}
+
+export interface FloodResult {
+  /** Epoch ms when the first frame was handed to the socket. */
+  startedAt: number;
+  /** Frames handed to `ws.send` before the loop stopped. */
+  handed: number;
+  /** Of those, frames `ws` wrote to the kernel (its send callback without an error). */
+  flushed: number;
+  loopMs: number;
+  /** Responses the room sent this socket, by code name. */
+  responses: Record<string, number>;
+  /** Notifications it received (a tokenless socket should get none). */
+  notifications: number;
+  firstResponseMs: number;
+  closeCode: number;
+  closeReason: string;
+  /** ms from the first frame to the close event; NaN if the socket was not closed. */
+  closeMs: number;
+  closedBeforeLoopEnd: boolean;
+}
+
 export type Command =
   | OpenCmd
   | { cmd: "arm" }
@@ -141,6 +172,7 @@ export type Command =
   | DanmakuArmCmd
   | { cmd: "danmakuWait"; timeoutMs: number }
   | HeartbeatCmd
+  | FloodCmd
   | { cmd: "close"; timeoutMs: number };
 
 export interface ResultOf {
@@ -154,6 +186,7 @@ export interface ResultOf {
   heartbeat: HeartbeatResult;
   danmakuArm: null;
   danmakuWait: DanmakuResult;
+  flood: FloodResult;
   close: { closed: number; elapsedMs: number };
 }
 

@@ -3,6 +3,7 @@ import type { Machine } from "../machine";
 import type { AnswerCase } from "../scenarios/answers";
 import type { DanmakuCase } from "../scenarios/danmaku";
 import type { FanoutCase, FanoutResult } from "../scenarios/fanout";
+import { type FloodCase, floodMarkdown } from "../scenarios/flood";
 import type { FanoutProbeRow, ProbeRow } from "../scenarios/probe";
 import type { RainCase } from "../scenarios/rain";
 import type { SettlementCase } from "../scenarios/settlement";
@@ -29,6 +30,8 @@ export interface AllResults {
   danmaku: DanmakuCase[] | null;
   settlement: SettlementCase | null;
   wake: WakeResult | null;
+  /** Issue 12 item 1 over real sockets (`--only=flood` or `--full`); absent in older results.json. */
+  flood?: FloodCase[] | null;
   wire: WireRow[];
   /** Extra sections from scenarios that render themselves (danmaku, settlement). */
   extra: { title: string; markdown: string }[];
@@ -394,6 +397,7 @@ export function resultsMarkdown(r: AllResults): string {
     );
   }
   for (const x of r.extra) parts.push("", `## ${x.title}`, "", x.markdown);
+  if (r.flood != null) parts.push("", "## Flood (issue 12)", "", floodMarkdown(r.flood));
   parts.push(
     "",
     "## 7. Wire sizes",
