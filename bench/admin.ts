@@ -1,6 +1,9 @@
 // Seeding through the Worker's HTTP API with tokens signed by the bench's secret.
 import { benchToken } from "./tokens";
 
+/** The user every bench activity is hosted by. */
+const BENCH_HOST = "bench-host";
+
 export class Api {
   constructor(
     readonly base: string,
@@ -9,7 +12,7 @@ export class Api {
   ) {}
 
   static async create(base: string): Promise<Api> {
-    return new Api(base, await benchToken("bench-admin", "admin"), await benchToken("bench-host", "host"));
+    return new Api(base, await benchToken("bench-admin", "admin"), await benchToken(BENCH_HOST, "host"));
   }
 
   async call(method: string, path: string, token: string, body?: unknown): Promise<unknown> {
@@ -23,8 +26,13 @@ export class Api {
     return text === "" ? null : (JSON.parse(text) as unknown);
   }
 
-  createActivity(activity: object): Promise<unknown> {
-    return this.call("POST", "/api/admin/activities", this.adminToken, activity);
+  /** Creates the activity and makes the bench's host its host: a host token operates only its own. */
+  async createActivity(activity: { id: string }): Promise<unknown> {
+    const created = await this.call("POST", "/api/admin/activities", this.adminToken, activity);
+    await this.call("PUT", `/api/admin/activities/${activity.id}/host`, this.adminToken, {
+      hostId: BENCH_HOST,
+    });
+    return created;
   }
 
   /** An operator step on a room, e.g. `open`, `questions/0/push`, `rains/0/start`. */
