@@ -11,6 +11,7 @@ import {
   HEARTBEAT,
   type Outcome,
   type PollInfo,
+  type QuestionInfo,
   type ResponseResult,
   type Resumed,
   type RevealInfo,
@@ -18,7 +19,14 @@ import {
   type RoomStats,
   type Welcome,
 } from "./codec.js";
-import { type ClientEvents, type ConnectionEvent, type ConnectionState, Emitter } from "./events.js";
+import { verifyReveal } from "./commitment.js";
+import {
+  type ClientEvents,
+  type ConnectionEvent,
+  type ConnectionState,
+  Emitter,
+  type NotificationOf,
+} from "./events.js";
 import { OUTCOME_CORRECT, OUTCOME_OUT_WRONG, OUTCOME_UNKNOWN, unsealOutcome } from "./seal.js";
 import { SeqTracker } from "./sequence.js";
 import { atGrabCap, PPM_ALL, shouldSendTap } from "./throttle.js";
@@ -253,6 +261,9 @@ export class LiveroomClient {
   #autoRefreshing = false;
 
   readonly #sealed = new Map<number, Uint8Array>();
+  // The last question received before its reveal (a QUESTION, or a snapshot's current question not
+  // yet revealed): its commitment is what the reveal is verified against.
+  #question: QuestionInfo | undefined;
   readonly #outcomes = new Set<number>();
   readonly #throttle = new Map<number, number>();
   // Red packets the player holds in this activity (Welcome, grab answers) against the activity's
@@ -967,7 +978,9 @@ export class LiveroomClient {
     this.#grabbed = w.player.grabbed;
     this.#capRefused = false;
     if (w.room.rain?.cap) this.#grabCap = w.room.rain.cap;
-    const q = w.room.current?.question;
+    const current = w.room.current;
+    if (current && w.room.lastReveal?.question !== current.question) this.#question = current;
+    const q = current?.question;
     if (q !== undefined && w.player.sealed && !this.#outcomes.has(q)) this.#sealed.set(q, w.player.sealed);
     this.#enqueue(() => this.#events.emit("welcome", w));
   }
@@ -1050,12 +1063,12 @@ export class LiveroomClient {
         this.#events.emit("roomOpened", n);
         break;
       case "question":
+        this.#question = n;
         this.#events.emit("question", n);
         break;
       case "reveal":
-        this.#events.emit("reveal", n);
-        after = this.#unsealFor(n);
-        break;
+        // Verifying is asynchronous (Web Crypto): the reveal, its notification and the outcome go out in order after it.
+        return this.#revealed(n);
       case "gameOver":
         this.#events.emit("gameOver", n);
         break;
@@ -1104,6 +1117,22 @@ export class LiveroomClient {
     }
     this.#events.emit("notification", n);
     return after;
+  }
+
+  async #revealed(n: NotificationOf<"reveal">): Promise<void> {
+    const question = this.#question;
+    const activityId = this.#welcome?.room.activityId;
+    let verified = false;
+    if (question?.question === n.question && activityId !== undefined) {
+      try {
+        verified = await verifyReveal(question, n, activityId);
+      } catch {
+        verified = false; // no Web Crypto here: nothing was verified
+      }
+    }
+    this.#events.emit("reveal", { ...n, verified });
+    this.#events.emit("notification", n);
+    await this.#unsealFor(n);
   }
 
   #outcomeFromSnapshot(w: Welcome): Promise<void> | undefined {

@@ -20,6 +20,8 @@ export interface QuestionInfo {
   windowMs: number;
   streamTsMs: number;
   questionCount: number;
+  /** SHA-256 commitment to the correct option (32 bytes), opened by the reveal; empty when the room sent none. */
+  commitment: Uint8Array;
 }
 
 /** The reveal packet, identical for everyone. `key` unseals every answer to this question. */
@@ -29,6 +31,8 @@ export interface RevealInfo {
   key: Uint8Array;
   counts: number[];
   streamTsMs: number;
+  /** 16 bytes that, with `key`, open the question's `commitment` (`verifyReveal`); empty when none. */
+  salt: Uint8Array;
 }
 
 export interface GameOverInfo {
@@ -249,6 +253,7 @@ function question(q: liveroom.QuestionPushed.$Properties): QuestionInfo {
     windowMs: q.windowMs ?? 0,
     streamTsMs: q.streamTsMs ?? 0,
     questionCount: q.questionCount ?? 0,
+    commitment: bytes(q.commitment),
   };
 }
 
@@ -259,6 +264,7 @@ function reveal(r: liveroom.AnswerRevealed.$Properties): RevealInfo {
     key: bytes(r.key),
     counts: [...(r.counts ?? [])],
     streamTsMs: r.streamTsMs ?? 0,
+    salt: bytes(r.salt),
   };
 }
 

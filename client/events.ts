@@ -25,6 +25,14 @@ export interface ResyncEvent {
   toSeq: number;
 }
 
+/**
+ * A reveal, with `verified`: whether its key and salt open the commitment to the correct option that
+ * this client received with the question before the reveal (client/commitment.ts `verifyReveal`).
+ * False when the question carried no commitment, or this client never saw the question before it was
+ * revealed (a reveal first seen in a snapshot is not emitted here).
+ */
+export type RevealEvent = NotificationOf<"reveal"> & { verified: boolean };
+
 /** Your own sealed result, unsealed at the reveal of `question`. */
 export interface OutcomeEvent {
   question: number;
@@ -77,7 +85,7 @@ export interface ClientEvents {
   resync: ResyncEvent;
   roomOpened: NotificationOf<"roomOpened">;
   question: NotificationOf<"question">;
-  reveal: NotificationOf<"reveal">;
+  reveal: RevealEvent;
   outcome: OutcomeEvent;
   gameOver: NotificationOf<"gameOver">;
   prize: NotificationOf<"prize">;

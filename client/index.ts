@@ -58,11 +58,19 @@ export type {
   DisconnectEvent,
   NotificationOf,
   OutcomeEvent,
+  RevealEvent,
   ProtocolErrorEvent,
   RateLimitedEvent,
   RefreshedEvent,
   ResyncEvent,
 } from "./events.js";
+export {
+  COMMITMENT_BYTES,
+  type CommittedQuestion,
+  commit,
+  type OpeningReveal,
+  verifyReveal,
+} from "./commitment.js";
 export { sealOutcome, unsealOutcome } from "./seal.js";
 export { SeqTracker } from "./sequence.js";
 export { atGrabCap, PPM_ALL, shouldSendTap } from "./throttle.js";

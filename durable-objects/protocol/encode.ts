@@ -38,6 +38,7 @@ export function questionPushed(
     windowMs: q.windowMs,
     streamTsMs: q.streamTsMs,
     questionCount: activity.questions.length,
+    commitment: q.commitmentB64 === undefined ? new Uint8Array(0) : fromBase64(q.commitmentB64),
   };
 }
 
@@ -48,6 +49,7 @@ export function answerRevealed(r: RevealRecord): liveroom.AnswerRevealed.$Proper
     key: fromBase64(r.keyB64),
     counts: r.counts,
     streamTsMs: r.streamTsMs,
+    salt: r.saltB64 === undefined ? new Uint8Array(0) : fromBase64(r.saltB64),
   };
 }
 

@@ -13,14 +13,17 @@ const q = (question: number): QuestionInfo => ({
   windowMs: 10_000,
   streamTsMs: 0,
   questionCount: 3,
+  commitment: new Uint8Array(32),
 });
 
-const reveal = (question: number, correct = 1): RevealInfo => ({
+const reveal = (question: number, correct = 1): RevealInfo & { verified: boolean } => ({
   question,
   correct,
   key: new Uint8Array(16),
   counts: [1, 2, 0],
   streamTsMs: 0,
+  salt: new Uint8Array(16),
+  verified: true,
 });
 
 function welcome(
@@ -65,6 +68,26 @@ const play = (actions: Action[], from: ViewState = initialState) => actions.redu
 const joined = play([{ type: "welcome", welcome: welcome(), memo }]);
 
 describe("the viewer's game", () => {
+  test("a live reveal keeps the SDK's verified; a reveal first seen in a snapshot is not verified", () => {
+    const live = play(
+      [
+        { type: "question", question: q(0) },
+        { type: "reveal", reveal: reveal(0) },
+      ],
+      joined,
+    );
+    expect(live.reveal?.verified).toBe(true);
+    const { verified: _, ...info } = reveal(0);
+    const snapshot = welcome({ room: { phase: liveroom.Phase.REVEALED, current: q(0), lastReveal: info } });
+    // A reconnect's snapshot of the reveal this page verified live: still verified.
+    expect(reduce(live, { type: "welcome", welcome: snapshot, memo }).reveal?.verified).toBe(true);
+    // After a reload the reveal arrives with its commitment in one snapshot: nothing was checked.
+    expect(reduce(initialState, { type: "welcome", welcome: snapshot, memo }).reveal?.verified).toBe(false);
+    expect(reduce(live, { type: "reveal", reveal: { ...reveal(0), verified: false } }).reveal?.verified).toBe(
+      true,
+    ); // a repeated reveal changes nothing
+  });
+
   test("answering the first question makes a spectator a player; the result waits for the reveal", () => {
     const s = play(
       [

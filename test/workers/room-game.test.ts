@@ -1,6 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
+import { commit, verifyReveal } from "../../client/commitment";
 import { unsealOutcome } from "../../client/seal";
 import type { LiveRoom } from "../../durable-objects/live-room";
 import { liveroom } from "../../schema/proto";
@@ -103,15 +104,22 @@ describe("a whole game through real sockets", () => {
     expect((await c.alice.answer(1, 0)).code).toBe(C.NOT_CURRENT_QUESTION);
     expect((await c.alice.answer(7, 0)).code).toBe(C.UNKNOWN_QUESTION);
 
-    // Before the reveal nobody holds the key: no frame anyone received contains it.
-    const key0 = await runInDurableObject(roomStub(activity.id), async (_room: LiveRoom, state) => {
+    // Before the reveal nobody holds the key nor the salt: no frame anyone received contains them.
+    const [key0, salt0] = await runInDurableObject(roomStub(activity.id), async (_room: LiveRoom, state) => {
       const row = state.storage.sql.exec<{ body: string }>("SELECT body FROM quiz_state").one();
-      return Uint8Array.from(atob(JSON.parse(row.body).current.keyB64), (ch) => ch.charCodeAt(0));
+      const { keyB64, saltB64 } = JSON.parse(row.body).current as { keyB64: string; saltB64: string };
+      return [keyB64, saltB64].map((b64) => Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0)));
     });
-    expect(key0.length).toBe(16);
+    expect(key0!.length).toBe(16);
+    expect(salt0!.length).toBe(16);
     for (const client of everyone) {
-      for (const f of client.frames) expect(contains(liveroom.Frame.encode(f).finish(), key0)).toBe(false);
+      for (const f of client.frames) {
+        expect(contains(liveroom.Frame.encode(f).finish(), key0!)).toBe(false);
+        expect(contains(liveroom.Frame.encode(f).finish(), salt0!)).toBe(false);
+      }
     }
+    // The QUESTION frame committed to option 1 with that key and salt (docs/protocol.md).
+    expect([...q0.question!.commitment!]).toEqual([...(await commit(key0!, activity.id, 0, 1, salt0!))]);
 
     // Bob (wrong, out) reconnects before the reveal: his snapshot still shows him playing, sealed.
     const bobAgain = await RawClient.join(activity.id, ids.bob);
@@ -127,7 +135,9 @@ describe("a whole game through real sockets", () => {
     expect(r0.correct).toBe(1);
     expect(r0.counts).toEqual([1, 5]);
     expect(r0.streamTsMs).toBe(70_000);
-    expect([...r0.key!]).toEqual([...key0]);
+    expect([...r0.key!]).toEqual([...key0!]);
+    expect([...r0.salt!]).toEqual([...salt0!]);
+    expect(await verifyReveal(q0.question!, r0, activity.id)).toBe(true);
     const unseal = (name: keyof typeof ids, q: number, key: Uint8Array) =>
       unsealOutcome(acks.get(`${name}:${q}`)!, key, ids[name]);
     expect(await unseal("alice", 0, r0.key!)).toBe(liveroom.Outcome.CORRECT);

@@ -3,6 +3,7 @@
 // game goes on exactly where it was. A changed migration history makes the room refuse to start.
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
+import { verifyReveal } from "../../client/commitment";
 import { unsealOutcome } from "../../client/seal";
 import { ROOM_MIGRATIONS } from "../../durable-objects/features/registry";
 import { checksum } from "../../durable-objects/kernel/migrations";
@@ -352,6 +353,9 @@ describe("a room written before migrations", () => {
     expect(Number(welcome.room!.current!.deadlineMs)).toBe(current.deadlineMs);
     expect(welcome.room!.lastReveal).toMatchObject({ question: 0, correct: 0, counts: [2, 1] });
     expect([...welcome.room!.lastReveal!.key!]).toEqual([...KEY0]);
+    // Pushed before rooms committed (the stored state has no salt): no commitment, no salt.
+    expect(welcome.room!.current!.commitment).toHaveLength(0);
+    expect(welcome.room!.lastReveal!.salt).toHaveLength(0);
     expect(welcome.player).toMatchObject({
       status: liveroom.PlayerStatus.PLAYING,
       revivalCards: 0,
@@ -427,13 +431,20 @@ describe("a room written before migrations", () => {
     expect(r1.roomSeq).toBe(7);
     expect(r1.reveal).toMatchObject({ question: 1, correct: 2, counts: [1, 0, 1] });
     expect([...r1.reveal!.key!]).toEqual([...KEY1]);
+    expect(r1.reveal!.salt).toHaveLength(0);
+    expect(await verifyReveal(welcome.room!.current!, r1.reveal!, a.id)).toBe(false);
 
     await control({ kind: "push", question: 2, streamTsMs: 110_000 });
-    await c.alice.waitForNotification((n) => n.question?.question === 2);
+    // The first question pushed by the upgraded room commits to its answer.
+    const q2 = await c.alice.waitForNotification((n) => n.question?.question === 2);
+    expect(q2.question!.commitment).toHaveLength(32);
     expect((await c.alice.answer(2, 1)).code).toBe(liveroom.Code.ELIMINATED);
     expect((await c.carol.answer(2, 1)).status).toBe(OK);
     expect((await bobClient.answer(2, 1)).code).toBe(liveroom.Code.ELIMINATED);
     await control({ kind: "reveal", question: 2, streamTsMs: 120_000 });
+    const r2 = await c.carol.waitForNotification((n) => n.reveal?.question === 2);
+    expect(r2.reveal!.salt).toHaveLength(16);
+    expect(await verifyReveal(q2.question!, r2.reveal!, a.id)).toBe(true);
     const end = await control({ kind: "end" });
     expect(end.ok && end.stats).toMatchObject({ phase: "ended", players: 3, alive: 1, roomSeq: 10 });
     const over = await c.alice.waitForNotification((n) => n.gameOver != null);

@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { fetchConnector, LiveroomClient } from "../../client/index";
+import { commit, fetchConnector, LiveroomClient } from "../../client/index";
 import { liveroom } from "../../schema/proto";
 import { createActivity, createUser, token, uniqueId, hostActivity } from "./support/raw-client";
 
@@ -60,13 +60,21 @@ describe("the SDK against the real room", () => {
     expect((await host.open()).ok).toBe(true);
     const question = right.next("question");
     expect((await host.pushQuestion(0, 1_000)).ok).toBe(true);
-    expect(await question).toMatchObject({ question: 0, streamTsMs: 1_000, roomSeq: 2 });
+    const pushed = await question;
+    expect(pushed).toMatchObject({ question: 0, streamTsMs: 1_000, roomSeq: 2 });
+    // The QUESTION frame commits to the correct option (docs/protocol.md, "Provably fair reveals").
+    expect(pushed.commitment).toHaveLength(32);
     expect((await right.answer(0, 0)).ok).toBe(true);
     expect((await revived.answer(0, 1)).ok).toBe(true);
     expect((await dropper.answer(0, 0)).ok).toBe(true);
     const late = await right.answer(0, 1);
     expect(late.ok ? null : late.codeName).toBe("ALREADY_ANSWERED");
+    const revealed = right.next("reveal");
     expect((await host.reveal(0, 2_000)).ok).toBe(true);
+    const reveal = await revealed;
+    expect(reveal).toMatchObject({ question: 0, correct: 0, verified: true });
+    expect(reveal.salt).toHaveLength(16);
+    expect(await commit(reveal.key, activity.id, 0, 0, reveal.salt)).toEqual(pushed.commitment);
     await expect.poll(() => outcomes.length).toBe(3);
     expect(outcomes.sort()).toEqual([
       ["dropper", 0, liveroom.Outcome.CORRECT],
@@ -86,7 +94,10 @@ describe("the SDK against the real room", () => {
     expect((await back.answer(1, 2)).ok).toBe(true);
     expect((await right.answer(1, 2)).ok).toBe(true);
     expect((await revived.answer(1, 2)).ok).toBe(true);
+    // The resumed client got question 1 (and its commitment) from the RESUME replay: it verifies the reveal.
+    const backReveal = back.next("reveal");
     expect((await host.reveal(1, 4_000)).ok).toBe(true);
+    expect(await backReveal).toMatchObject({ question: 1, correct: 2, verified: true });
     const prize = right.next("prize");
     expect((await host.end()).ok).toBe(true);
     // 999 cents for three winners: 333 each, no remainder.

@@ -1,5 +1,6 @@
 // The live quiz as a feature: answers (player-scoped), and the operator's open, push, reveal and end
 // (room-scoped). The rules are the pure modules in ../../quiz; this file moves rows and effects.
+import { commit, KEY_BYTES, SALT_BYTES } from "../../../client/commitment";
 import { sealPad } from "../../../client/seal";
 import type { ActivityConfig } from "../../../schema/activity";
 import { liveroom } from "../../../schema/proto";
@@ -19,6 +20,12 @@ import { type QuizState, QuizStore } from "./store";
 const T = liveroom.Type;
 /** The task that closes question k's window: `close:<k>`. */
 const CLOSE = "close";
+
+/** A push's secrets, drawn and committed to before its handler runs. */
+interface PushSecrets {
+  keyB64: string;
+  commitment: { saltB64: string; commitmentB64: string } | undefined;
+}
 
 /** The quiz's part of a player's snapshot. */
 export interface QuizWelcome {
@@ -46,6 +53,8 @@ export class QuizFeature implements Feature {
   readonly #cards: BatchLoader<number>;
   /** Seal pads computed by `prepare` for the key then current, used by the synchronous `handle` right after. */
   readonly #pads = new Map<string, { keyB64: string; pad: number }>();
+  /** Each PUSH_QUESTION's key, salt and commitment, computed by `prepare` (Web Crypto is async) for its `handle`. */
+  readonly #pushes = new WeakMap<object, PushSecrets>();
   /** The current question's key, decoded once per question; rebuilt after a wake. */
   #key: { b64: string; bytes: Uint8Array } | null = null;
 
@@ -136,13 +145,34 @@ export class QuizFeature implements Feature {
     [T.PUSH_QUESTION]: {
       scope: "room",
       role: "host",
+      prepare: async (req) => {
+        const key = crypto.getRandomValues(new Uint8Array(KEY_BYTES));
+        const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
+        // The activity is null in a room that never loaded one; decidePush refuses the push then, as it
+        // does an unknown question, and the key is never used.
+        const activity: ActivityConfig | null = this.#s.activity();
+        const config = activity?.questions[req.question];
+        const commitment =
+          activity === null || config === undefined
+            ? undefined
+            : await commit(key, activity.id, req.question, config.correct, salt);
+        this.#pushes.set(req, {
+          keyB64: toBase64(key),
+          commitment:
+            commitment === undefined
+              ? undefined
+              : { saltB64: toBase64(salt), commitmentB64: toBase64(commitment) },
+        });
+      },
       handle: (req, ctx) => {
-        const keyB64 = toBase64(crypto.getRandomValues(new Uint8Array(16)));
+        const secrets = this.#pushes.get(req);
+        this.#pushes.delete(req);
         const d = decidePush(this.#room(), {
           question: req.question,
           nowMs: ctx.nowMs,
           streamTsMs: req.streamTsMs,
-          keyB64,
+          keyB64: secrets?.keyB64 ?? toBase64(crypto.getRandomValues(new Uint8Array(KEY_BYTES))),
+          commitment: secrets?.commitment,
         });
         if (d.kind === "rejected") return [refuse(d.code, d.message)];
         const current = d.room.current!;

@@ -26,6 +26,8 @@ export interface PushInput {
   streamTsMs: number;
   /** A fresh crypto-random key for this question, base64 (randomness is I/O, so it comes in). */
   keyB64: string;
+  /** A fresh crypto-random salt, base64, and the commitment it opens with the key (client/commitment.ts). */
+  commitment?: { saltB64: string; commitmentB64: string };
 }
 
 /**
@@ -54,6 +56,9 @@ export function decidePush(room: RoomState, input: PushInput): Rejected | { kind
         windowMs,
         streamTsMs: input.streamTsMs,
         keyB64: input.keyB64,
+        ...(input.commitment === undefined
+          ? {}
+          : { saltB64: input.commitment.saltB64, commitmentB64: input.commitment.commitmentB64 }),
       },
     },
   };
@@ -94,6 +99,7 @@ export function decideReveal(
     keyB64: room.current.keyB64,
     counts: input.counts,
     streamTsMs: input.streamTsMs,
+    ...(room.current.saltB64 === undefined ? {} : { saltB64: room.current.saltB64 }),
   };
   return { kind: "ok", room: { ...room, phase: "revealed", reveal }, reveal };
 }

@@ -13,6 +13,13 @@ export interface CurrentQuestion {
   streamTsMs: number;
   /** 16 crypto-random bytes, base64; broadcast only with the reveal. */
   keyB64: string;
+  /**
+   * 16 crypto-random bytes, base64, broadcast only with the reveal, and the commitment to the correct
+   * option they open (client/commitment.ts), broadcast with the question. Both absent for a question
+   * pushed before rooms committed (a state stored by an older version): no commitment then.
+   */
+  saltB64?: string;
+  commitmentB64?: string;
 }
 
 export interface RevealRecord {
@@ -21,6 +28,8 @@ export interface RevealRecord {
   keyB64: string;
   counts: number[];
   streamTsMs: number;
+  /** The question's salt (see CurrentQuestion); absent when it was pushed without a commitment. */
+  saltB64?: string;
 }
 
 export interface GameOverRecord {

@@ -56,6 +56,7 @@ export function createViewerView(): ViewerView {
     qText: byId("q-text", HTMLElement),
     qOptions: byId("q-options", HTMLElement),
     qNote: byId("q-note", HTMLElement),
+    qVerified: byId("q-verified", HTMLElement),
     over: byId("over", HTMLElement),
     overTitle: byId("over-title", HTMLElement),
     overText: byId("over-text", HTMLElement),
@@ -116,6 +117,12 @@ export function createViewerView(): ViewerView {
     setText($.qText, q.text);
     drawOptions(s, f, left);
     setText($.qNote, quizNote(s, left));
+    show($.qVerified, s.reveal !== undefined);
+    setText($.qVerified, s.reveal === undefined ? "" : s.reveal.verified ? "verified ✓" : "not verified");
+    $.qVerified.dataset.verified = String(s.reveal?.verified ?? false);
+    $.qVerified.title = s.reveal?.verified
+      ? "The reveal opened the commitment to the correct answer sent with the question"
+      : "This page could not check the reveal against a commitment sent with the question";
     $.quiz.dataset.result = s.result?.kind ?? (s.answer ? "sealed" : "");
   }
 

@@ -13,6 +13,12 @@ export interface Fatal {
   text: string;
 }
 
+/**
+ * The reveal shown, with whether it opened the commitment this page received with the question
+ * (the SDK's `verified`). A reveal first seen in a snapshot (after a reload) is not verified.
+ */
+export type ViewReveal = RevealInfo & { verified: boolean };
+
 /** My result for the revealed question; `missed` when I did not answer it in time. */
 export interface MyResult {
   question: number;
@@ -48,7 +54,7 @@ export interface ViewState {
   /** My answer to the current question; `option` is unknown after a reload that lost it. */
   answer: { question: number; option: number | undefined } | undefined;
   answerError: string | undefined;
-  reveal: RevealInfo | undefined;
+  reveal: ViewReveal | undefined;
   result: MyResult | undefined;
   gameOver: GameOverInfo | undefined;
   prizeCents: number;
@@ -72,7 +78,7 @@ export type Action =
   | { type: "question"; question: QuestionInfo }
   | { type: "answered"; question: number; option: number }
   | { type: "answerFailed"; question: number; message: string }
-  | { type: "reveal"; reveal: RevealInfo }
+  | { type: "reveal"; reveal: ViewReveal }
   | { type: "outcome"; question: number; outcome: number }
   | { type: "gameOver"; gameOver: GameOverInfo }
   | { type: "prize"; cents: number }
@@ -130,7 +136,13 @@ function rainView(info: RainInfo, prev: RainView | undefined): RainView {
 
 function fromWelcome(s: ViewState, w: Welcome, memo: Memo): ViewState {
   const current = w.room.current;
-  const reveal = current && w.room.lastReveal?.question === current.question ? w.room.lastReveal : undefined;
+  const last = current && w.room.lastReveal?.question === current.question ? w.room.lastReveal : undefined;
+  // A snapshot carries the commitment and its opening together, which proves nothing: only a reveal
+  // this page already verified live stays verified.
+  const reveal: ViewReveal | undefined = last && {
+    ...last,
+    verified: s.reveal?.question === last.question && s.reveal.verified,
+  };
   const sealed = current !== undefined && w.player.sealed !== undefined;
   // The snapshot's status already reflects an answer not yet revealed; show the sealed state instead.
   const hideOutcome = sealed && reveal === undefined;
