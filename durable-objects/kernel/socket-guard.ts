@@ -44,7 +44,7 @@ export class SocketGuard {
 
   /** An upgrade the room refuses before accepting it (429 TOO_MANY_PENDING), or null to accept. */
   refuseUpgrade(user: string | null): Response | null {
-    if (user !== null || this.#p.sockets.anonymous().length < SOCKET_LIMITS.pendingAnonymous) return null;
+    if (user !== null || this.#p.sockets.anonymousCount() < SOCKET_LIMITS.pendingAnonymous) return null;
     return Response.json(
       {
         error: {

@@ -1,84 +1,110 @@
 // The room's sockets by who they are, kept in memory and rebuilt from their attachments after a
 // wake: broadcasts go to authenticated sockets only, the online count is distinct authenticated
-// users, and the caps (sockets per user, tokenless sockets per room) read it.
+// users, and the caps (sockets per user, tokenless sockets per room) read it. Indexed by user and
+// by tokenless state, so a connect storm or a prize per winner never scans every socket.
 import { type Attachment, WS_OPEN } from "./sockets";
+
+interface Index {
+  all: Map<WebSocket, Attachment>;
+  byUser: Map<string, Set<WebSocket>>;
+  anonymous: Set<WebSocket>;
+}
 
 export class SocketRegistry {
   readonly #list: () => WebSocket[];
-  #all: Map<WebSocket, Attachment> | null = null;
+  #index: Index | null = null;
   /** Authenticated open sockets, as an array for broadcasts; null when it must be rebuilt. */
   #authed: WebSocket[] | null = null;
-  /** Distinct authenticated users; null when it must be counted again. */
-  #online: number | null = null;
 
   /** `list`: the runtime's sockets (`ctx.getWebSockets()`), read once after every wake. */
   constructor(list: () => WebSocket[]) {
     this.#list = list;
   }
 
-  #map(): Map<WebSocket, Attachment> {
-    if (this.#all === null) {
-      this.#all = new Map();
+  #idx(): Index {
+    if (this.#index === null) {
+      this.#index = { all: new Map(), byUser: new Map(), anonymous: new Set() };
       for (const ws of this.#list()) {
         if (ws.readyState !== WS_OPEN) continue;
         const att = ws.deserializeAttachment() as Attachment | null;
-        if (att !== null) this.#all.set(ws, { ...att, x: att.x ?? 0 });
+        if (att !== null) this.#add(this.#index, ws, { ...att, x: att.x ?? 0 });
       }
     }
-    return this.#all;
+    return this.#index;
+  }
+
+  #add(idx: Index, ws: WebSocket, att: Attachment): void {
+    idx.all.set(ws, att);
+    if (att.u === null) idx.anonymous.add(ws);
+    else {
+      const mine = idx.byUser.get(att.u) ?? new Set<WebSocket>();
+      mine.add(ws);
+      idx.byUser.set(att.u, mine);
+    }
+  }
+
+  #delete(idx: Index, ws: WebSocket): boolean {
+    const att = idx.all.get(ws);
+    if (att === undefined) return false;
+    idx.all.delete(ws);
+    if (att.u === null) idx.anonymous.delete(ws);
+    else {
+      const mine = idx.byUser.get(att.u);
+      mine?.delete(ws);
+      if (mine?.size === 0) idx.byUser.delete(att.u);
+    }
+    return true;
   }
 
   /** A socket's attachment, from memory (null for a socket already dropped). */
   get(ws: WebSocket): Attachment | null {
-    return this.#map().get(ws) ?? null;
+    return this.#idx().all.get(ws) ?? null;
   }
 
   /** Records a new socket or a changed attachment (and stores it on the socket for after a wake). */
   set(ws: WebSocket, att: Attachment): void {
     ws.serializeAttachment(att);
-    this.#map().set(ws, att);
+    const idx = this.#idx();
+    this.#delete(idx, ws);
+    this.#add(idx, ws, att);
     this.#authed = null;
-    this.#online = null;
   }
 
   remove(ws: WebSocket): void {
-    if (this.#map().delete(ws)) {
-      this.#authed = null;
-      this.#online = null;
-    }
+    if (this.#delete(this.#idx(), ws)) this.#authed = null;
   }
 
   /** Authenticated sockets: the audience of every notification. */
   authed(): readonly WebSocket[] {
-    this.#authed ??= [...this.#map()].filter(([, a]) => a.u !== null).map(([ws]) => ws);
+    this.#authed ??= [...this.#idx().byUser.values()].flatMap((s) => [...s]);
     return this.#authed;
   }
 
   /** One user's sockets, oldest first. */
   ofUser(userId: string): WebSocket[] {
-    return [...this.#map()]
-      .filter(([, a]) => a.u === userId)
-      .sort((a, b) => a[1].c - b[1].c)
-      .map(([ws]) => ws);
+    const idx = this.#idx();
+    const mine = [...(idx.byUser.get(userId) ?? [])];
+    return mine.sort((a, b) => idx.all.get(a)!.c - idx.all.get(b)!.c);
   }
 
   /** Distinct authenticated users: the online count (a user with three tabs is one viewer). */
   onlineUsers(): number {
-    if (this.#online === null) {
-      const users = new Set<string>();
-      for (const a of this.#map().values()) if (a.u !== null) users.add(a.u);
-      this.#online = users.size;
-    }
-    return this.#online;
+    return this.#idx().byUser.size;
+  }
+
+  /** How many sockets wait for their AUTH frame. */
+  anonymousCount(): number {
+    return this.#idx().anonymous.size;
   }
 
   /** Sockets still without a token, with when they connected. */
   anonymous(): { ws: WebSocket; connectedMs: number }[] {
-    return [...this.#map()].filter(([, a]) => a.u === null).map(([ws, a]) => ({ ws, connectedMs: a.c }));
+    const idx = this.#idx();
+    return [...idx.anonymous].map((ws) => ({ ws, connectedMs: idx.all.get(ws)!.c }));
   }
 
   /** Every socket with its attachment. */
   entries(): [WebSocket, Attachment][] {
-    return [...this.#map()];
+    return [...this.#idx().all];
   }
 }
