@@ -117,13 +117,15 @@ export function webSocketConnector(
 }
 
 /**
- * A connector for browsers, using the global WebSocket.
+ * A connector for browsers, using the global WebSocket; the token goes as the subprotocol
+ * (`Sec-WebSocket-Protocol: liveroom, <jwt>`), not in the URL.
  *
  * @example
  * const client = new LiveroomClient({ token, connector: browserConnector("https://live.example.com", "act_1") });
  */
 export function browserConnector(base: string, activityId: string): Connector {
-  return webSocketConnector(base, activityId);
+  // The token travels as the subprotocol, never in the URL, where proxies and access logs keep it.
+  return webSocketConnector(base, activityId, { subprotocol: true });
 }
 
 /**

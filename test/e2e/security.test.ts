@@ -86,8 +86,13 @@ describe("security headers and the token in the link", () => {
     const viewerToken = await token(viewerId, "viewer");
     const { page, stop } = await recordedPage("viewer", PHONE);
     const joined = page.waitForResponse((r) => r.url().includes(`/api/join/${room}`));
+    const sockets: string[] = [];
+    page.on("websocket", (ws) => sockets.push(ws.url()));
     const doc = await page.goto(`${base()}/?room=${room}&token=${viewerToken}`);
     await seeAttr(page.locator("#conn"), "data-state", "open");
+    // The room's socket carries the token as its subprotocol, never in its URL (proxies and logs keep URLs).
+    expect(sockets.map((u) => new URL(u).pathname)).toEqual([`/rooms/${room}/ws`]);
+    expect(sockets.filter((u) => u.includes("token"))).toEqual([]);
     expect(page.url()).toBe(`${base()}/?room=${room}`);
 
     // Danmaku are placed with inline styles set from the script: allowed by the CSP, unlike style attributes.
