@@ -76,6 +76,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       activity: () => this.#activity.get()!,
       room: () => this.#f.quiz.room(this.#activity.get()),
       online: () => this.#sockets.onlineUsers(),
+      activityHost: () => this.#activity.host(),
     });
     this.#tasks = taskTable(this.#f, {
       sweep: {

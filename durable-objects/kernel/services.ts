@@ -12,6 +12,8 @@ export interface RoomServices {
   activity(): ActivityConfig;
   /** The quiz's room state: phase, current question, reveal, game over. */
   room(): RoomState;
-  /** Authenticated open sockets, counted by the kernel. */
+  /** The activity's host (D1, cached by the kernel for 30 s): the gifts' recipient, the one host token that operates. */
+  activityHost(): Promise<string | null>;
+  /** Distinct authenticated users online, counted by the kernel. */
   online(): number;
 }

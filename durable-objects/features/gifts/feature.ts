@@ -2,7 +2,7 @@
 // the D1 ledger) and the GIFTERS board. Rules in ../../gifts; this file moves rows and effects.
 import { liveroom } from "../../../schema/proto";
 import { coinAccount, coinBalance } from "../../../schema/queries/coins";
-import { type CatalogGift, loadActivityHost, loadCatalog } from "../../../schema/queries/gifts";
+import { type CatalogGift, loadCatalog } from "../../../schema/queries/gifts";
 import type { RoomStatsView } from "../../../schema/room-stats";
 import { decideGift, rankGifters } from "./gift";
 import { type CoinPosting, type Effect, broadcast, refuse, reply } from "../../kernel/effects";
@@ -11,7 +11,7 @@ import type { RoomServices } from "../../kernel/services";
 import { GiftStore } from "./store";
 
 const T = liveroom.Type;
-/** How long the gift catalog and the activity's host are cached in a room. */
+/** How long the gift catalog is cached in a room (the activity's host is cached by the kernel). */
 const CACHE_MS = 30_000;
 
 type Cached<V> = { value: V; atMs: number } | null;
@@ -24,7 +24,8 @@ export class GiftsFeature implements Feature {
   readonly #store: GiftStore;
   readonly #stream: (nowMs: number) => number;
   #catalog: Cached<Map<string, CatalogGift>> = null;
-  #hostId: Cached<string | null> = null;
+  /** The activity's host as `prepare` read it (the kernel caches it), for the `handle` right after. */
+  #hostId: string | null = null;
   /** A replayed gift's balance, read by `prepare` for the `handle` right after. */
   readonly #balances = new Map<string, number>();
   /** Senders the GIFT_LIMIT binding refused in `prepare`, refused by the `handle` right after. */
@@ -48,17 +49,14 @@ export class GiftsFeature implements Feature {
           this.#limited.add(ctx.userId);
           return;
         }
-        const activityId = this.#s.activity().id;
+        // Stamped only when loaded: a cache re-stamped on every hit would never expire under steady gifting.
+        const fresh = this.#catalog !== null && now - this.#catalog.atMs < CACHE_MS;
         const [catalog, hostId] = await Promise.all([
-          this.#catalog !== null && now - this.#catalog.atMs < CACHE_MS
-            ? this.#catalog.value
-            : loadCatalog(db),
-          this.#hostId !== null && now - this.#hostId.atMs < CACHE_MS
-            ? this.#hostId.value
-            : loadActivityHost(db, activityId),
+          fresh ? this.#catalog!.value : loadCatalog(db),
+          this.#s.activityHost(),
         ]);
-        this.#catalog = { value: catalog, atMs: now };
-        this.#hostId = { value: hostId, atMs: now };
+        if (!fresh) this.#catalog = { value: catalog, atMs: now };
+        this.#hostId = hostId;
         if (this.#store.gift(ctx.userId, req.key) !== null) {
           this.#balances.set(ctx.userId, await coinBalance(db, ctx.userId).catch(() => 0));
         }
@@ -75,7 +73,7 @@ export class GiftsFeature implements Feature {
           phase: this.#s.room().phase,
           activityId,
           senderId: userId,
-          hostId: this.#hostId!.value,
+          hostId: this.#hostId,
           giftId: req.giftId,
           quantity: req.quantity,
           key: req.key,
