@@ -26,6 +26,8 @@ export const activities = sqliteTable(
     answerWindowMs: integer("answer_window_ms").notNull(),
     streamUrl: text("stream_url").notNull().default(""),
     grabCap: integer("grab_cap").notNull(),
+    /** Shard objects the room is split into (DESIGN §8, docs/scale.md): fixed at creation. */
+    shards: integer("shards").notNull().default(1),
     /** scheduled → live → ended, as the operator drives the room over HTTP. */
     status: text("status", { enum: ["scheduled", "live", "ended"] })
       .notNull()
