@@ -47,5 +47,8 @@ export const bankQuestionTags = sqliteTable(
       .notNull()
       .references(() => bankQuestions.id, { onDelete: "cascade" }),
   },
-  (t) => [primaryKey({ columns: [t.tag, t.questionId] }), index("bank_question_tags_question_idx").on(t.questionId)],
+  (t) => [
+    primaryKey({ columns: [t.tag, t.questionId] }),
+    index("bank_question_tags_question_idx").on(t.questionId),
+  ],
 );

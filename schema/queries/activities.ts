@@ -13,6 +13,7 @@ export interface ActivitySummary
     "id" | "title" | "startAtMs" | "prizePoolCents" | "answerWindowMs" | "streamUrl" | "grabCap"
   > {
   status: ActivityStatus;
+  streamDelayBudgetMs: number;
   createdAtMs: number;
   questionCount: number;
   rainCount: number;
@@ -35,6 +36,7 @@ const summaryColumns = {
   prizePoolCents: activities.prizePoolCents,
   answerWindowMs: activities.answerWindowMs,
   streamUrl: activities.streamUrl,
+  streamDelayBudgetMs: activities.streamDelayBudgetMs,
   grabCap: activities.grabCap,
   status: activities.status,
   createdAtMs: activities.createdAt,
@@ -68,6 +70,7 @@ export async function insertActivity(
     prizePoolCents: config.prizePoolCents,
     answerWindowMs: config.answerWindowMs,
     streamUrl: config.streamUrl,
+    streamDelayBudgetMs: config.streamDelayBudgetMs ?? 0,
     grabCap: config.grabCap,
     createdAt: createdAtMs,
   });
@@ -117,6 +120,7 @@ export async function loadActivityConfig(d1: D1Database, id: string): Promise<Ac
     prizePoolCents: a.prizePoolCents,
     answerWindowMs: a.answerWindowMs,
     streamUrl: a.streamUrl,
+    streamDelayBudgetMs: a.streamDelayBudgetMs,
     grabCap: a.grabCap,
     questions: questionRows.map((q) => ({ text: q.text, options: q.options, correct: q.correct })),
     rains: rainRows.map((r) => ({
@@ -176,4 +180,17 @@ export async function getActivityDetail(d1: D1Database, id: string): Promise<Act
 /** Records the operator's progress (open → live, end → ended); a no-op for an unknown id. */
 export async function setActivityStatus(d1: D1Database, id: string, status: ActivityStatus): Promise<void> {
   await drizzle(d1).update(activities).set({ status }).where(eq(activities.id, id));
+}
+
+/**
+ * The activity's stream-delay budget (fair answer windows), read by the room when it pushes a
+ * question; 0 for an unknown id.
+ * @example const budgetMs = await loadStreamDelayBudget(env.DB, "demo")
+ */
+export async function loadStreamDelayBudget(d1: D1Database, id: string): Promise<number> {
+  const rows = await drizzle(d1)
+    .select({ budget: activities.streamDelayBudgetMs })
+    .from(activities)
+    .where(eq(activities.id, id));
+  return rows[0]?.budget ?? 0;
 }

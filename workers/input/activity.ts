@@ -1,6 +1,10 @@
 import { z } from "zod";
 import { intIn, text } from "./fields";
-import { DEFAULT_ANSWER_WINDOW_MS, DEFAULT_GRAB_CAP } from "../../schema/activity";
+import {
+  DEFAULT_ANSWER_WINDOW_MS,
+  DEFAULT_GRAB_CAP,
+  MAX_STREAM_DELAY_BUDGET_MS,
+} from "../../schema/activity";
 import { ActivityId } from "./ids";
 import { must } from "./messages";
 
@@ -82,6 +86,7 @@ export const ActivityInput = z.strictObject(
       .url({ protocol: /^https?$/, error: must("must be an http(s) URL") })
       .max(2048, { error: "must be an http(s) URL" })
       .optional(),
+    streamDelayBudgetMs: intIn(0, MAX_STREAM_DELAY_BUDGET_MS).optional(),
     grabCap: intIn(1, 100).default(DEFAULT_GRAB_CAP),
     questions: z
       .array(Question, { error: must("must be a list of 1 to 50 questions") })
