@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { ActivityConfig, RainConfig } from "../../schema/activity";
+import { type ActivityConfig, defaultStreamDelayBudgetMs, type RainConfig } from "../../schema/activity";
 import { getActivityDetail, insertActivity } from "../../schema/queries/activities";
 import { adminActivityDetail } from "../activities/admin-detail";
 import type { AppEnv } from "../http/app-env";
@@ -43,6 +43,7 @@ export async function createActivity(c: Context<AppEnv>, input: ActivityInput): 
     prizePoolCents: input.prizePoolCents,
     answerWindowMs: input.answerWindowMs,
     streamUrl: input.streamUrl ?? "",
+    streamDelayBudgetMs: input.streamDelayBudgetMs ?? defaultStreamDelayBudgetMs(input.streamUrl ?? ""),
     grabCap: input.grabCap,
     questions: input.questions,
     rains: input.rains.map(toRain),
