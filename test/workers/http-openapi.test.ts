@@ -88,7 +88,7 @@ describe("GET /api/openapi.json", () => {
     expect(create?.requestBody?.required).toBe(true);
     expect(body?.required).toEqual(["title", "startAt", "prizePoolCents", "questions"]);
     expect(body?.additionalProperties).toBe(false);
-    expect((body?.properties as Record<string, JsonSchema>).title).toEqual({
+    expect((body?.properties as Record<string, JsonSchema> | undefined)?.title).toEqual({
       type: "string",
       minLength: 1,
       maxLength: 200,

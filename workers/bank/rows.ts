@@ -82,8 +82,12 @@ function parseJsonRows(content: string): ImportParse {
     const result = BankQuestionInput.safeParse(value);
     if (result.success) questions.push(result.data);
     else {
+      // One fault per field: the first check it failed.
+      const fields = new Set<string>();
       for (const f of schemaFaults(result.error)) {
-        faults.push({ row: i + 1, field: f.path.join(".") || "row", message: f.message });
+        const field = f.path.join(".") || "row";
+        if (!fields.has(field)) faults.push({ row: i + 1, field, message: f.message });
+        fields.add(field);
       }
     }
   });
