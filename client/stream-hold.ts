@@ -17,7 +17,7 @@ export interface Released<T> {
    */
   aheadMs: number;
   /** Why it was released now. */
-  reason: "reached" | "unstamped" | "limit" | "follows";
+  reason: "reached" | "unstamped" | "limit" | "follows" | "drained";
 }
 
 interface Entry<T> {
@@ -25,6 +25,7 @@ interface Entry<T> {
   /** A stamp (1 … 2^32−1); 0: show at once; null: show right after everything before it. */
   stamp: number | null;
   arrivedAtMs: number;
+  maxHoldMs: number;
 }
 
 /**
@@ -51,10 +52,11 @@ export class StreamHold<T> {
   /**
    * Queues `item` stamped `stamp` (the frame's `stream_ts_ms`; 0 for an unstamped frame, shown at
    * once), or `null` for one that only has to follow what came before it (an answer's outcome after
-   * its reveal, a rain's end after its start).
+   * its reveal, a rain's end after its start). `maxHoldMs` overrides the queue's limit for this item
+   * (a question's own stream-delay budget).
    */
-  push(item: T, stamp: number | null, nowMs: number): void {
-    this.#queue.push({ item, stamp, arrivedAtMs: nowMs });
+  push(item: T, stamp: number | null, nowMs: number, maxHoldMs = this.#maxHoldMs): void {
+    this.#queue.push({ item, stamp, arrivedAtMs: nowMs, maxHoldMs });
   }
 
   /**
@@ -88,6 +90,15 @@ export class StreamHold<T> {
     return this.#queue.length;
   }
 
+  /** Releases everything held, in order: the page has no stream any more (it failed to play). */
+  drain(nowMs: number): Released<T>[] {
+    const out = this.#queue.map(
+      (e): Released<T> => ({ item: e.item, shownAtMs: nowMs, aheadMs: 0, reason: "drained" }),
+    );
+    this.#queue = [];
+    return out;
+  }
+
   /** Drops everything held (a snapshot replaced the page's state). */
   clear(): void {
     this.#queue = [];
@@ -104,7 +115,7 @@ export class StreamHold<T> {
       const past = stampDiff(toStamp(positionMs), e.stamp);
       if (past >= 0) return { aheadMs: past, reason: "reached" };
     }
-    if (nowMs - e.arrivedAtMs >= this.#maxHoldMs) return { aheadMs: 0, reason: "limit" };
+    if (nowMs - e.arrivedAtMs >= e.maxHoldMs) return { aheadMs: 0, reason: "limit" };
     return undefined;
   }
 }
@@ -112,15 +123,18 @@ export class StreamHold<T> {
 /**
  * When a question closes for this viewer, on the room's clock: what its countdown runs to.
  * `question.deadlineMs` is the room's last moment (push + window + the activity's stream-delay
- * budget); a page that shows the question on arrival (no stream) counts the window from the push, as
- * the room does for an answer that reports no position; a page that held it counts the window from the
- * moment it showed it, less how far its player already was past the stamp (`aheadMs`).
- * @example heldDeadline({ deadlineMs: 25_000, windowMs: 10_000, delayBudgetMs: 5_000 }, undefined) // 20_000
+ * budget). A page that shows the question on arrival (no stream) counts the window from the push, as
+ * the room does for an answer that reports no position. A page that held it counts the window from
+ * the moment it showed it, less how far its player already was past the stamp (`aheadMs`), never
+ * less than from the push (the room always allows that) nor past the room's deadline.
+ * @example heldDeadline({ deadlineMs: 116_000, windowMs: 10_000, delayBudgetMs: 6_000 }, undefined) // 110_000
  */
 export function heldDeadline(
   question: { deadlineMs: number; windowMs: number; delayBudgetMs: number },
   shown: { roomNowMs: number; aheadMs: number } | undefined,
 ): number {
-  if (shown === undefined) return question.deadlineMs - question.delayBudgetMs;
-  return Math.min(question.deadlineMs, shown.roomNowMs + question.windowMs - shown.aheadMs);
+  const fromPush = question.deadlineMs - question.delayBudgetMs;
+  if (shown === undefined) return fromPush;
+  const fromShow = shown.roomNowMs + question.windowMs - shown.aheadMs;
+  return Math.max(fromPush, Math.min(question.deadlineMs, fromShow));
 }

@@ -49,6 +49,15 @@ describe("StreamHold", () => {
     ]);
   });
 
+  it("takes a hold limit per item", () => {
+    const hold = new StreamHold<string>({ maxHoldMs: 60_000 });
+    hold.push("q1", toStamp(T), 0, 2_000);
+    expect(hold.release(null, 1_999)).toEqual([]);
+    expect(hold.release(null, 2_000)).toEqual([
+      { item: "q1", shownAtMs: 2_000, aheadMs: 0, reason: "limit" },
+    ]);
+  });
+
   it("gives up on a stalled player after maxHoldMs, to the millisecond", () => {
     const hold = new StreamHold<string>({ maxHoldMs: 6_000 });
     hold.push("q1", toStamp(T), 1_000);
@@ -104,6 +113,17 @@ describe("StreamHold", () => {
     hold.clear();
     expect(hold.release(T + 5_000, 0)).toEqual([]);
   });
+
+  it("drains everything in order when the page loses its stream", () => {
+    const hold = new StreamHold<string>({ maxHoldMs: 60_000 });
+    hold.push("q1", toStamp(T + 9_000), 0);
+    hold.push("outcome", null, 0);
+    expect(hold.drain(500)).toEqual([
+      { item: "q1", shownAtMs: 500, aheadMs: 0, reason: "drained" },
+      { item: "outcome", shownAtMs: 500, aheadMs: 0, reason: "drained" },
+    ]);
+    expect(hold.size).toBe(0);
+  });
 });
 
 describe("heldDeadline", () => {
@@ -113,9 +133,15 @@ describe("heldDeadline", () => {
     expect(heldDeadline(q, undefined)).toBe(110_000);
   });
 
-  it("counts the window from the show, less how far the player was past the stamp, within the room's deadline", () => {
+  it("counts the window from the show, less how far the player was past the stamp", () => {
     expect(heldDeadline(q, { roomNowMs: 103_000, aheadMs: 0 })).toBe(113_000);
-    expect(heldDeadline(q, { roomNowMs: 100_050, aheadMs: 1_500 })).toBe(108_550);
-    expect(heldDeadline(q, { roomNowMs: 108_000, aheadMs: 0 })).toBe(116_000);
+    expect(heldDeadline(q, { roomNowMs: 104_000, aheadMs: 1_500 })).toBe(112_500);
+  });
+
+  it("never before the window from the push, nor after the room's deadline", () => {
+    // A player far ahead of the stamp (it seeked, or joined a VOD before the host) shows it on arrival.
+    expect(heldDeadline(q, { roomNowMs: 100_050, aheadMs: 40_000 })).toBe(110_000);
+    // Shown at the hold limit: the room's last moment.
+    expect(heldDeadline(q, { roomNowMs: 106_100, aheadMs: 0 })).toBe(116_000);
   });
 });
