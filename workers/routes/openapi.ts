@@ -5,7 +5,7 @@ import { type OpenApiDocument, openApiDocument } from "../openapi/document";
 
 /**
  * `GET /api/openapi.json` (public): the OpenAPI 3.1 document of `app`, generated once per isolate
- * from the routes' declarations (workers/openapi/document.ts); the reference page is /api.html.
+ * from the routes' declarations (workers/openapi/document.ts); the reference page is /api-reference.html.
  */
 export function openApiRoute(app: Hono<AppEnv>): RouteHandler {
   let doc: OpenApiDocument | undefined;
