@@ -1,7 +1,7 @@
 // `npm run bench` (quick pass) and `npm run bench -- --full`: one workerd through miniflare, the
 // scenarios in order, then docs/benchmarks/results.md, chart.svg and results.json.
 // Options: --only=fanout,answers,rain,storm,probe,danmaku,settlement,settle-rain,wake,flood  --runs=3  --concurrency=64
-//          --n=2000 (one size for every scenario, for development)
+//          --n=2000 (one size for every scenario, for development)  --settle-events=10000 (scenario 6)
 //          --out=docs/benchmarks  --report (re-render the markdown and chart from results.json)
 import { execSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -154,7 +154,7 @@ try {
 // Event counts whose messages (one in 20 sent twice) fill whole Queue batches of 100: a partial last
 // batch would wait max_batch_timeout (1 s) and count as settling time.
 results.settlement = await scenario("settlement", () =>
-  settlementScenario(ctx, script, logFile, full ? 10_000 : 4_000),
+  settlementScenario(ctx, script, logFile, Number(flag("settle-events") ?? (full ? 10_000 : 4_000))),
 );
 if (full || only?.includes("settle-rain")) {
   results.settlementRain = await scenario("settle-rain", () => settlementRain(ctx, script, logFile, 100_000));

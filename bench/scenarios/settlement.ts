@@ -72,7 +72,8 @@ async function settleOnce(
   events: number,
   opts: { users?: number; totalCents?: number; label: string },
 ): Promise<Run> {
-  const totalCents = opts.totalCents ?? events * 10;
+  // Without the real split every packet is 1 cent, so the cents paid count the packets exactly.
+  const totalCents = opts.totalCents ?? events;
   await api.createActivity(
     benchActivity(id, { questions: 1, rains: [{ totalCents, count: events, seed: id }] }),
   );
@@ -82,6 +83,7 @@ async function settleOnce(
   // Progress is read from the rain's budget (one row; a count of the transfers would scan more rows
   // on every poll as the rain settles, in the same workerd as the consumer): every cent paid left it.
   let paidCents = 0;
+  // Exact for 1-cent packets; for the real split, an estimate until every cent is paid.
   const postedAbout = () => Math.floor((paidCents / totalCents) * events);
   // A thousand events per request: miniflare's Queue broker refuses larger bursts from one request.
   const sending = (async () => {

@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { Transfer } from "../../../workers/ledger/transfer";
 import { type BatchStep, planBatch, transferOutcome } from "../../../workers/settlement/batch";
-import type { SettlementEvent } from "../../../schema/settlement";
+import type { PrizeEvent, RedPacketEvent, SettlementEvent } from "../../../schema/settlement";
 
 const funding = new Map([["q1", { activityId: "q1", prizePoolCents: 1_000, rainTotalsCents: [500] }]]);
-const prize = (userId: string, amountCents: number): SettlementEvent => ({
+const prize = (userId: string, amountCents: number): PrizeEvent => ({
   key: `prize:q1:${userId}`,
   kind: "prize",
   activityId: "q1",
   userId,
   amountCents,
 });
-const packet = (i: number, userId: string, amountCents: number, rain = 0): SettlementEvent => ({
+const packet = (i: number, userId: string, amountCents: number, rain = 0): RedPacketEvent => ({
   key: `rain:q1:${rain}:${i}`,
   kind: "red_packet",
   activityId: "q1",
