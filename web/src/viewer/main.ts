@@ -98,10 +98,20 @@ function flush(): void {
   for (const r of released) dispatch(shown(r));
 }
 
+/**
+ * Says on the quiz card why its question is on screen: its player reached the stamp ("reached"), the
+ * hold limit ("limit"), unstamped or on arrival without a stream ("unstamped", "arrival", "drained"),
+ * or a snapshot ("snapshot"). For people debugging a show, and for the browser tests.
+ */
+function shownBy(how: string): void {
+  byId("quiz", HTMLElement).dataset.shownBy = how;
+}
+
 /** A released action; a question's countdown starts now (less how far the player already was past it). */
 function shown(r: Released<Action>): Action {
   const a = r.item;
   if (a.type !== "question") return a;
+  shownBy(r.reason);
   const roomNowMs = client?.serverNow() ?? Date.now();
   const deadlineMs = heldDeadline(a.question, { roomNowMs, aheadMs: r.aheadMs });
   return { ...a, question: { ...a.question, deadlineMs } };
@@ -123,6 +133,7 @@ function welcomed(w: Welcome): void {
   hold.clear();
   if (w.room.current !== undefined) holdMs = w.room.current.delayBudgetMs;
   const current = w.room.current === undefined ? undefined : arrived(w.room.current);
+  if (current !== undefined) shownBy("snapshot");
   dispatch({ type: "welcome", welcome: { ...w, room: { ...w.room, current } }, memo: loadMemo() });
 }
 
@@ -185,8 +196,10 @@ function wire(c: LiveroomClient, target: JoinTarget): void {
   );
   c.on("question", (question) => {
     holdMs = question.delayBudgetMs;
-    if (playing() === undefined) dispatch({ type: "question", question: arrived(question) });
-    else held({ type: "question", question }, question.streamTsMs);
+    if (playing() === undefined) {
+      shownBy("arrival");
+      dispatch({ type: "question", question: arrived(question) });
+    } else held({ type: "question", question }, question.streamTsMs);
   });
   c.on("reveal", (reveal) => held({ type: "reveal", reveal }, reveal.streamTsMs));
   c.on("outcome", (o) => held({ type: "outcome", question: o.question, outcome: o.outcome }, null));
