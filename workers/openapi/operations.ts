@@ -17,6 +17,20 @@ const ROOM_REFUSED =
   "the room refuses the operation now: NOT_ALLOWED_NOW, WRONG_QUESTION, UNKNOWN_QUESTION, UNKNOWN_RAIN, RAIN_ALREADY_STARTED (`Code` in schema/live.proto)";
 const ACTIVITY_404 = "ACTIVITY_NOT_FOUND: no activity has this id";
 
+// Answers whose shape the document publishes; test/workers/http-openapi.test.ts checks every answer
+// it gets against them.
+const Gift = z.strictObject({ id: z.string(), name: z.string(), priceCoins: z.int().min(1) });
+const GiftView = Gift.extend({ enabled: z.boolean(), createdAtMs: z.int(), updatedAtMs: z.int() });
+const Words = z.strictObject({ words: z.array(z.string()) });
+const UserView = z.strictObject({
+  user: z.strictObject({
+    id: z.string(),
+    name: z.string(),
+    revivalCards: z.int().min(0),
+    createdAtMs: z.int(),
+  }),
+});
+
 /** Every route's documentation; the bank's are in bank-operations.ts. */
 export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   "GET /healthz": {
@@ -54,7 +68,10 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     summary: "The room's gifter leaderboard",
     ok: ok200("`{ activityId, gifters }`"),
   },
-  "GET /api/gifts": { summary: "The gifts viewers can send, cheapest first", ok: ok200("`{ gifts }`") },
+  "GET /api/gifts": {
+    summary: "The gifts viewers can send, cheapest first",
+    ok: ok200("`{ gifts }`", z.strictObject({ gifts: z.array(Gift) })),
+  },
 
   "POST /api/admin/activities": {
     summary: "Create an activity with its questions and rains",
@@ -88,7 +105,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   },
   "POST /api/admin/users": {
     summary: "Create a user or replace its name and revival cards",
-    ok: ok200("`{ user }`"),
+    ok: ok200("`{ user: { id, name, revivalCards, createdAtMs } }`", UserView),
     example: { id: "alice", name: "Alice", revivalCards: 1 },
   },
   "POST /api/admin/reconcile": {
@@ -123,6 +140,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     summary: "Top up a player's coins, once per key",
     ok: ok200(
       "`{ userId, coins, balanceCoins, replayed }`; the same key again answers `replayed: true` and moves nothing",
+      z.strictObject({ userId: z.string(), coins: z.int(), balanceCoins: z.int(), replayed: z.boolean() }),
     ),
     errors: { 409: "KEY_REUSED: the same key with another user or amount" },
     example: { userId: "alice", coins: 500, key: "promo-2026-05-alice" },
@@ -130,18 +148,21 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   "POST /api/admin/gifts": {
     summary: "Create a gift or replace it",
     description: "Rooms see the change within 30 s.",
-    ok: ok200("`{ gift }`"),
+    ok: ok200("`{ gift }`", z.strictObject({ gift: GiftView })),
     example: { id: "rose", name: "Rose", priceCoins: 1 },
   },
   "GET /api/admin/gifts": {
     summary: "The whole gift catalog, disabled gifts included",
-    ok: ok200("`{ gifts }`"),
+    ok: ok200("`{ gifts }`", z.strictObject({ gifts: z.array(GiftView) })),
   },
-  "GET /api/admin/danmaku/words": { summary: "The danmaku filter's word list", ok: ok200("`{ words }`") },
+  "GET /api/admin/danmaku/words": {
+    summary: "The danmaku filter's word list",
+    ok: ok200("`{ words }`", Words),
+  },
   "PUT /api/admin/danmaku/words": {
     summary: "Replace the danmaku filter's word list",
     description: "Rooms read it again within 30 s; matching is case-insensitive on a normalised form.",
-    ok: ok200("`{ words }`"),
+    ok: ok200("`{ words }`", Words),
     example: { words: ["spam"] },
   },
 
@@ -198,7 +219,17 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
 
   "GET /api/me/balance": {
     summary: "The caller's balance, pending withdrawals and total won, in cents",
-    ok: ok200("`{ balance }`"),
+    ok: ok200(
+      "`{ balance }`",
+      z.strictObject({
+        balance: z.strictObject({
+          userId: z.string(),
+          balanceCents: z.int(),
+          pendingWithdrawalCents: z.int().min(0),
+          wonCents: z.int().min(0),
+        }),
+      }),
+    ),
   },
   "GET /api/me/history": {
     summary: "The caller's prizes and red packets, newest first",
@@ -222,7 +253,13 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     summary: "The caller's withdrawals, newest first",
     ok: ok200("`{ withdrawals }`"),
   },
-  "GET /api/me/coins": { summary: "The caller's coin balance", ok: ok200("`{ userId, balanceCoins }`") },
+  "GET /api/me/coins": {
+    summary: "The caller's coin balance",
+    ok: ok200(
+      "`{ userId, balanceCoins }`",
+      z.strictObject({ userId: z.string(), balanceCoins: z.int().min(0) }),
+    ),
+  },
   "GET /api/me/invite": {
     summary: "The caller's invite code",
     description: "Created on first use, with how many players joined with it and a link that carries it.",
