@@ -8,7 +8,7 @@ import { createActivityForm } from "./activity-form";
 import { type ActivityBody, activityInput } from "./activity-input";
 import { controlsFor } from "./controls";
 import { createFigures, type QuestionDetail } from "./figures";
-import { toStamp } from "../../../client/index";
+import { toStamp } from "../../../client/stream-time";
 import { attachStream, playable, type StreamPlayer } from "../shared/player";
 import { formatPosition, parseStamp } from "./stream-stamp";
 

@@ -1,6 +1,6 @@
 // What the host console stamps an operation with: the position of the picture the operator sees, or
 // one they type. Pure, so the parsing is unit-tested without a page.
-import { toStamp } from "../../../client/index";
+import { toStamp } from "../../../client/stream-time";
 
 export type StampInput = { ok: true; stamp: number } | { ok: false; message: string };
 
