@@ -3,7 +3,7 @@
 // assembled into an activity in the order picked. And the API reference page renders and sends.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { base, call, token, uniqueId } from "./support/api";
-import { type Browser, DESKTOP, launch } from "./support/browser";
+import { type Browser, DESKTOP, docScreenshot, launch } from "./support/browser";
 import { seeText, seeVisible } from "./support/see";
 
 let browser: Browser;
@@ -51,6 +51,7 @@ describe("the question bank screen", () => {
       "correct",
       "must be the number (1–4) or letter (A–D) of a filled option",
     ]);
+    await docScreenshot(page, "bank", { fullPage: true });
     const none = await call<Found>("GET", `/api/admin/bank/questions?tag=${tag}`, admin);
     expect(none.total).toBe(0);
 
