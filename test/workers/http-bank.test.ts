@@ -310,6 +310,34 @@ ${tag}",1,2,3,4,4,${tag},,`,
     expect((await search(`tag=${tag}`)).total).toBe(1);
   });
 
+  it("imports the largest file in one batch, and refuses one row more whole", async () => {
+    const tag = uniqueId("big");
+    const rows = (n: number) =>
+      [
+        "text,option1,option2,option3,option4,correct,tags",
+        ...Array.from({ length: n }, (_, i) => `Big ${tag} ${i},a,b,c,d,${(i % 4) + 1},${tag};t${i % 7}`),
+      ].join("\n");
+    const over = await call("POST", IMPORTS, { token, body: { format: "csv", content: rows(1001) } });
+    expect(over).toEqual({
+      status: 400,
+      body: {
+        error: {
+          code: "IMPORT_INVALID",
+          message: "the file is invalid (1 fault): nothing was imported",
+          field: "content",
+          rows: [{ row: 0, field: "content", message: "holds 1001 questions, at most 1000 per import" }],
+        },
+      },
+    });
+    const ok = await call<{ imported: number; questions: BankQuestion[] }>("POST", IMPORTS, {
+      token,
+      body: { format: "csv", content: rows(1000) },
+    });
+    expect([ok.status, ok.body.imported, ok.body.questions[999]?.correct]).toEqual([201, 1000, 3]);
+    expect((await search(`tag=${tag}&limit=1`)).total).toBe(1000);
+    expect((await search(`tag=t6&q=${encodeURIComponent(`big ${tag}`)}&limit=1`)).total).toBe(142);
+  });
+
   it("checks a CSV's header and its syntax before any row", async () => {
     const bad = async (content: string) =>
       (await call("POST", IMPORTS, { token, body: { format: "csv", content } })).body;
