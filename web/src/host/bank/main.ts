@@ -304,6 +304,10 @@ async function postImport(
 $.edit.addEventListener("submit", async (e) => {
   e.preventDefault();
   const correctSlot = optionInputs.findIndex((o) => o.radio.checked);
+  if (optionInputs[correctSlot]?.input.value.trim() === "") {
+    setText($.editMsg, "Mark a filled option as the correct one.");
+    return;
+  }
   const body = questionBody(
     $.eText.value,
     optionInputs.map((o) => o.input.value),
