@@ -48,7 +48,11 @@ function saveMemo(update: (m: Memo) => void): void {
 }
 
 function render(): void {
-  view.render(state, { serverNow: client?.serverNow() ?? Date.now(), pendingOption });
+  view.render(state, {
+    serverNow: client?.serverNow() ?? Date.now(),
+    pendingOption,
+    streamFailed: player?.failed() ?? false,
+  });
   rain.render(state);
 }
 
