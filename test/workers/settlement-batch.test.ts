@@ -1,4 +1,4 @@
-// The batched consumer (issue 15): one D1 batch of writes per Queue batch, still exactly once, still
+// The batched consumer (issue 15): one D1 batch per Queue batch, still exactly once, still
 // refusing conflicts, and a failing batch settled again one message at a time. Real D1 and the real
 // handler; D1 wrapped only to count its calls or to make some of them fail.
 import {
@@ -134,7 +134,7 @@ async function issuesOf(
 }
 
 describe("the batched settlement consumer", () => {
-  it("settles a Queue batch of 100 with one D1 batch of writes, a duplicate inside the batch once", async () => {
+  it("settles a Queue batch of 100 with one D1 batch, a duplicate inside the batch once", async () => {
     const r = await room();
     const events = [...r.prizes, ...r.packets, r.revival];
     // 96 events and 4 second deliveries in the same batch: a prize, two packets and the card.
@@ -144,9 +144,9 @@ describe("the batched settlement consumer", () => {
     const { report, result, ids } = await settle(bodies, db);
 
     expect(report).toEqual({ posted: 96, duplicates: 4, issues: 0, retried: 0, oneByOne: false });
-    // The activities' funding read (2 statements), then one batch: the INSERT of every transfer, each
-    // copy of the card's use (insert, read-back), the read-back of every transfer.
-    expect(batches).toEqual([2, 6]);
+    // One D1 batch: the INSERT of every transfer, each copy of the card's use (insert, read-back), the
+    // read-back of every transfer, the read of the activity's funding (pool, rains).
+    expect(batches).toEqual([8]);
     expect(result.explicitAcks).toEqual(ids);
     expect(result.retryMessages).toEqual([]);
     expect(await balances(r.users)).toEqual(expectedBalances(r));
@@ -185,7 +185,7 @@ describe("the batched settlement consumer", () => {
     const { db, batches } = countingDb(env.DB);
     const again = await settle([...second, ...first].reverse(), db);
     expect(again.report).toEqual({ posted: 0, duplicates: 96, issues: 0, retried: 0, oneByOne: false });
-    expect(batches).toEqual([2, 4]);
+    expect(batches).toEqual([6]);
 
     expect(await balances(r.users)).toEqual(expectedBalances(r));
     expect(await balance(prizePoolAccount(r.activity.id))).toBe(0);
@@ -214,7 +214,7 @@ describe("the batched settlement consumer", () => {
 
     expect(report).toEqual({ posted: 3, duplicates: 0, issues: 3, retried: 0, oneByOne: false });
     // The issues the read-back found are recorded in one more D1 batch.
-    expect(batches).toEqual([2, 6, 3]);
+    expect(batches).toEqual([8, 3]);
     expect(result.explicitAcks).toEqual(ids);
     expect(await balance(userAccount(r.users[0]!))).toBe(200);
     expect(await balance(userAccount(r.users[1]!))).toBe(200);
@@ -262,6 +262,56 @@ describe("the batched settlement consumer", () => {
     ]);
     expect(await sumOfBalances()).toBe(0);
     expect(await driftedAccounts()).toEqual([]);
+  });
+
+  it("refuses the events of an unknown activity or rain inside a batch, and settles the rest with it", async () => {
+    const r = await room();
+    const ghost = uniqueId("ghost");
+    const ghostPrize = prizeEvent({ activityId: ghost, userId: r.users[0]!, amountCents: 5 }).body;
+    const ghostCard = revivalCardEvent({
+      activityId: ghost,
+      userId: r.users[2]!,
+      question: 0,
+      count: 1,
+    }).body;
+    const noRain = redPacketEvent({
+      activityId: r.activity.id,
+      userId: r.users[1]!,
+      rain: 5,
+      packetIndex: 0,
+      amountCents: 1,
+    }).body;
+    const { db, batches } = countingDb(env.DB);
+    const { report, result, ids } = await settle(
+      [r.prizes[0]!, ghostPrize, noRain, ghostCard, r.packets[1]!],
+      db,
+    );
+
+    expect(report).toEqual({ posted: 2, duplicates: 0, issues: 3, retried: 0, oneByOne: false });
+    // One D1 batch (the INSERT, the card's two statements, the read-back, the funding read), then the issues.
+    expect(batches).toEqual([6, 3]);
+    expect(result.explicitAcks).toEqual(ids);
+    expect(await balance(userAccount(r.users[0]!))).toBe(200);
+    expect(await balance(userAccount(r.users[1]!))).toBe(r.packets[1]!.amountCents);
+    expect(await keyCounts([ghostPrize.key, noRain.key, `fund:rain:${r.activity.id}:5`])).toEqual(
+      new Map([
+        [ghostPrize.key, 0],
+        [noRain.key, 0],
+        [`fund:rain:${r.activity.id}:5`, 0],
+      ]),
+    );
+    expect(await cardUses(ghost)).toEqual([]);
+    const { results } = await env.DB.prepare(
+      "SELECT code, key, activity_id FROM settlement_issues WHERE key IN (?, ?, ?) ORDER BY id",
+    )
+      .bind(ghostPrize.key, noRain.key, ghostCard.key)
+      .all<{ code: string; key: string; activity_id: string }>();
+    expect(results).toEqual([
+      { code: "UNKNOWN_ACTIVITY", key: ghostPrize.key, activity_id: ghost },
+      { code: "UNKNOWN_RAIN", key: noRain.key, activity_id: r.activity.id },
+      { code: "UNKNOWN_ACTIVITY", key: ghostCard.key, activity_id: ghost },
+    ]);
+    expect(await sumOfBalances()).toBe(0);
   });
 
   it("reports a pool funded with another amount beside the prize, which still stands", async () => {
@@ -329,10 +379,10 @@ describe("the batched settlement consumer", () => {
     async (fault, counts) => {
       const r = await room();
       let calls = 0;
-      // The second D1 call is the batch's writes (the first reads the funding); every later one works.
+      // The first D1 call is the batch's one D1 batch; every later one (one by one) works.
       const db = flakyDb(env.DB, () => {
         calls += 1;
-        return calls === 2 ? fault : "none";
+        return calls === 1 ? fault : "none";
       });
       const { report, result, ids } = await settle([...r.prizes, ...r.packets, r.revival], db);
 

@@ -54,17 +54,15 @@ async function loadFunding(d1: D1Database, activityId: string): Promise<Activity
 }
 
 /**
- * Reads the funding of every activity named, in one D1 batch of two statements whatever their
- * number (the ids travel as one JSON parameter). An activity D1 does not know is absent from the map.
+ * The two reads of the funding of every activity named, whatever their number (the ids travel as one
+ * JSON parameter): their prize pools, then their rains' totals. `fundingsFrom` reads their results.
  */
-export async function loadFundings(
+export function fundingStatements(
   d1: D1Database,
   activityIds: readonly string[],
-): Promise<Map<string, ActivityFunding>> {
-  const found = new Map<string, ActivityFunding>();
-  if (activityIds.length === 0) return found;
+): [D1PreparedStatement, D1PreparedStatement] {
   const ids = JSON.stringify(activityIds);
-  const [pools, rainRows] = await d1.batch<Record<string, unknown>>([
+  return [
     d1
       .prepare(
         "SELECT id, prize_pool_cents AS pool FROM activities WHERE id IN (SELECT value FROM json_each(?))",
@@ -75,14 +73,19 @@ export async function loadFundings(
         "SELECT activity_id AS id, idx, total_cents AS total FROM rains WHERE activity_id IN (SELECT value FROM json_each(?))",
       )
       .bind(ids),
-  ]);
+  ];
+}
+
+/** The fundings `fundingStatements` found, by activity id; an activity D1 does not know is absent. */
+export function fundingsFrom(pools: D1Result, rainRows: D1Result): Map<string, ActivityFunding> {
   const totals = new Map<string, number[]>();
-  for (const r of rainRows!.results as { id: string; idx: number; total: number }[]) {
+  for (const r of rainRows.results as { id: string; idx: number; total: number }[]) {
     const list = totals.get(r.id) ?? [];
     list[r.idx] = r.total;
     totals.set(r.id, list);
   }
-  for (const r of pools!.results as { id: string; pool: number }[]) {
+  const found = new Map<string, ActivityFunding>();
+  for (const r of pools.results as { id: string; pool: number }[]) {
     found.set(r.id, { activityId: r.id, prizePoolCents: r.pool, rainTotalsCents: totals.get(r.id) ?? [] });
   }
   return found;
@@ -150,6 +153,10 @@ interface RevivalRow {
   count: number;
 }
 
+// Activity ?3 exists: a batch settles its revival cards before it has read the activities (one by
+// one, an unknown activity is refused before this runs).
+const KNOWN = "EXISTS (SELECT 1 FROM activities WHERE id = ?3)";
+
 // An escrow of (user ?2, activity ?3) still holding `?count` cards: neither used nor given back.
 const HELD = (count: string) =>
   `EXISTS (SELECT 1 FROM revival_escrows e WHERE e.user_id = ?2 AND e.activity_id = ?3 AND e.cards = ${count} ` +
@@ -176,7 +183,7 @@ export function revivalUseStatements(
     d1
       .prepare(
         "INSERT INTO revival_card_uses (key, user_id, activity_id, question, count, covered, created_at) " +
-          `SELECT ?1, ?2, ?3, ?4, ?5, ${HELD("?5")}, ?6 WHERE 1 ` +
+          `SELECT ?1, ?2, ?3, ?4, ?5, ${HELD("?5")}, ?6 WHERE ${KNOWN} ` +
           "ON CONFLICT (key) DO NOTHING RETURNING covered",
       )
       .bind(e.key, e.userId, e.activityId, e.question, e.count, nowMs),
@@ -237,7 +244,7 @@ export function releaseStatements(
     d1
       .prepare(
         "INSERT INTO revival_card_releases (key, user_id, activity_id, count, returned, source, created_at) " +
-          `SELECT ?1, ?2, ?3, ?4, ${HELD("?4")}, ?5, ?6 WHERE 1 ` +
+          `SELECT ?1, ?2, ?3, ?4, ${HELD("?4")}, ?5, ?6 WHERE ${KNOWN} ` +
           "ON CONFLICT (key) DO NOTHING RETURNING returned",
       )
       .bind(e.key, e.userId, e.activityId, e.count, source, nowMs),

@@ -7,19 +7,20 @@
 // is idempotent (docs/settlement.md).
 import type { Env } from "../env";
 import type { Transfer } from "../ledger/transfer";
-import { insertTransfersJson, selectTransfersJson, storedTransfers } from "../ledger/post";
+import { selectTransfersJson, storedTransfers } from "../ledger/post";
 import { parseSettlementEvent, type SettlementEvent } from "../../schema/settlement";
 import {
   applyEvent,
   fundingLoader,
-  loadFundings,
+  fundingStatements,
+  fundingsFrom,
   releaseOutcome,
   releaseStatements,
   revivalUseOutcome,
   revivalUseStatements,
   type SettleOutcome,
 } from "./apply";
-import { planBatch, transferOutcome } from "./batch";
+import { type BatchRow, planBatch, transferOutcome } from "./batch";
 import { bodyText, type Issue, recordIssue, recordIssueStatement } from "./issues";
 
 /** The queue rooms send to (wrangler.toml). */
@@ -49,7 +50,7 @@ export interface BatchReport {
  * The Worker's `queue` handler: settles a batch from the settlement queue, or records a batch of dead
  * letters. Acks or retries every message explicitly.
  *
- * A batch is settled with one D1 batch of writes (`settleInOneBatch`). If that fails for any reason — D1
+ * A batch is settled with one D1 batch (`settleInOneBatch`). If that fails for any reason — D1
  * unavailable, its answer lost after it committed, one message whose debit would overdraw its
  * account and so rolls the whole D1 batch back — nothing has been acknowledged yet, and every
  * message is settled again on its own (`settleOneByOne`): what the D1 batch committed comes back as
@@ -71,9 +72,10 @@ export async function handleSettlementBatch(batch: MessageBatch<unknown>, env: E
 }
 
 /**
- * Settles every message of a batch with one D1 batch of writes (after one read of the activities'
- * funding): the issues known up front, one INSERT of every transfer (each key once, funding first),
- * the revival statements, the read-back of every key. Issues only the read-back reveals (key and
+ * Settles every message of a batch with one D1 batch: the issues known up front (invalid bodies), one
+ * INSERT of every transfer (each key once, funding first, the funding amounts and the activities' and
+ * rains' existence read by the INSERT itself), the revival statements, the read-back of every key and
+ * of the activities' funding. Issues only the results reveal (unknown activities and rains, key and
  * funding conflicts) take one more D1 batch. Acknowledges every message only once all of that has
  * committed; throws on any failure, with nothing acknowledged.
  */
@@ -96,21 +98,11 @@ export async function settleInOneBatch(
     if (parsed.ok) events.push({ event: parsed.event, body });
     else issue({ code: parsed.code, key: null, activityId: null, detail: { message: parsed.message }, body });
   }
-  const fundings = await loadFundings(d1, [...new Set(events.map((e) => e.event.activityId))]);
-  const plan = planBatch(
-    events.map((e) => e.event),
-    fundings,
-  );
-
-  plan.steps.forEach((step, i) => {
-    if (step.kind !== "rejected") return;
-    const { event, body } = events[i]!;
-    issue({ ...step.rejection, activityId: event.activityId, body });
-  });
+  const plan = planBatch(events.map((e) => e.event));
 
   const statements = [...issues];
   const insertAt = statements.length;
-  if (plan.transfers.length > 0) statements.push(insertTransfersJson(d1, plan.transfers, nowMs));
+  if (plan.rows.length > 0) statements.push(insertBatchRows(d1, plan.rows, nowMs));
   const revivalAt: number[] = [];
   plan.steps.forEach((step, i) => {
     if (step.kind === "revival") {
@@ -122,51 +114,53 @@ export async function settleInOneBatch(
     }
   });
   const readBackAt = statements.length;
-  if (plan.transfers.length > 0) {
+  if (plan.rows.length > 0) {
     statements.push(
       selectTransfersJson(
         d1,
-        plan.transfers.map((t) => t.key),
+        plan.rows.map((r) => r.transfer.key),
       ),
     );
   }
+  const fundingAt = statements.length;
+  if (plan.activityIds.length > 0) statements.push(...fundingStatements(d1, plan.activityIds));
   const results = statements.length > 0 ? await d1.batch(statements) : [];
 
   const inserted = new Set<string>();
   let stored = new Map<string, Transfer>();
-  if (plan.transfers.length > 0) {
+  if (plan.rows.length > 0) {
     for (const row of results[insertAt]!.results as { key: string }[]) inserted.add(row.key);
     stored = storedTransfers(results[readBackAt]!);
   }
+  const fundings =
+    plan.activityIds.length > 0 ? fundingsFrom(results[fundingAt]!, results[fundingAt + 1]!) : new Map();
   issues.length = 0;
   plan.steps.forEach((step, i) => {
     const { event, body } = events[i]!;
     let outcome: SettleOutcome;
-    switch (step.kind) {
-      case "rejected":
-        outcome = { status: "rejected", ...step.rejection };
-        break;
-      case "transfers":
-        outcome = transferOutcome(event, step, inserted, stored);
-        break;
-      case "revival":
-        outcome = revivalUseOutcome(step.event, results[revivalAt[i]!]!, results[revivalAt[i]! + 1]!);
-        break;
-      case "release":
-        outcome = releaseOutcome(step.event, results[revivalAt[i]!]!, results[revivalAt[i]! + 1]!);
-        break;
+    if (step.kind === "transfers") {
+      outcome = transferOutcome(step, fundings, inserted, stored);
+    } else if (!fundings.has(event.activityId)) {
+      // Its statements inserted nothing (they require the activity): refused as it would be alone.
+      outcome = {
+        status: "rejected",
+        code: "UNKNOWN_ACTIVITY",
+        key: event.key,
+        detail: { activityId: event.activityId },
+      };
+    } else if (step.kind === "revival") {
+      outcome = revivalUseOutcome(step.event, results[revivalAt[i]!]!, results[revivalAt[i]! + 1]!);
+    } else {
+      outcome = releaseOutcome(step.event, results[revivalAt[i]!]!, results[revivalAt[i]! + 1]!);
     }
     if (outcome.status === "rejected") {
-      // Rejections decided before D1 were recorded with the batch; those the read-back found are new.
-      if (step.kind !== "rejected") {
-        issue({
-          code: outcome.code,
-          key: outcome.key,
-          activityId: event.activityId,
-          detail: outcome.detail,
-          body,
-        });
-      }
+      issue({
+        code: outcome.code,
+        key: outcome.key,
+        activityId: event.activityId,
+        detail: outcome.detail,
+        body,
+      });
       return;
     }
     for (const found of outcome.issues) issue({ ...found, activityId: event.activityId, body });
@@ -176,6 +170,45 @@ export async function settleInOneBatch(
   if (issues.length > 0) await d1.batch(issues);
   for (const msg of messages) msg.ack();
   return report;
+}
+
+/**
+ * One INSERT of a whole batch's transfer rows (`planBatch`), in their order (funding first), each a
+ * no-op for a key already present; RETURNING the keys it really inserted. The rows travel as one JSON
+ * parameter (D1 binds at most 100). A row is inserted only if its activity exists and, for a rain's
+ * funding or packet, that rain: the funding amounts are read from `activities` and `rains` by the
+ * same statement, so the batch needs no read before it. The posting trigger moves the balances row by
+ * row, and a debit that would overdraw an account aborts the statement and its whole D1 batch.
+ */
+export function insertBatchRows(
+  d1: D1Database,
+  rows: readonly BatchRow[],
+  nowMs: number,
+): D1PreparedStatement {
+  const json = rows.map(({ transfer: t, amountFrom, rain }) => [
+    t.key,
+    t.from,
+    t.to,
+    t.amountCents,
+    t.kind,
+    t.activityId,
+    t.userId,
+    amountFrom,
+    rain,
+  ]);
+  const at = (i: number) => `json_extract(j.value, '$[${i}]')`;
+  return d1
+    .prepare(
+      "INSERT INTO ledger_transfers (key, from_account, to_account, amount_cents, kind, activity_id, user_id, created_at) " +
+        `SELECT ${at(0)}, ${at(1)}, ${at(2)}, ` +
+        `CASE ${at(7)} WHEN 'pool' THEN a.prize_pool_cents WHEN 'rain' THEN r.total_cents ELSE ${at(3)} END, ` +
+        `${at(4)}, ${at(5)}, ${at(6)}, ?2 FROM json_each(?1) j ` +
+        `JOIN activities a ON a.id = ${at(5)} ` +
+        `LEFT JOIN rains r ON r.activity_id = a.id AND r.idx = ${at(8)} ` +
+        `WHERE ${at(8)} IS NULL OR r.idx IS NOT NULL ORDER BY j.key ` +
+        "ON CONFLICT (key) DO NOTHING RETURNING key",
+    )
+    .bind(JSON.stringify(json), nowMs);
 }
 
 /**

@@ -1,7 +1,7 @@
 // The posting rules: which transfers settle a room's event. Pure: the activity's funding comes in.
 import { ISSUANCE, prizePoolAccount, rainBudgetAccount, userAccount } from "../ledger/accounts";
 import type { Transfer } from "../ledger/transfer";
-import type { SettlementEvent } from "../../schema/settlement";
+import type { PrizeEvent, RedPacketEvent, SettlementEvent } from "../../schema/settlement";
 
 /** What D1 says an activity is funded with: its prize pool and each rain's total, in cents. */
 export interface ActivityFunding {
@@ -59,47 +59,37 @@ export function rainFunding(f: ActivityFunding, rain: number, totalCents: number
 export function settlementPlan(event: SettlementEvent, funding: ActivityFunding): SettlementPlan {
   switch (event.kind) {
     case "prize":
-      return {
-        kind: "transfers",
-        transfers: [
-          prizePoolFunding(funding),
-          {
-            key: event.key,
-            from: prizePoolAccount(event.activityId),
-            to: userAccount(event.userId),
-            amountCents: event.amountCents,
-            kind: "prize",
-            activityId: event.activityId,
-            userId: event.userId,
-          },
-        ],
-      };
+      return { kind: "transfers", transfers: [prizePoolFunding(funding), paymentOf(event)] };
     case "red_packet": {
       const total = funding.rainTotalsCents[event.rain];
       if (total === undefined) {
         return { kind: "rejected", code: "UNKNOWN_RAIN", message: `activity has no rain ${event.rain}` };
       }
-      return {
-        kind: "transfers",
-        transfers: [
-          rainFunding(funding, event.rain, total),
-          {
-            key: event.key,
-            from: rainBudgetAccount(event.activityId),
-            to: userAccount(event.userId),
-            amountCents: event.amountCents,
-            kind: "red_packet",
-            activityId: event.activityId,
-            userId: event.userId,
-          },
-        ],
-      };
+      return { kind: "transfers", transfers: [rainFunding(funding, event.rain, total), paymentOf(event)] };
     }
     case "revival_card":
       return { kind: "revival", event };
     case "revival_release":
       return { kind: "release", event };
   }
+}
+
+/**
+ * What a prize share or a red packet pays, under the event's own key: pool → player, or the
+ * activity's red-packet budget → player. Needs no funding: the amount is the event's.
+ * @example paymentOf({ key: "prize:q:al", kind: "prize", activityId: "q", userId: "al", amountCents: 5 })
+ * // → prize:q:al prize_pool:q → user:al 5
+ */
+export function paymentOf(event: PrizeEvent | RedPacketEvent): Transfer {
+  return {
+    key: event.key,
+    from: event.kind === "prize" ? prizePoolAccount(event.activityId) : rainBudgetAccount(event.activityId),
+    to: userAccount(event.userId),
+    amountCents: event.amountCents,
+    kind: event.kind,
+    activityId: event.activityId,
+    userId: event.userId,
+  };
 }
 
 /** What an activity's pool and rain budget still hold, in cents (their ledger balances). */

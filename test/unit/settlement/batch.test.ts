@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Transfer } from "../../../workers/ledger/transfer";
 import { type BatchStep, planBatch, transferOutcome } from "../../../workers/settlement/batch";
-import type { PrizeEvent, RedPacketEvent, SettlementEvent } from "../../../schema/settlement";
+import type { PrizeEvent, RedPacketEvent, RevivalCardEvent } from "../../../schema/settlement";
 
 const funding = new Map([["q1", { activityId: "q1", prizePoolCents: 1_000, rainTotalsCents: [500] }]]);
 const prize = (userId: string, amountCents: number): PrizeEvent => ({
@@ -36,16 +36,12 @@ const fundRain: Transfer = {
   amountCents: 500,
   kind: "fund_rain_budget",
 };
-const paid = (
-  e: SettlementEvent & { amountCents: number },
-  from: string,
-  kind: "prize" | "red_packet",
-): Transfer => ({
+const paid = (e: PrizeEvent | RedPacketEvent): Transfer => ({
   key: e.key,
-  from,
+  from: e.kind === "prize" ? "prize_pool:q1" : "rain_budget:q1",
   to: `user:${e.userId}`,
   amountCents: e.amountCents,
-  kind,
+  kind: e.kind,
   activityId: "q1",
   userId: e.userId,
 });
@@ -54,13 +50,15 @@ describe("planBatch", () => {
   it("inserts each key once, every funding before every payment, payments in event order", () => {
     const al = prize("al", 600);
     const p0 = packet(0, "bo", 7);
-    const plan = planBatch([p0, al, p0, { ...al, amountCents: 999 }, packet(1, "al", 3)], funding);
-    expect(plan.transfers).toEqual([
-      fundRain,
-      fundPool,
-      paid(p0, "rain_budget:q1", "red_packet"),
-      paid(al, "prize_pool:q1", "prize"),
-      paid(packet(1, "al", 3), "rain_budget:q1", "red_packet"),
+    const p1 = packet(1, "al", 3);
+    const plan = planBatch([p0, al, p0, { ...al, amountCents: 999 }, p1]);
+    // Funding amounts are D1's, filled in by the INSERT (0 in the row is never posted).
+    expect(plan.rows).toEqual([
+      { transfer: { ...fundRain, amountCents: 0 }, amountFrom: "rain", rain: 0 },
+      { transfer: { ...fundPool, amountCents: 0 }, amountFrom: "pool", rain: null },
+      { transfer: paid(p0), amountFrom: "event", rain: 0 },
+      { transfer: paid(al), amountFrom: "event", rain: null },
+      { transfer: paid(p1), amountFrom: "event", rain: 0 },
     ]);
     expect(plan.steps.map((s) => (s.kind === "transfers" ? s.first : s.kind))).toEqual([
       true,
@@ -69,63 +67,50 @@ describe("planBatch", () => {
       false,
       true,
     ]);
+    expect(plan.activityIds).toEqual(["q1"]);
   });
 
-  it("rejects an unknown activity or rain as alone, and leaves revival cards to their own statements", () => {
-    const revival: SettlementEvent = {
-      key: "revival:q1:al",
+  it("leaves revival cards to their own statements, and names every activity", () => {
+    const revival: RevivalCardEvent = {
+      key: "revival:q9:al",
       kind: "revival_card",
-      activityId: "q1",
+      activityId: "q9",
       userId: "al",
       question: 0,
       count: 1,
     };
-    const plan = planBatch(
-      [{ ...prize("al", 1), key: "prize:q9:al", activityId: "q9" }, packet(0, "al", 1, 4), revival],
-      funding,
-    );
-    expect(plan.steps).toEqual([
-      {
-        kind: "rejected",
-        rejection: { code: "UNKNOWN_ACTIVITY", key: "prize:q9:al", detail: { activityId: "q9" } },
-      },
-      {
-        kind: "rejected",
-        rejection: {
-          code: "UNKNOWN_RAIN",
-          key: "rain:q1:4:0",
-          detail: { message: "activity has no rain 4" },
-        },
-      },
-      { kind: "revival", event: revival },
-    ]);
-    expect(plan.transfers).toEqual([]);
+    const plan = planBatch([revival, prize("al", 1)]);
+    expect(plan.steps[0]).toEqual({ kind: "revival", event: revival });
+    expect(plan.activityIds).toEqual(["q9", "q1"]);
   });
 });
 
 describe("transferOutcome", () => {
   const al = prize("al", 600);
-  const own = paid(al, "prize_pool:q1", "prize");
-  const step = (first: boolean): Extract<BatchStep, { kind: "transfers" }> => ({
+  const own = paid(al);
+  const step = (
+    first: boolean,
+    event: PrizeEvent | RedPacketEvent = al,
+  ): Extract<BatchStep, { kind: "transfers" }> => ({
     kind: "transfers",
-    transfers: [fundPool, own],
+    event,
     first,
   });
   const stored = (...ts: Transfer[]) => new Map(ts.map((t) => [t.key, t]));
 
   it("is posted for the first event of its key when the INSERT inserted it, a duplicate otherwise", () => {
     const inserted = new Set([fundPool.key, own.key]);
-    expect(transferOutcome(al, step(true), inserted, stored(fundPool, own))).toEqual({
+    expect(transferOutcome(step(true), funding, inserted, stored(fundPool, own))).toEqual({
       status: "posted",
       key: own.key,
       issues: [],
     });
-    expect(transferOutcome(al, step(false), inserted, stored(fundPool, own))).toEqual({
+    expect(transferOutcome(step(false), funding, inserted, stored(fundPool, own))).toEqual({
       status: "duplicate",
       key: own.key,
       issues: [],
     });
-    expect(transferOutcome(al, step(true), new Set(), stored(fundPool, own))).toEqual({
+    expect(transferOutcome(step(true), funding, new Set(), stored(fundPool, own))).toEqual({
       status: "duplicate",
       key: own.key,
       issues: [],
@@ -134,14 +119,14 @@ describe("transferOutcome", () => {
 
   it("is a conflict when the ledger holds its key with other contents, and reports a pool funded otherwise", () => {
     const other = { ...own, amountCents: 601 };
-    expect(transferOutcome(al, step(true), new Set(), stored(fundPool, other))).toEqual({
+    expect(transferOutcome(step(true), funding, new Set(), stored(fundPool, other))).toEqual({
       status: "rejected",
       code: "KEY_CONFLICT",
       key: own.key,
       detail: { existing: other, incoming: own },
     });
     const pool = { ...fundPool, amountCents: 2_000 };
-    expect(transferOutcome(al, step(true), new Set([own.key]), stored(pool, own))).toEqual({
+    expect(transferOutcome(step(true), funding, new Set([own.key]), stored(pool, own))).toEqual({
       status: "posted",
       key: own.key,
       issues: [
@@ -150,8 +135,36 @@ describe("transferOutcome", () => {
     });
   });
 
+  it("refuses an unknown activity or rain as alone (the INSERT skipped its rows)", () => {
+    expect(transferOutcome(step(true), new Map(), new Set(), stored())).toEqual({
+      status: "rejected",
+      code: "UNKNOWN_ACTIVITY",
+      key: own.key,
+      detail: { activityId: "q1" },
+    });
+    const p = packet(0, "al", 1, 4);
+    expect(transferOutcome(step(true, p), funding, new Set(), stored())).toEqual({
+      status: "rejected",
+      code: "UNKNOWN_RAIN",
+      key: p.key,
+      detail: { message: "activity has no rain 4" },
+    });
+    expect(
+      transferOutcome(
+        step(true, packet(0, "al", 1)),
+        funding,
+        new Set(),
+        stored(fundRain, paid(packet(0, "al", 1))),
+      ),
+    ).toEqual({
+      status: "duplicate",
+      key: "rain:q1:0:0",
+      issues: [],
+    });
+  });
+
   it("throws when a key is not in the ledger after its batch (the consumer then goes one by one)", () => {
-    expect(() => transferOutcome(al, step(true), new Set(), stored(fundPool))).toThrow(
+    expect(() => transferOutcome(step(true), funding, new Set(), stored(fundPool))).toThrow(
       `transfer ${own.key} is not in the ledger after its batch`,
     );
   });
