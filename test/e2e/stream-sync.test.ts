@@ -161,6 +161,8 @@ describe.sequential("questions in sync with the picture", () => {
     pushedAt = Date.now();
     const hostPictureMs = await operateAt("op-push");
     pushStamp = await loggedStamp("pushed question 1");
+    // The console says how long answers stay open: the window plus the budget.
+    await seeText(host.locator("#op-window"), "(window 6 s + stream-delay budget 20 s)");
     const T = fromStamp(pushStamp, EPOCH);
     // The console stamped the picture it showed when the operator clicked.
     expect(Math.abs(T - (EPOCH + hostPictureMs))).toBeLessThanOrEqual(EARLY_MS);

@@ -21,6 +21,8 @@ describe("GET /api/join/:id (the viewer page's preflight)", () => {
       status: "scheduled",
       startAtMs: Date.parse("2026-05-01T20:00:00Z"),
       streamUrl: "",
+      streamDelayBudgetMs: 0,
+      answerWindowMs: 10_000,
       prizePoolCents: 100_000,
       questionCount: 2,
       rainCount: 1,

@@ -28,6 +28,8 @@ interface JoinedRoom {
   rainCount: number;
   prizePoolCents: number;
   streamUrl: string;
+  answerWindowMs: number;
+  streamDelayBudgetMs: number;
 }
 
 interface Selected {
@@ -65,6 +67,7 @@ const $ = {
   stamp: byId("op-stamp", HTMLInputElement),
   stampAuto: byId("op-stamp-auto", HTMLInputElement),
   stampNote: byId("op-stamp-note", HTMLElement),
+  window: byId("op-window", HTMLElement),
 };
 
 const figures = createFigures();
@@ -181,6 +184,7 @@ async function select(id: string): Promise<void> {
     if (d.ok) questions = d.body.activity.questions;
   }
   selected = { room: joined.body.room, questions, stats: undefined };
+  answersOpenUntil = undefined;
   playStream(selected.room.streamUrl);
   const url = new URL(location.href);
   url.searchParams.set("room", id);
@@ -236,11 +240,33 @@ function stampNow(): { ok: true; stamp: number } | { ok: false; message: string 
   return parseStamp($.stamp.value, position ?? Date.now());
 }
 
+// When the pushed question's answers close (local ms): the window plus the stream-delay budget after
+// the push, so that viewers whose picture trails the console's still get their whole window.
+let answersOpenUntil: number | undefined;
+
+function showWindow(): void {
+  if (answersOpenUntil === undefined || !selected) {
+    setText($.window, "");
+    return;
+  }
+  const { answerWindowMs, streamDelayBudgetMs } = selected.room;
+  const left = Math.ceil((answersOpenUntil - Date.now()) / 1000);
+  setText(
+    $.window,
+    left > 0
+      ? `Answers open ${left} s more (window ${answerWindowMs / 1000} s + stream-delay budget ${streamDelayBudgetMs / 1000} s): revealing sooner cuts short the viewers whose picture trails yours.`
+      : "Answers closed for every viewer: reveal when you are ready.",
+  );
+}
+
 $.stampAuto.addEventListener("change", () => {
   setText($.stampNote, $.stampAuto.checked ? "" : "Type the position to stamp the next operation with.");
   showPosition();
 });
-setInterval(showPosition, 100);
+setInterval(() => {
+  showPosition();
+  showWindow();
+}, 100);
 
 function stopPolling(): void {
   clearTimeout(pollTimer);
@@ -305,6 +331,9 @@ async function operate(label: string, path: string, stamped = false): Promise<vo
     setText($.opMsg, "");
     log(stamped ? `${label} ${stamp.stamp === 0 ? "unstamped" : `at stream stamp ${stamp.stamp}`}` : label);
     applyStats(r.body.stats);
+    if (path.endsWith("/push")) {
+      answersOpenUntil = Date.now() + selected.room.answerWindowMs + selected.room.streamDelayBudgetMs;
+    } else if (path.endsWith("/reveal") || path === "end") answersOpenUntil = undefined;
     // Opening and ending change the activity's status in the list.
     if (path === "open" || path === "end") void loadActivities();
   } else {
