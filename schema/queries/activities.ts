@@ -10,7 +10,7 @@ export type ActivityStatus = "scheduled" | "live" | "ended";
 export interface ActivitySummary
   extends Pick<
     ActivityConfig,
-    "id" | "title" | "startAtMs" | "prizePoolCents" | "answerWindowMs" | "streamUrl" | "grabCap"
+    "id" | "title" | "startAtMs" | "prizePoolCents" | "answerWindowMs" | "streamUrl" | "grabCap" | "shards"
   > {
   status: ActivityStatus;
   createdAtMs: number;
@@ -36,6 +36,7 @@ const summaryColumns = {
   answerWindowMs: activities.answerWindowMs,
   streamUrl: activities.streamUrl,
   grabCap: activities.grabCap,
+  shards: activities.shards,
   status: activities.status,
   createdAtMs: activities.createdAt,
 };
@@ -69,6 +70,7 @@ export async function insertActivity(
     answerWindowMs: config.answerWindowMs,
     streamUrl: config.streamUrl,
     grabCap: config.grabCap,
+    shards: config.shards,
     createdAt: createdAtMs,
   });
   const questionRows = config.questions.map((q, idx) =>
@@ -118,6 +120,7 @@ export async function loadActivityConfig(d1: D1Database, id: string): Promise<Ac
     answerWindowMs: a.answerWindowMs,
     streamUrl: a.streamUrl,
     grabCap: a.grabCap,
+    shards: a.shards,
     questions: questionRows.map((q) => ({ text: q.text, options: q.options, correct: q.correct })),
     rains: rainRows.map((r) => ({
       totalCents: r.totalCents,
@@ -176,4 +179,13 @@ export async function getActivityDetail(d1: D1Database, id: string): Promise<Act
 /** Records the operator's progress (open → live, end → ended); a no-op for an unknown id. */
 export async function setActivityStatus(d1: D1Database, id: string, status: ActivityStatus): Promise<void> {
   await drizzle(d1).update(activities).set({ status }).where(eq(activities.id, id));
+}
+
+/** An activity's shard count (fixed at creation), or null for an unknown id. */
+export async function loadActivityShards(d1: D1Database, id: string): Promise<number | null> {
+  const rows = await drizzle(d1)
+    .select({ shards: activities.shards })
+    .from(activities)
+    .where(eq(activities.id, id));
+  return rows[0]?.shards ?? null;
 }

@@ -48,6 +48,7 @@ describe("adminActivityDetail", () => {
       answerWindowMs: 10_000,
       streamUrl: "",
       grabCap: 3,
+      shards: 1,
       status: "scheduled",
       createdAtMs: 4,
       questions: [{ text: "q", options: ["x", "y"], correct: 0 }],

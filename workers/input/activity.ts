@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { intIn, text } from "./fields";
-import { DEFAULT_ANSWER_WINDOW_MS, DEFAULT_GRAB_CAP } from "../../schema/activity";
+import { DEFAULT_ANSWER_WINDOW_MS, DEFAULT_GRAB_CAP, MAX_SHARDS } from "../../schema/activity";
 import { ActivityId } from "./ids";
 import { must } from "./messages";
 
@@ -83,6 +83,9 @@ export const ActivityInput = z.strictObject(
       .max(2048, { error: "must be an http(s) URL" })
       .optional(),
     grabCap: intIn(1, 100).default(DEFAULT_GRAB_CAP),
+    /** Shards the room is split into; default from `expectedAudience` (docs/scale.md), else 1. */
+    shards: intIn(1, MAX_SHARDS).optional(),
+    expectedAudience: intIn(1, 100_000_000).optional(),
     questions: z
       .array(Question, { error: must("must be a list of 1 to 50 questions") })
       .min(1, { error: "must be a list of 1 to 50 questions" })

@@ -1,4 +1,4 @@
-import type { ActivityConfig, RainConfig } from "../../schema/activity";
+import { type ActivityConfig, type RainConfig, shardsFor } from "../../schema/activity";
 import { getActivityDetail, insertActivity } from "../../schema/queries/activities";
 import { adminActivityDetail } from "../activities/admin-detail";
 import type { RouteHandler } from "../http/route";
@@ -36,6 +36,7 @@ export const adminActivityCreate: RouteHandler<{ json: typeof ActivityInput }> =
     answerWindowMs: input.answerWindowMs,
     streamUrl: input.streamUrl ?? "",
     grabCap: input.grabCap,
+    shards: input.shards ?? shardsFor(input.expectedAudience ?? 1),
     questions: input.questions,
     rains: input.rains.map(toRain),
   };

@@ -8,7 +8,7 @@ import type { RoomServices } from "../../kernel/services";
 import { decideGrab, type GrabRejectCode } from "./grab";
 import { replayId } from "./grab-id";
 import { rainPackets } from "./packets";
-import { createRateWindow, ratePerSec, recordEvents } from "./rate-window";
+import { createRateWindow, ratePerSec, recordEvents } from "../../kernel/rate-window";
 import {
   applyGrant,
   bucketLimits,

@@ -5,7 +5,7 @@ import {
   createRateWindow,
   ratePerSec,
   recordEvents,
-} from "../../../durable-objects/features/rain/rate-window";
+} from "../../../durable-objects/kernel/rate-window";
 import {
   applyGrant,
   bucketLimits,

@@ -27,6 +27,7 @@ export async function createActivity(over: Partial<ActivityConfig> & { questions
     answerWindowMs: 1_000,
     streamUrl: "",
     grabCap: 3,
+    shards: 1,
     rains: [],
     ...over,
   };
