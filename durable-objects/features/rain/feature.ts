@@ -74,7 +74,8 @@ export class RainFeature implements Feature {
 
   readonly frames = frames({
     [T.GRAB]: {
-      scope: "player",
+      // At the coordinator, with the whole room's state, until this feature is split per shard (docs/scale.md).
+      scope: "room",
       role: "viewer",
       handle: (req, ctx) => {
         const now = ctx.nowMs;
