@@ -23,6 +23,7 @@ describe("POST /api/admin/activities", () => {
       answerWindowMs: 10_000,
       streamUrl: "https://video.example/live.m3u8",
       grabCap: 3,
+      shards: 1,
       status: "scheduled",
       questions: [
         { text: "2 + 2?", options: ["3", "4"], correct: 1 },
@@ -111,6 +112,7 @@ describe("GET /api/admin/activities", () => {
       answerWindowMs: 10_000,
       streamUrl: "",
       grabCap: 3,
+      shards: 1,
       status: "scheduled",
       createdAtMs: a.createdAtMs,
       questionCount: 2,
