@@ -436,10 +436,17 @@ export class LiveroomClient {
 
   /**
    * Answers question `question` with option `option` (both 0-based). The sealed result is kept
-   * and opened at the reveal (`outcome` event).
+   * and opened at the reveal (`outcome` event). `streamPosMs` is where the viewer's player is, as a
+   * stamp (`toStamp(position)`, stream-time.ts): a page that held the question until its player reached
+   * it reports it, and the room counts the window from then (docs/protocol.md, "Fair answer windows").
    */
-  async answer(question: number, option: number): Promise<Result<AnswerAck>> {
-    const r = await this.#call(liveroom.Type.ANSWER, { answer: { question, option } }, pickAnswer);
+  async answer(
+    question: number,
+    option: number,
+    opts: { streamPosMs?: number } = {},
+  ): Promise<Result<AnswerAck>> {
+    const answer = { question, option, streamPosMs: opts.streamPosMs ?? 0 };
+    const r = await this.#call(liveroom.Type.ANSWER, { answer }, pickAnswer);
     if (r.ok) this.#sealed.set(r.question, r.sealed);
     return r;
   }

@@ -15,11 +15,18 @@ export interface QuestionInfo {
   question: number;
   text: string;
   options: string[];
-  /** Room clock: answers after this (plus the room's grace) are late. Compare with `serverNow()`. */
+  /**
+   * Room clock: answers after this (plus the room's grace) are late, whatever the answer reports.
+   * Compare with `serverNow()`. It is push + `windowMs` + `delayBudgetMs`; an answer's own window
+   * counts from when its viewer showed the question (`heldDeadline`, docs/protocol.md "Fair answer windows").
+   */
   deadlineMs: number;
   windowMs: number;
+  /** The stream position the host saw, a stamp (stream-time.ts); 0: unstamped, show on arrival. */
   streamTsMs: number;
   questionCount: number;
+  /** The activity's stream-delay budget, ms: how long a viewer may hold the question (0: none). */
+  delayBudgetMs: number;
   /** SHA-256 commitment to the correct option (32 bytes), opened by the reveal; empty when the room sent none. */
   commitment: Uint8Array;
 }
@@ -258,6 +265,7 @@ function question(q: liveroom.QuestionPushed.$Properties): QuestionInfo {
     streamTsMs: q.streamTsMs ?? 0,
     questionCount: q.questionCount ?? 0,
     commitment: bytes(q.commitment),
+    delayBudgetMs: q.delayBudgetMs ?? 0,
   };
 }
 

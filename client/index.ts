@@ -73,6 +73,8 @@ export {
 } from "./commitment.js";
 export { sealOutcome, unsealOutcome } from "./seal.js";
 export { SeqTracker } from "./sequence.js";
+export { heldDeadline, type Released, StreamHold } from "./stream-hold.js";
+export { fromStamp, stampDiff, toStamp } from "./stream-time.js";
 export { atGrabCap, PPM_ALL, shouldSendTap } from "./throttle.js";
 export { REFRESH_LEAD_MS, refreshDelayMs, tokenExpiryMs } from "./token.js";
 export {

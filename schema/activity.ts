@@ -29,6 +29,12 @@ export interface ActivityConfig {
   prizePoolCents: number;
   answerWindowMs: number;
   streamUrl: string;
+  /**
+   * How much later than the push a viewer may show a question and still get the whole answer window,
+   * ms (docs/protocol.md, "Fair answer windows"). Stored in D1; the room reads it there at each push
+   * (its own copy of the activity does not keep it), so it is absent from a room's copy.
+   */
+  streamDelayBudgetMs?: number;
   /** Red packets one player may grab in this activity, across all its rains. */
   grabCap: number;
   /** Shard objects the room is split into (DESIGN §8): players are routed by `shardOf`. Fixed at creation. */
@@ -51,4 +57,17 @@ export const VIEWERS_PER_SHARD = 10_000;
  */
 export function shardsFor(expectedAudience: number): number {
   return Math.min(MAX_SHARDS, Math.max(1, Math.ceil(expectedAudience / VIEWERS_PER_SHARD)));
+}
+
+/** The longest stream-delay budget an activity may have: a minute behind the host. */
+export const MAX_STREAM_DELAY_BUDGET_MS = 60_000;
+
+/**
+ * The stream-delay budget of an activity created without one: 10 s with a stream (HLS from a CDN is
+ * commonly 6–10 s behind the encoder, and the host's own player is behind too), 0 without (nobody
+ * holds a question, and a budget would only be seconds a cheater could claim).
+ * @example defaultStreamDelayBudgetMs("https://cdn.example/live.m3u8") // 10_000
+ */
+export function defaultStreamDelayBudgetMs(streamUrl: string): number {
+  return streamUrl === "" ? 0 : 10_000;
 }

@@ -25,6 +25,11 @@ export const activities = sqliteTable(
     prizePoolCents: integer("prize_pool_cents").notNull(),
     answerWindowMs: integer("answer_window_ms").notNull(),
     streamUrl: text("stream_url").notNull().default(""),
+    /**
+     * How much later than the push a viewer may show a question and still get the whole answer window
+     * (docs/protocol.md, "Fair answer windows"); 0: no allowance, the window counts from the push.
+     */
+    streamDelayBudgetMs: integer("stream_delay_budget_ms").notNull().default(0),
     grabCap: integer("grab_cap").notNull(),
     /** Shard objects the room is split into (DESIGN §8, docs/scale.md): fixed at creation. */
     shards: integer("shards").notNull().default(1),

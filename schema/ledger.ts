@@ -15,7 +15,11 @@ export const ACCOUNT_KINDS = [
   "issuance",
 ] as const;
 
-/** Why money moved. */
+/**
+ * Why money moved. `return_prize_pool` / `return_rain_budget`: what an ended activity's pool or rain
+ * budget still held once every payment the room wrote is in the ledger, given back to issuance
+ * (migration 0012; docs/settlement.md).
+ */
 export const TRANSFER_KINDS = [
   "fund_prize_pool",
   "fund_rain_budget",
@@ -24,6 +28,8 @@ export const TRANSFER_KINDS = [
   "withdrawal",
   "withdrawal_paid",
   "withdrawal_returned",
+  "return_prize_pool",
+  "return_rain_budget",
 ] as const;
 
 /** Where a withdrawal is: pending (money in transit) → paid | failed (money returned). */

@@ -12,14 +12,19 @@ export const DEMO_USERS = [
 export const DEMO_HOST = { id: "host", name: "Demo host" };
 export const DEMO_ADMIN = { id: "admin", name: "Demo admin" };
 
-/** The demo quiz: 4 questions, a 1,000.00 prize pool, 10 s to answer, one red-packet rain; starts in 5 min. */
-export const demoActivity = (nowMs) => ({
+/**
+ * The demo quiz: 4 questions, a 1,000.00 prize pool, 10 s to answer, one red-packet rain; starts in 5 min.
+ * Its stream is the local one the Worker serves from web/public/stream (README, "The stream and its
+ * clock"), with a 15 s stream-delay budget: a viewer's picture may trail the host's by up to 15 s.
+ */
+export const demoActivity = (nowMs, base) => ({
   id: "demo",
   title: "liveroom demo quiz",
   startAt: nowMs + 5 * 60_000,
   prizePoolCents: 100_000,
   answerWindowMs: 10_000,
-  streamUrl: "https://stream.example/demo/index.m3u8",
+  streamUrl: `${base}/stream/index.m3u8`,
+  streamDelayBudgetMs: 15_000,
   grabCap: 3,
   questions: [
     { text: "Which planet is known as the red planet?", options: ["Venus", "Mars", "Jupiter"], correct: 1 },

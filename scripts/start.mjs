@@ -76,7 +76,7 @@ async function seed(adminToken) {
     const r = await api("POST", "/api/admin/users", adminToken, user);
     if (r.status !== 200) fail(`seeding user ${user.id}: ${r.status} ${JSON.stringify(r.body)}`);
   }
-  const r = await api("POST", "/api/admin/activities", adminToken, demoActivity(Date.now()));
+  const r = await api("POST", "/api/admin/activities", adminToken, demoActivity(Date.now(), base));
   // 409: seeded by an earlier run, which is what idempotent seeding wants.
   if (r.status !== 201 && r.status !== 409) fail(`seeding activity: ${r.status} ${JSON.stringify(r.body)}`);
   step(r.status === 201 ? "seeded the demo activity and users" : "demo data already there");

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { adminArea } from "./areas/admin";
+import { bankArea } from "./areas/bank";
 import { joinArea } from "./areas/join";
 import { leaderboardsArea } from "./areas/leaderboards";
 import { meArea } from "./areas/me";
@@ -9,7 +10,9 @@ import { signupArea } from "./areas/signup";
 import type { Env } from "./env";
 import type { AppEnv } from "./http/app-env";
 import { notFound, onError } from "./http/errors";
+import { route } from "./http/route";
 import { withSecurityHeaders } from "./http/security-headers";
+import { openApiRoute } from "./routes/openapi";
 import { handleSettlementBatch } from "./settlement/consumer";
 import { runReconcileCron } from "./settlement/cron";
 
@@ -31,6 +34,9 @@ app.route("/api/me", meArea);
 app.route("/api/leaderboards", leaderboardsArea);
 app.route("/api/signup", signupArea);
 app.route("/", joinArea);
+app.route("/api/admin/bank", bankArea);
+// The API's own description, generated from every route above when first asked for (workers/openapi/).
+route(app, "get", "/api/openapi.json", { role: "public" }, openApiRoute(app));
 
 export default {
   // Every response of the app carries the API's security headers (workers/http/security-headers.ts).

@@ -14,7 +14,7 @@ export type ClientRequest =
   | { type: typeof T.AUTH; seq: number; token: string }
   | { type: typeof T.REFRESH; seq: number; token: string }
   | { type: typeof T.RESUME; seq: number; afterSeq: number }
-  | { type: typeof T.ANSWER; seq: number; question: number; option: number }
+  | { type: typeof T.ANSWER; seq: number; question: number; option: number; streamPosMs: number }
   | { type: typeof T.GRAB; seq: number; rain: number; grabId: string }
   | { type: typeof T.OPEN; seq: number }
   | { type: typeof T.PUSH_QUESTION; seq: number; question: number; streamTsMs: number }
@@ -83,7 +83,13 @@ export function decodeClientFrame(message: ArrayBuffer | string): Decoded {
       return r.resume ? ok({ type, seq, afterSeq: r.resume.afterSeq ?? 0 }) : mismatch();
     case T.ANSWER:
       return r.answer
-        ? ok({ type, seq, question: r.answer.question ?? 0, option: r.answer.option ?? 0 })
+        ? ok({
+            type,
+            seq,
+            question: r.answer.question ?? 0,
+            option: r.answer.option ?? 0,
+            streamPosMs: r.answer.streamPosMs ?? 0,
+          })
         : mismatch();
     case T.GRAB: {
       if (!r.grab) return mismatch();

@@ -39,6 +39,7 @@ export function questionPushed(
     streamTsMs: q.streamTsMs,
     questionCount: activity.questions.length,
     commitment: q.commitmentB64 === undefined ? new Uint8Array(0) : fromBase64(q.commitmentB64),
+    delayBudgetMs: q.delayBudgetMs ?? 0,
   };
 }
 

@@ -13,6 +13,7 @@ export interface ActivitySummary
     "id" | "title" | "startAtMs" | "prizePoolCents" | "answerWindowMs" | "streamUrl" | "grabCap" | "shards"
   > {
   status: ActivityStatus;
+  streamDelayBudgetMs: number;
   createdAtMs: number;
   questionCount: number;
   rainCount: number;
@@ -35,6 +36,7 @@ const summaryColumns = {
   prizePoolCents: activities.prizePoolCents,
   answerWindowMs: activities.answerWindowMs,
   streamUrl: activities.streamUrl,
+  streamDelayBudgetMs: activities.streamDelayBudgetMs,
   grabCap: activities.grabCap,
   shards: activities.shards,
   status: activities.status,
@@ -69,6 +71,7 @@ export async function insertActivity(
     prizePoolCents: config.prizePoolCents,
     answerWindowMs: config.answerWindowMs,
     streamUrl: config.streamUrl,
+    streamDelayBudgetMs: config.streamDelayBudgetMs ?? 0,
     grabCap: config.grabCap,
     shards: config.shards,
     createdAt: createdAtMs,
@@ -119,6 +122,7 @@ export async function loadActivityConfig(d1: D1Database, id: string): Promise<Ac
     prizePoolCents: a.prizePoolCents,
     answerWindowMs: a.answerWindowMs,
     streamUrl: a.streamUrl,
+    streamDelayBudgetMs: a.streamDelayBudgetMs,
     grabCap: a.grabCap,
     shards: a.shards,
     questions: questionRows.map((q) => ({ text: q.text, options: q.options, correct: q.correct })),
@@ -188,4 +192,17 @@ export async function loadActivityShards(d1: D1Database, id: string): Promise<nu
     .from(activities)
     .where(eq(activities.id, id));
   return rows[0]?.shards ?? null;
+}
+
+/**
+ * The activity's stream-delay budget (fair answer windows), read by the room when it pushes a
+ * question; 0 for an unknown id.
+ * @example const budgetMs = await loadStreamDelayBudget(env.DB, "demo")
+ */
+export async function loadStreamDelayBudget(d1: D1Database, id: string): Promise<number> {
+  const rows = await drizzle(d1)
+    .select({ budget: activities.streamDelayBudgetMs })
+    .from(activities)
+    .where(eq(activities.id, id));
+  return rows[0]?.budget ?? 0;
 }

@@ -47,6 +47,7 @@ describe("adminActivityDetail", () => {
       prizePoolCents: 2,
       answerWindowMs: 10_000,
       streamUrl: "",
+      streamDelayBudgetMs: 0,
       grabCap: 3,
       shards: 1,
       status: "scheduled",

@@ -240,6 +240,7 @@ describe("decodeInbound", () => {
             streamTsMs: 0,
             questionCount: 0,
             commitment: Uint8Array.from({ length: 32 }, (_, i) => i),
+            delayBudgetMs: 0,
           },
           lastReveal: undefined,
           prizePoolCents: 100_000,

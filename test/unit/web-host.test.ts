@@ -69,6 +69,7 @@ const form = (over: Partial<ActivityFormValues> = {}): ActivityFormValues => ({
   prize: "1000.01",
   windowSec: "10",
   streamUrl: "",
+  delaySec: "",
   questions: [{ text: "Red planet?", options: ["Venus", "Mars", "", ""], correct: 1 }],
   rainTotal: "",
   rainCount: "",
@@ -86,6 +87,7 @@ describe("the create-activity form", () => {
         rainTotal: "2.50",
         rainCount: "2",
         rainSec: "15",
+        delaySec: " 8 ",
       }),
       1000,
     );
@@ -98,6 +100,7 @@ describe("the create-activity form", () => {
         prizePoolCents: 100_001,
         answerWindowMs: 10_000,
         streamUrl: "https://s.example/x.m3u8",
+        streamDelayBudgetMs: 8_000,
         questions: [{ text: "Q", options: ["a", "c"], correct: 1 }],
         rains: [{ totalCents: 250, count: 2, durationMs: 15_000 }],
       },
@@ -116,6 +119,9 @@ describe("the create-activity form", () => {
     expect(field({ prize: "1.001" })).toBe("prize");
     expect(field({ windowSec: "61" })).toBe("windowSec");
     expect(field({ streamUrl: "ftp://x" })).toBe("streamUrl");
+    expect(field({ delaySec: "61" })).toBe("delaySec");
+    expect(field({ delaySec: "1.5" })).toBe("delaySec");
+    expect(field({ delaySec: "60" })).toBe("ok");
     expect(field({ questions: [] })).toBe("questions");
     expect(field({ questions: [{ text: "", options: ["a", "b"], correct: 0 }] })).toBe("questions.0.text");
     expect(field({ questions: [{ text: "q", options: ["a", "", "", ""], correct: 0 }] })).toBe(

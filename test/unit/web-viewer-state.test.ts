@@ -14,6 +14,7 @@ const q = (question: number): QuestionInfo => ({
   streamTsMs: 0,
   questionCount: 3,
   commitment: new Uint8Array(32),
+  delayBudgetMs: 0,
 });
 
 const reveal = (question: number, correct = 1): RevealInfo & { verified: boolean } => ({

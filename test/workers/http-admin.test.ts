@@ -22,6 +22,8 @@ describe("POST /api/admin/activities", () => {
       prizePoolCents: 100_000,
       answerWindowMs: 10_000,
       streamUrl: "https://video.example/live.m3u8",
+      // The default with a stream: 10 s (schema/activity.ts defaultStreamDelayBudgetMs).
+      streamDelayBudgetMs: 10_000,
       grabCap: 3,
       shards: 1,
       status: "scheduled",
@@ -64,10 +66,34 @@ describe("POST /api/admin/activities", () => {
     );
     expect(created.body.activity.startAtMs).toBe(1_777_000_000_000);
     expect(created.body.activity.streamUrl).toBe("");
+    expect(created.body.activity.streamDelayBudgetMs).toBe(0);
     expect(created.body.activity.rains[0]!.seed).toMatch(/^[0-9a-f]{32}$/);
     // 10 cents in 10 packets: every packet is exactly 1 cent.
     expect(created.body.activity.rains[0]!.minPacketCents).toBe(1);
     expect(created.body.activity.rains[0]!.maxPacketCents).toBe(1);
+  });
+
+  it("keeps a given stream-delay budget and refuses one outside 0–60000 ms with the field", async () => {
+    const id = uniqueId("budget");
+    const stream = { streamUrl: "https://video.example/live.m3u8" };
+    const created = await call<{ activity: AdminActivityDetail }>("POST", "/api/admin/activities", {
+      token: await admin(),
+      body: { ...activityBody(id), ...stream, streamDelayBudgetMs: 3_000 },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.activity.streamDelayBudgetMs).toBe(3_000);
+    for (const bad of [60_001, -1, 1.5, "3000"]) {
+      const refused = await call<{ error: { code: string; field: string } }>(
+        "POST",
+        "/api/admin/activities",
+        {
+          token: await admin(),
+          body: { ...activityBody(uniqueId("budget-bad")), ...stream, streamDelayBudgetMs: bad },
+        },
+      );
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toMatchObject({ code: "VALIDATION_FAILED", field: "streamDelayBudgetMs" });
+    }
   });
 
   it("answers 409 ACTIVITY_EXISTS for a taken id and leaves the first one unchanged", async () => {
@@ -111,6 +137,7 @@ describe("GET /api/admin/activities", () => {
       prizePoolCents: 100_000,
       answerWindowMs: 10_000,
       streamUrl: "",
+      streamDelayBudgetMs: 0,
       grabCap: 3,
       shards: 1,
       status: "scheduled",

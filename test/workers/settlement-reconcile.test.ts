@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { rainPackets } from "../../durable-objects/features/rain/packets";
 import worker from "../../workers/index";
-import { prizePoolAccount, userAccount } from "../../workers/ledger/accounts";
+import { ISSUANCE, prizePoolAccount, rainBudgetAccount, userAccount } from "../../workers/ledger/accounts";
 import { postTransfers } from "../../workers/ledger/post";
 import type { ReconcileReport } from "../../workers/settlement/reconcile-run";
 import { call, tokenFor } from "./http-helpers";
@@ -18,7 +18,7 @@ import {
   rainOf,
   roomRecord,
 } from "./support/game";
-import { balance, sumOfBalances } from "./support/ledger";
+import { balance, keyCounts, sumOfBalances } from "./support/ledger";
 
 const PLAYERS = [
   { name: "ann", answers: [1, 1] },
@@ -189,6 +189,78 @@ describe("reconciliation", () => {
     });
     expect((await reconcile(a, false)).activities[0]!.ok).toBe(true);
     expect(await sumOfBalances()).toBe(0);
+    closeAll(game);
+  }, 30_000);
+
+  it("gives an ended game's leftover rain budget back to issuance once everything is in, once", async () => {
+    const game = await settledGame();
+    const a = game.activity.id;
+    // A red packet lost on the way: the leftover waits while the ledger may still pay from the budget.
+    const cat = game.ids.cat!;
+    const packet = (await roomRecord(a)).find((e) => e.kind === "red_packet" && e.userId === cat)!;
+    await env.DB.prepare("DELETE FROM ledger_transfers WHERE key = ?").bind(packet.key).run();
+    expect(await balance(rainBudgetAccount(a))).toBe(P[3] + P[2]);
+    const waiting = (await reconcile(a, true)).activities[0]!;
+    expect(waiting.leftover).toEqual({ state: "waiting", returned: [] });
+    expect(waiting.repair).toEqual({ resent: [packet.key], unknown: [] });
+    await vi.waitUntil(async () => (await balance(userAccount(cat))) === P[2], {
+      timeout: 10_000,
+      interval: 100,
+    });
+
+    // Without repair the report says what is due and moves nothing.
+    const due = (await reconcile(a, false)).activities[0]!;
+    expect(due.leftover).toEqual({ state: "due", returned: [] });
+    expect(due.ledger).toMatchObject({ rainBudgetLeftCents: P[3], returnedRainBudgetCents: 0 });
+    const issuance = await balance(ISSUANCE);
+
+    const returned = (await reconcile(a, true)).activities[0]!;
+    expect(returned).toMatchObject({ ok: true, differences: [] });
+    expect(returned.leftover).toEqual({ state: "returned", returned: [`return:rain:${a}`] });
+    expect(returned.ledger).toEqual({
+      prizeCents: 1_000,
+      prizeCount: 2,
+      redPacketCents: granted,
+      redPacketCount: 3,
+      revivalUses: 1,
+      revivalCards: 1,
+      revivalReleases: 0,
+      fundedPrizePoolCents: 1_000,
+      fundedRainBudgetCents: 36,
+      prizePoolLeftCents: 0,
+      rainBudgetLeftCents: 0,
+      returnedPrizePoolCents: 0,
+      returnedRainBudgetCents: P[3],
+    });
+    expect(await balance(rainBudgetAccount(a))).toBe(0);
+    expect(await balance(ISSUANCE)).toBe(issuance + P[3]);
+
+    // Again: nothing left, nothing posted; the key stays single.
+    const again = (await reconcile(a, true)).activities[0]!;
+    expect(again.leftover).toEqual({ state: "returned", returned: [] });
+    expect(await keyCounts([`return:rain:${a}`, `return:prize:${a}`])).toEqual(
+      new Map([
+        [`return:rain:${a}`, 1],
+        [`return:prize:${a}`, 0],
+      ]),
+    );
+    expect(await balance(ISSUANCE)).toBe(issuance + P[3]);
+    expect(await sumOfBalances()).toBe(0);
+    closeAll(game);
+  }, 30_000);
+
+  it("keeps a running game's budget: its rain may still pay", async () => {
+    const game = await openGame(PLAYERS, { questions: questions(2), prizePoolCents: 1_000, rains: [RAIN] });
+    const a = game.activity.id;
+    await control(a, { kind: "startRain", rain: 0, streamTsMs: 0 });
+    expect(await grab(game.clients.ann!, 0)).toBe(P[0]);
+    await vi.waitUntil(async () => (await balance(userAccount(game.ids.ann!))) === P[0], {
+      timeout: 10_000,
+      interval: 100,
+    });
+    const open = (await reconcile(a, true)).activities[0]!;
+    expect(open).toMatchObject({ ok: true, leftover: { state: "open", returned: [] } });
+    expect(await balance(rainBudgetAccount(a))).toBe(36 - P[0]);
     closeAll(game);
   }, 30_000);
 

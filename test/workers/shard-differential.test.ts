@@ -95,8 +95,8 @@ interface RunResult {
 /** The numbered notifications among frames, as (seq, type). */
 const numbered = (frames: readonly liveroom.Frame[]) =>
   frames
-    .filter((f) => f.notification != null && f.notification.roomSeq > 0)
-    .map((f): [number, number] => [f.notification!.roomSeq, f.type]);
+    .filter((f) => (f.notification?.roomSeq ?? 0) > 0)
+    .map((f): [number, number] => [f.notification!.roomSeq!, f.type]);
 
 const codeOf = (r: liveroom.Response) =>
   r.status === liveroom.Status.OK ? "OK" : (liveroom.Code[r.code] ?? String(r.code));
@@ -233,7 +233,7 @@ async function play(players: readonly PlanPlayer[], shards: number): Promise<Run
   return {
     codes,
     counts,
-    gameOver: { winners: g.winners, baseShareCents: Number(g.baseShareCents), remainder: g.remainder },
+    gameOver: { winners: g.winners ?? 0, baseShareCents: Number(g.baseShareCents), remainder: g.remainder ?? 0 },
     prizes,
     grants,
     balances,

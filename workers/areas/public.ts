@@ -12,7 +12,7 @@ import { healthz } from "../routes/healthz";
 
 /**
  * The only routes anyone may call without a token: a share link must open the home, an activity,
- * its replay and the gift catalog without an account. A route is public only when it is both here and
+ * its replay and the gift catalog without an account; an integrator reads the API's description. A route is public only when it is both here and
  * declared `{ role: "public" }`; test/workers/http-routes.test.ts holds the two together.
  */
 export const PUBLIC_ROUTES = [
@@ -22,6 +22,8 @@ export const PUBLIC_ROUTES = [
   "GET /api/activities/:id/replay",
   "GET /api/activities/:id/gifters",
   "GET /api/gifts",
+  // Registered in workers/index.ts, beside the areas it describes.
+  "GET /api/openapi.json",
 ] as const;
 
 /** Mounted at `/`: the public routes (docs/live-room.md). */

@@ -48,10 +48,23 @@ export type ValidatedInput<S> = {
  */
 export type RouteHandler<S = unknown> = Handler<AppEnv, string, ValidatedInput<S>>;
 
-/** What a route declared that the audit checks: its role and, for a host route, its activity parameter. */
+/** The input schemas a route declared, as given to `route` (the OpenAPI document is generated from them). */
+export interface RouteInputs {
+  param?: z.ZodType;
+  query?: z.ZodType;
+  header?: z.ZodObject;
+  json?: z.ZodType;
+}
+
+/**
+ * What a route declared: its role and, for a host route, its activity parameter (which the audit
+ * checks), its rate limits and its input schemas (which workers/openapi/document.ts publishes).
+ */
 export interface RouteDeclaration {
   role: RouteRole;
   activityHost: string | null;
+  limits: readonly RateLimitName[];
+  inputs: RouteInputs;
 }
 
 /** The declaration each registration's first middleware stands for; `routeTable` reads it back from `app.routes`. */
@@ -81,10 +94,16 @@ const anyone: MiddlewareHandler<AppEnv> = async (_c, next) => {
 };
 
 /** A fresh middleware per route, so that what it declares is recorded for that route alone. */
-function roleMiddleware(role: RouteRole, activityHost: string | null): MiddlewareHandler<AppEnv> {
+function roleMiddleware(spec: RouteSpec): MiddlewareHandler<AppEnv> {
+  const { role } = spec;
   const check = role === "public" ? anyone : role === "socket" ? requireUpgrade : requireRole(role);
   const first: MiddlewareHandler<AppEnv> = (c, next) => check(c, next);
-  declared.set(first, { role, activityHost });
+  const inputs: RouteInputs = {};
+  if (spec.param !== undefined) inputs.param = spec.param;
+  if (spec.query !== undefined) inputs.query = spec.query;
+  if (spec.header !== undefined) inputs.header = spec.header;
+  if (spec.json !== undefined) inputs.json = spec.json;
+  declared.set(first, { role, activityHost: spec.activityHost ?? null, limits: spec.limits ?? [], inputs });
   return first;
 }
 
@@ -107,7 +126,7 @@ export function route<const S extends RouteSpec>(
       `${method.toUpperCase()} ${path}: activityHost scopes host routes only, not ${spec.role}`,
     );
   }
-  const chain: MiddlewareHandler<AppEnv>[] = [roleMiddleware(spec.role, spec.activityHost ?? null)];
+  const chain: MiddlewareHandler<AppEnv>[] = [roleMiddleware(spec)];
   if (spec.limits !== undefined && spec.limits.length > 0) chain.push(rateLimit(spec.limits));
   if (spec.param !== undefined) chain.push(paramInput(spec.param));
   if (spec.query !== undefined) chain.push(queryInput(spec.query));

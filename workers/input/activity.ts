@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { intIn, text } from "./fields";
-import { DEFAULT_ANSWER_WINDOW_MS, DEFAULT_GRAB_CAP, MAX_SHARDS } from "../../schema/activity";
+import {
+  DEFAULT_ANSWER_WINDOW_MS,
+  DEFAULT_GRAB_CAP,
+  MAX_SHARDS,
+  MAX_STREAM_DELAY_BUDGET_MS,
+} from "../../schema/activity";
 import { ActivityId } from "./ids";
 import { must } from "./messages";
 
@@ -82,6 +87,7 @@ export const ActivityInput = z.strictObject(
       .url({ protocol: /^https?$/, error: must("must be an http(s) URL") })
       .max(2048, { error: "must be an http(s) URL" })
       .optional(),
+    streamDelayBudgetMs: intIn(0, MAX_STREAM_DELAY_BUDGET_MS).optional(),
     grabCap: intIn(1, 100).default(DEFAULT_GRAB_CAP),
     /** Shards the room is split into; default from `expectedAudience` (docs/scale.md), else 1. */
     shards: intIn(1, MAX_SHARDS).optional(),

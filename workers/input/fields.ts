@@ -1,6 +1,6 @@
 // Field builders shared by the request schemas, so a rule and its message are written once.
 import { z } from "zod";
-import { must, notBlank } from "./messages";
+import { must } from "./messages";
 
 /**
  * An integer in [min, max], with one message for every failure.
@@ -20,9 +20,13 @@ export function intIn(min: number, max: number) {
  */
 export function text(max: number) {
   const message = `must be a non-blank string of at most ${max} characters`;
-  return z
-    .string({ error: must(message) })
-    .min(1, { error: message })
-    .max(max, { error: message })
-    .refine(notBlank, { error: message });
+  return (
+    z
+      .string({ error: must(message) })
+      .min(1, { error: message })
+      .max(max, { error: message })
+      // A pattern rather than a refinement, so that the OpenAPI document says it too (a refinement's
+      // function cannot be written as JSON Schema). `\S` is exactly what String.prototype.trim keeps.
+      .regex(/\S/, { error: message })
+  );
 }

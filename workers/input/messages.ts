@@ -6,8 +6,3 @@
 export function must(message: string): (issue: { input?: unknown }) => string {
   return (issue) => (issue.input === undefined ? "is required" : message);
 }
-
-/** A string that is not only whitespace. */
-export function notBlank(s: string): boolean {
-  return s.trim().length > 0;
-}

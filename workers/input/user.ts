@@ -1,19 +1,15 @@
 import { z } from "zod";
 import { UserId } from "./ids";
-import { must, notBlank } from "./messages";
+import { text } from "./fields";
+import { must } from "./messages";
 
-const NAME = "must be a non-blank string of at most 100 characters";
 const CARDS = "must be an integer from 0 to 1000";
 
 /** The body of `POST /api/admin/users`: creates the user or replaces their name and card count. */
 export const UserInput = z.strictObject(
   {
     id: UserId,
-    name: z
-      .string({ error: must(NAME) })
-      .min(1, { error: NAME })
-      .max(100, { error: NAME })
-      .refine(notBlank, { error: NAME }),
+    name: text(100),
     revivalCards: z
       .int({ error: must(CARDS) })
       .min(0, { error: CARDS })

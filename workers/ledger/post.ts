@@ -79,6 +79,44 @@ export function selectTransfers(d1: D1Database, keys: readonly string[]): D1Prep
     .bind(...keys);
 }
 
+/**
+ * One INSERT for many transfers (any number: they travel as one JSON parameter, D1 binds at most
+ * 100), inserted in their order (funding before the payments it funds), each a no-op for a key
+ * already present; RETURNING the keys it really inserted. The same trigger moves the balances, row
+ * by row, and a debit that would overdraw an account aborts the statement and its whole D1 batch.
+ */
+export function insertTransfersJson(
+  d1: D1Database,
+  transfers: readonly Transfer[],
+  nowMs: number,
+): D1PreparedStatement {
+  const rows = transfers.map((t) => [t.key, t.from, t.to, t.amountCents, t.kind, t.activityId, t.userId]);
+  return d1
+    .prepare(
+      `INSERT INTO ledger_transfers (${TRANSFER_COLUMNS}) ` +
+        "SELECT json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), " +
+        "json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]'), json_extract(j.value, '$[5]'), " +
+        "json_extract(j.value, '$[6]'), ?2 FROM json_each(?1) j WHERE 1 ORDER BY j.key " +
+        "ON CONFLICT (key) DO NOTHING RETURNING key",
+    )
+    .bind(JSON.stringify(rows), nowMs);
+}
+
+/** Reads back the stored transfers with these keys, any number of them (one JSON parameter). */
+export function selectTransfersJson(d1: D1Database, keys: readonly string[]): D1PreparedStatement {
+  return d1
+    .prepare(
+      "SELECT key, from_account, to_account, amount_cents, kind, activity_id, user_id FROM ledger_transfers " +
+        "WHERE key IN (SELECT value FROM json_each(?))",
+    )
+    .bind(JSON.stringify(keys));
+}
+
+/** The transfers a read-back (`selectTransfers`, `selectTransfersJson`) found, by key. */
+export function storedTransfers(readBack: D1Result): Map<string, Transfer> {
+  return new Map((readBack.results as TransferRow[]).map((r) => [r.key, toTransfer(r)]));
+}
+
 function toTransfer(r: TransferRow): Transfer {
   return {
     key: r.key,
@@ -97,7 +135,7 @@ export function classifyPostings(
   inserted: readonly D1Result[],
   readBack: D1Result,
 ): PostingOutcome[] {
-  const stored = new Map((readBack.results as TransferRow[]).map((r) => [r.key, toTransfer(r)]));
+  const stored = storedTransfers(readBack);
   return transfers.map((t, i) => {
     const id = (inserted[i]?.results[0] as { id: number } | undefined)?.id;
     if (id !== undefined) return { key: t.key, status: "posted", id };

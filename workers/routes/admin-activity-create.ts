@@ -1,6 +1,13 @@
-import { type ActivityConfig, type RainConfig, shardsFor } from "../../schema/activity";
+import type { Context } from "hono";
+import {
+  type ActivityConfig,
+  defaultStreamDelayBudgetMs,
+  type RainConfig,
+  shardsFor,
+} from "../../schema/activity";
 import { getActivityDetail, insertActivity } from "../../schema/queries/activities";
 import { adminActivityDetail } from "../activities/admin-detail";
+import type { AppEnv } from "../http/app-env";
 import type { RouteHandler } from "../http/route";
 import { ApiError } from "../http/errors";
 import type { ActivityInput } from "../input/activity";
@@ -26,8 +33,14 @@ function toRain(rain: ActivityInput["rains"][number]): RainConfig {
  * and stores it all at once; the packet amounts are not stored, the room derives them from the seed.
  * 201 `{ activity }`; 409 ACTIVITY_EXISTS when `id` is taken.
  */
-export const adminActivityCreate: RouteHandler<{ json: typeof ActivityInput }> = async (c) => {
-  const input = c.req.valid("json");
+export const adminActivityCreate: RouteHandler<{ json: typeof ActivityInput }> = async (c) =>
+  createActivity(c, c.req.valid("json"));
+
+/**
+ * Stores a validated activity and answers 201 `{ activity }` (409 ACTIVITY_EXISTS when `id` is taken);
+ * also the end of `POST /api/admin/bank/activities`, whose questions are copies of bank questions.
+ */
+export async function createActivity(c: Context<AppEnv>, input: ActivityInput): Promise<Response> {
   const config: ActivityConfig = {
     id: input.id ?? crypto.randomUUID(),
     title: input.title,
@@ -35,6 +48,7 @@ export const adminActivityCreate: RouteHandler<{ json: typeof ActivityInput }> =
     prizePoolCents: input.prizePoolCents,
     answerWindowMs: input.answerWindowMs,
     streamUrl: input.streamUrl ?? "",
+    streamDelayBudgetMs: input.streamDelayBudgetMs ?? defaultStreamDelayBudgetMs(input.streamUrl ?? ""),
     grabCap: input.grabCap,
     shards: input.shards ?? shardsFor(input.expectedAudience ?? 1),
     questions: input.questions,
@@ -45,4 +59,4 @@ export const adminActivityCreate: RouteHandler<{ json: typeof ActivityInput }> =
   }
   const activity = await getActivityDetail(c.env.DB, config.id);
   return c.json({ activity: activity === null ? null : adminActivityDetail(activity) }, 201);
-};
+}

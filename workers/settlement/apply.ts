@@ -54,6 +54,41 @@ async function loadFunding(d1: D1Database, activityId: string): Promise<Activity
 }
 
 /**
+ * Reads the funding of every activity named, in one D1 batch of two statements whatever their
+ * number (the ids travel as one JSON parameter). An activity D1 does not know is absent from the map.
+ */
+export async function loadFundings(
+  d1: D1Database,
+  activityIds: readonly string[],
+): Promise<Map<string, ActivityFunding>> {
+  const found = new Map<string, ActivityFunding>();
+  if (activityIds.length === 0) return found;
+  const ids = JSON.stringify(activityIds);
+  const [pools, rainRows] = await d1.batch<Record<string, unknown>>([
+    d1
+      .prepare(
+        "SELECT id, prize_pool_cents AS pool FROM activities WHERE id IN (SELECT value FROM json_each(?))",
+      )
+      .bind(ids),
+    d1
+      .prepare(
+        "SELECT activity_id AS id, idx, total_cents AS total FROM rains WHERE activity_id IN (SELECT value FROM json_each(?))",
+      )
+      .bind(ids),
+  ]);
+  const totals = new Map<string, number[]>();
+  for (const r of rainRows!.results as { id: string; idx: number; total: number }[]) {
+    const list = totals.get(r.id) ?? [];
+    list[r.idx] = r.total;
+    totals.set(r.id, list);
+  }
+  for (const r of pools!.results as { id: string; pool: number }[]) {
+    found.set(r.id, { activityId: r.id, prizePoolCents: r.pool, rainTotalsCents: totals.get(r.id) ?? [] });
+  }
+  return found;
+}
+
+/**
  * Applies `event` once, whatever the number of deliveries. Throws only on I/O failure (the caller
  * retries the message); every expected refusal is a `rejected` outcome.
  */
@@ -127,7 +162,17 @@ const HELD = (count: string) =>
  * reported by reconciliation. Reads the row back to spot a conflict.
  */
 async function applyRevival(d1: D1Database, e: RevivalCardEvent, nowMs: number): Promise<SettleOutcome> {
-  const [inserted, readBack] = await d1.batch<{ covered?: number } & Partial<RevivalRow>>([
+  const [inserted, readBack] = await d1.batch(revivalUseStatements(d1, e, nowMs));
+  return revivalUseOutcome(e, inserted!, readBack!);
+}
+
+/** The two statements of a revival card use: the insert against the escrow, then its read-back. */
+export function revivalUseStatements(
+  d1: D1Database,
+  e: RevivalCardEvent,
+  nowMs: number,
+): [D1PreparedStatement, D1PreparedStatement] {
+  return [
     d1
       .prepare(
         "INSERT INTO revival_card_uses (key, user_id, activity_id, question, count, covered, created_at) " +
@@ -138,13 +183,21 @@ async function applyRevival(d1: D1Database, e: RevivalCardEvent, nowMs: number):
     d1
       .prepare("SELECT user_id, activity_id, question, count FROM revival_card_uses WHERE key = ?")
       .bind(e.key),
-  ]);
-  const posted = inserted?.results[0];
+  ];
+}
+
+/** What `revivalUseStatements` did: posted (its insert returned a row), a duplicate, or a conflict. */
+export function revivalUseOutcome(
+  e: RevivalCardEvent,
+  inserted: D1Result,
+  readBack: D1Result,
+): SettleOutcome {
+  const posted = inserted.results[0] as { covered: number } | undefined;
   if (posted !== undefined) {
     if (posted.covered !== 1) console.warn("revival card use without an escrow", e.key);
     return { status: "posted", key: e.key, issues: [] };
   }
-  const row = readBack?.results[0] as RevivalRow | undefined;
+  const row = readBack.results[0] as RevivalRow | undefined;
   if (
     row !== undefined &&
     (row.user_id !== e.userId ||
@@ -169,12 +222,18 @@ export async function releaseEscrow(
   source: (typeof RELEASE_SOURCES)[number],
   nowMs: number,
 ): Promise<SettleOutcome> {
-  const [inserted, readBack] = await d1.batch<{
-    returned?: number;
-    user_id?: string;
-    activity_id?: string;
-    count?: number;
-  }>([
+  const [inserted, readBack] = await d1.batch(releaseStatements(d1, e, source, nowMs));
+  return releaseOutcome(e, inserted!, readBack!);
+}
+
+/** The two statements of a release: the insert against the escrow, then its read-back. */
+export function releaseStatements(
+  d1: D1Database,
+  e: Omit<RevivalReleaseEvent, "kind">,
+  source: (typeof RELEASE_SOURCES)[number],
+  nowMs: number,
+): [D1PreparedStatement, D1PreparedStatement] {
+  return [
     d1
       .prepare(
         "INSERT INTO revival_card_releases (key, user_id, activity_id, count, returned, source, created_at) " +
@@ -183,13 +242,21 @@ export async function releaseEscrow(
       )
       .bind(e.key, e.userId, e.activityId, e.count, source, nowMs),
     d1.prepare("SELECT user_id, activity_id, count FROM revival_card_releases WHERE key = ?").bind(e.key),
-  ]);
-  const posted = inserted?.results[0];
+  ];
+}
+
+/** What `releaseStatements` did: posted (its insert returned a row), a duplicate, or a conflict. */
+export function releaseOutcome(
+  e: Omit<RevivalReleaseEvent, "kind">,
+  inserted: D1Result,
+  readBack: D1Result,
+): SettleOutcome {
+  const posted = inserted.results[0] as { returned: number } | undefined;
   if (posted !== undefined) {
     if (posted.returned !== 1) console.warn("revival card release without a held escrow", e.key);
     return { status: "posted", key: e.key, issues: [] };
   }
-  const row = readBack?.results[0];
+  const row = readBack.results[0] as { user_id: string; activity_id: string; count: number } | undefined;
   if (
     row !== undefined &&
     (row.user_id !== e.userId || row.activity_id !== e.activityId || row.count !== e.count)

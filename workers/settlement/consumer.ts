@@ -1,12 +1,26 @@
-// The settlement Queue consumer. Each message is settled on its own and acknowledged on its own:
-// applied or a duplicate → ack; an expected refusal (invalid body, key conflict, ...) → recorded as
-// a settlement issue, then ack, so that a poison message never blocks the rest; an I/O failure →
-// retry with backoff, and after max_retries the Queue moves it to the dead-letter queue, whose
-// consumer below records it too. Queues deliver at least once: applying is idempotent.
+// The settlement Queue consumer. A batch is settled with one D1 batch of writes, and each message is
+// acknowledged on its own: applied or a duplicate → ack; an expected refusal (invalid body, key
+// conflict, ...) → recorded as a settlement issue, then ack, so that a poison message never blocks
+// the rest. If the batch's D1 batch fails, its messages are settled one by one, and only those that
+// fail alone (an I/O failure) are retried with backoff; after max_retries the Queue moves them to the
+// dead-letter queue, whose consumer below records them too. Queues deliver at least once: applying
+// is idempotent (docs/settlement.md).
 import type { Env } from "../env";
-import { applyEvent, fundingLoader } from "./apply";
-import { parseSettlementEvent } from "../../schema/settlement";
-import { bodyText, recordIssue, recordIssueStatement } from "./issues";
+import type { Transfer } from "../ledger/transfer";
+import { insertTransfersJson, selectTransfersJson, storedTransfers } from "../ledger/post";
+import { parseSettlementEvent, type SettlementEvent } from "../../schema/settlement";
+import {
+  applyEvent,
+  fundingLoader,
+  loadFundings,
+  releaseOutcome,
+  releaseStatements,
+  revivalUseOutcome,
+  revivalUseStatements,
+  type SettleOutcome,
+} from "./apply";
+import { planBatch, transferOutcome } from "./batch";
+import { bodyText, type Issue, recordIssue, recordIssueStatement } from "./issues";
 
 /** The queue rooms send to (wrangler.toml). */
 export const SETTLEMENT_QUEUE = "liveroom-settlement";
@@ -27,23 +41,161 @@ export interface BatchReport {
   duplicates: number;
   issues: number;
   retried: number;
+  /** Settled one message at a time, after the batch's one D1 batch failed (or the dead-letter queue). */
+  oneByOne: boolean;
 }
 
 /**
  * The Worker's `queue` handler: settles a batch from the settlement queue, or records a batch of dead
  * letters. Acks or retries every message explicitly.
+ *
+ * A batch is settled in one D1 batch (`settleInOneBatch`). If that fails for any reason — D1
+ * unavailable, its answer lost after it committed, one message whose debit would overdraw its
+ * account and so rolls the whole D1 batch back — nothing has been acknowledged yet, and every
+ * message is settled again on its own (`settleOneByOne`): what the D1 batch committed comes back as
+ * duplicates, a poison message is recorded and acknowledged alone, and only the messages that fail
+ * on their own are retried. No message waits on another, and none is applied twice.
  */
 export async function handleSettlementBatch(batch: MessageBatch<unknown>, env: Env): Promise<BatchReport> {
   if (batch.queue === SETTLEMENT_DLQ) return recordDeadLetters(batch, env);
-  const report: BatchReport = { posted: 0, duplicates: 0, issues: 0, retried: 0 };
-  const funding = fundingLoader(env.DB);
-  for (const msg of batch.messages) {
+  try {
+    return await settleInOneBatch(batch.messages, env.DB, Date.now());
+  } catch (err) {
+    console.error(
+      "settlement batch failed; settling its messages one by one",
+      batch.messages.length,
+      String(err),
+    );
+    return settleOneByOne(batch.messages, env.DB);
+  }
+}
+
+/**
+ * Settles every message of a batch with one D1 batch of writes (after one read of the activities'
+ * funding): the issues known up front, one INSERT of every transfer (each key once, funding first),
+ * the revival statements, the read-back of every key. Issues only the read-back reveals (key and
+ * funding conflicts) take one more D1 batch. Acknowledges every message only once all of that has
+ * committed; throws on any failure, with nothing acknowledged.
+ */
+export async function settleInOneBatch(
+  messages: readonly Message<unknown>[],
+  d1: D1Database,
+  nowMs: number,
+): Promise<BatchReport> {
+  const report: BatchReport = { posted: 0, duplicates: 0, issues: 0, retried: 0, oneByOne: false };
+  const issues: D1PreparedStatement[] = [];
+  const issue = (i: Issue): void => {
+    console.warn("settlement issue", i.code, i.key, JSON.stringify(i.detail));
+    issues.push(recordIssueStatement(d1, i, nowMs));
+    report.issues += 1;
+  };
+  const events: { event: SettlementEvent; body: string }[] = [];
+  for (const msg of messages) {
+    const body = bodyText(msg.body);
+    const parsed = parseSettlementEvent(msg.body);
+    if (parsed.ok) events.push({ event: parsed.event, body });
+    else issue({ code: parsed.code, key: null, activityId: null, detail: { message: parsed.message }, body });
+  }
+  const fundings = await loadFundings(d1, [...new Set(events.map((e) => e.event.activityId))]);
+  const plan = planBatch(
+    events.map((e) => e.event),
+    fundings,
+  );
+
+  plan.steps.forEach((step, i) => {
+    if (step.kind !== "rejected") return;
+    const { event, body } = events[i]!;
+    issue({ ...step.rejection, activityId: event.activityId, body });
+  });
+
+  const statements = [...issues];
+  const insertAt = statements.length;
+  if (plan.transfers.length > 0) statements.push(insertTransfersJson(d1, plan.transfers, nowMs));
+  const revivalAt: number[] = [];
+  plan.steps.forEach((step, i) => {
+    if (step.kind === "revival") {
+      revivalAt[i] = statements.length;
+      statements.push(...revivalUseStatements(d1, step.event, nowMs));
+    } else if (step.kind === "release") {
+      revivalAt[i] = statements.length;
+      statements.push(...releaseStatements(d1, step.event, "room", nowMs));
+    }
+  });
+  const readBackAt = statements.length;
+  if (plan.transfers.length > 0) {
+    statements.push(
+      selectTransfersJson(
+        d1,
+        plan.transfers.map((t) => t.key),
+      ),
+    );
+  }
+  const results = statements.length > 0 ? await d1.batch(statements) : [];
+
+  const inserted = new Set<string>();
+  let stored = new Map<string, Transfer>();
+  if (plan.transfers.length > 0) {
+    for (const row of results[insertAt]!.results as { key: string }[]) inserted.add(row.key);
+    stored = storedTransfers(results[readBackAt]!);
+  }
+  issues.length = 0;
+  plan.steps.forEach((step, i) => {
+    const { event, body } = events[i]!;
+    let outcome: SettleOutcome;
+    switch (step.kind) {
+      case "rejected":
+        outcome = { status: "rejected", ...step.rejection };
+        break;
+      case "transfers":
+        outcome = transferOutcome(event, step, inserted, stored);
+        break;
+      case "revival":
+        outcome = revivalUseOutcome(step.event, results[revivalAt[i]!]!, results[revivalAt[i]! + 1]!);
+        break;
+      case "release":
+        outcome = releaseOutcome(step.event, results[revivalAt[i]!]!, results[revivalAt[i]! + 1]!);
+        break;
+    }
+    if (outcome.status === "rejected") {
+      // Rejections decided before D1 were recorded with the batch; those the read-back found are new.
+      if (step.kind !== "rejected") {
+        issue({
+          code: outcome.code,
+          key: outcome.key,
+          activityId: event.activityId,
+          detail: outcome.detail,
+          body,
+        });
+      }
+      return;
+    }
+    for (const found of outcome.issues) issue({ ...found, activityId: event.activityId, body });
+    if (outcome.status === "posted") report.posted += 1;
+    else report.duplicates += 1;
+  });
+  if (issues.length > 0) await d1.batch(issues);
+  for (const msg of messages) msg.ack();
+  return report;
+}
+
+/**
+ * Settles each message on its own, one D1 batch each (the consumer's only path before batches were
+ * settled whole, kept as the fallback and, in bench/, as the baseline), and acknowledges or retries
+ * each on its own.
+ */
+export async function settleOneByOne(
+  messages: readonly Message<unknown>[],
+  d1: D1Database,
+): Promise<BatchReport> {
+  const report: BatchReport = { posted: 0, duplicates: 0, issues: 0, retried: 0, oneByOne: true };
+  const funding = fundingLoader(d1);
+  for (const msg of messages) {
     try {
       const now = Date.now();
       const parsed = parseSettlementEvent(msg.body);
       if (!parsed.ok) {
         await recordIssue(
-          env.DB,
+          d1,
           {
             code: parsed.code,
             key: null,
@@ -58,11 +210,11 @@ export async function handleSettlementBatch(batch: MessageBatch<unknown>, env: E
         continue;
       }
       const { event } = parsed;
-      const outcome = await applyEvent(env.DB, event, funding, now);
+      const outcome = await applyEvent(d1, event, funding, now);
       const body = bodyText(msg.body);
       if (outcome.status === "rejected") {
         await recordIssue(
-          env.DB,
+          d1,
           {
             code: outcome.code,
             key: outcome.key,
@@ -75,7 +227,7 @@ export async function handleSettlementBatch(batch: MessageBatch<unknown>, env: E
         report.issues += 1;
       } else {
         for (const issue of outcome.issues) {
-          await recordIssue(env.DB, { ...issue, activityId: event.activityId, body }, now);
+          await recordIssue(d1, { ...issue, activityId: event.activityId, body }, now);
           report.issues += 1;
         }
         if (outcome.status === "posted") report.posted += 1;
@@ -116,5 +268,5 @@ async function recordDeadLetters(batch: MessageBatch<unknown>, env: Env): Promis
     console.error("recording dead letters failed; retrying", String(err));
     batch.retryAll({ delaySeconds: 60 });
   }
-  return { posted: 0, duplicates: 0, issues: statements.length, retried: 0 };
+  return { posted: 0, duplicates: 0, issues: statements.length, retried: 0, oneByOne: true };
 }

@@ -1,8 +1,10 @@
 // Reconciliation: for each activity, read the room's record (RPC) and the ledger, compare them key by
 // key, report every difference, and repair what is missing by asking the room to re-send those outbox
-// rows. Nothing is ever posted from here: the ledger only learns what the room itself sends. The one
-// exception is a revival-card escrow of an ended game that no room will release (docs/settlement.md):
-// repair gives that card back, under the key the room would have used.
+// rows. Nothing the room pays is ever posted from here: the ledger only learns what the room itself
+// sends. Two exceptions, both for an ended game (docs/settlement.md): a revival-card escrow that no
+// room will release (repair gives that card back, under the key the room would have used), and the
+// leftover of its prize pool and rain budget once every payment is in (repair gives it back to
+// issuance).
 import { and, desc, gte, lte } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { RoomSettlementEntry } from "../../durable-objects/features/settlement/record";
@@ -12,6 +14,7 @@ import { shardObjectName } from "../../schema/shards";
 import { revivalReleaseKey } from "../../schema/settlement";
 import type { Env } from "../env";
 import { prizePoolAccount, rainBudgetAccount } from "../ledger/accounts";
+import { postTransfers } from "../ledger/post";
 import { releaseEscrow } from "./apply";
 import {
   type CardMove,
@@ -22,9 +25,12 @@ import {
   escrowDifferences,
   escrowFigures,
   type LedgerEntry,
+  type LeftoverState,
+  leftoverState,
   type Totals,
   totalsOf,
 } from "./reconcile";
+import { leftoverReturns } from "./rules";
 
 /** One activity's reconciliation. `ok` is true when the room and the ledger agree on every key. */
 export interface ActivityReport {
@@ -36,6 +42,9 @@ export interface ActivityReport {
     fundedRainBudgetCents: number;
     prizePoolLeftCents: number;
     rainBudgetLeftCents: number;
+    /** Given back to issuance once the activity ended and settled (return transfers). */
+    returnedPrizePoolCents: number;
+    returnedRainBudgetCents: number;
   };
   differences: Difference[];
   /** Settlement issues recorded for this activity (messages acknowledged without being applied). */
@@ -46,6 +55,11 @@ export interface ActivityReport {
   revivalEscrows: EscrowFigures;
   /** The release keys repair wrote for `revival_escrow_held` escrows (null: repair not asked, or none). */
   escrowRepair: { released: string[] } | null;
+  /**
+   * The leftover of the pool and the rain budget (`LeftoverState`, after this run), and the return
+   * transfers this run posted (`return:prize:<activity>`, `return:rain:<activity>`).
+   */
+  leftover: { state: LeftoverState; returned: string[] };
 }
 
 /** The whole report: per activity, plus the ledger's own invariants. */
@@ -149,10 +163,11 @@ async function accountFigures(
   d1: D1Database,
   activityId: string,
 ): Promise<Omit<ActivityReport["ledger"], keyof Totals>> {
-  const [funded, left] = await d1.batch<{ kind: string; cents: number }>([
+  const [moved, left] = await d1.batch<{ kind: string; cents: number }>([
     d1
       .prepare(
-        "SELECT kind, COALESCE(SUM(amount_cents), 0) AS cents FROM ledger_transfers WHERE activity_id = ? AND kind IN ('fund_prize_pool', 'fund_rain_budget') GROUP BY kind",
+        "SELECT kind, COALESCE(SUM(amount_cents), 0) AS cents FROM ledger_transfers WHERE activity_id = ? " +
+          "AND kind IN ('fund_prize_pool', 'fund_rain_budget', 'return_prize_pool', 'return_rain_budget') GROUP BY kind",
       )
       .bind(activityId),
     d1
@@ -162,11 +177,43 @@ async function accountFigures(
   const pick = (rows: { kind: string; cents: number }[] | undefined, kind: string) =>
     rows?.find((r) => r.kind === kind)?.cents ?? 0;
   return {
-    fundedPrizePoolCents: pick(funded?.results, "fund_prize_pool"),
-    fundedRainBudgetCents: pick(funded?.results, "fund_rain_budget"),
+    fundedPrizePoolCents: pick(moved?.results, "fund_prize_pool"),
+    fundedRainBudgetCents: pick(moved?.results, "fund_rain_budget"),
     prizePoolLeftCents: pick(left?.results, "prize_pool"),
     rainBudgetLeftCents: pick(left?.results, "rain_budget"),
+    returnedPrizePoolCents: pick(moved?.results, "return_prize_pool"),
+    returnedRainBudgetCents: pick(moved?.results, "return_rain_budget"),
   };
+}
+
+/**
+ * Gives an ended, settled activity's leftover pool and budget back to issuance: one keyed transfer
+ * per account, each inserted only while its account still holds exactly that amount (a payment
+ * landing meanwhile makes it a no-op, for the next run). Returns the keys really posted.
+ */
+async function returnLeftover(
+  d1: D1Database,
+  activityId: string,
+  left: { prizePoolCents: number; rainBudgetCents: number },
+  nowMs: number,
+): Promise<string[]> {
+  const transfers = leftoverReturns(activityId, left);
+  if (transfers.length === 0) return [];
+  const result = await postTransfers(d1, transfers, nowMs, {
+    guards: transfers.map((t) => ({
+      sql: "(SELECT balance_cents FROM ledger_accounts WHERE id = ?) = ?",
+      params: [t.from, t.amountCents],
+    })),
+  });
+  if (!result.ok) {
+    console.error("returning a leftover failed", activityId, result.code, result.message);
+    return [];
+  }
+  for (const o of result.outcomes) {
+    if (o.status === "conflict")
+      console.error("leftover return key already used otherwise", o.key, o.existing);
+  }
+  return result.outcomes.flatMap((o) => (o.status === "posted" ? [o.key] : []));
 }
 
 async function issuesOf(d1: D1Database, activityId: string): Promise<ActivityReport["issues"]> {
@@ -229,7 +276,7 @@ export async function reconcileActivity(
   // Read before the room's record: D1 says "ended" only after the room committed its end, so every
   // release the room will ever write is already in the record read next.
   const ended = await activityEnded(env.DB, activityId);
-  const [room, ledger, figures, issues, facts] = await Promise.all([
+  const [room, ledger, figuresRead, issues, facts] = await Promise.all([
     roomRecord(env, activityId),
     ledgerRecord(env.DB, activityId),
     accountFigures(env.DB, activityId),
@@ -262,6 +309,16 @@ export async function reconcileActivity(
     }
     escrowRepair = { released };
   }
+  let figures = figuresRead;
+  const leftOf = (f: typeof figures) => ({
+    prizePoolCents: f.prizePoolLeftCents,
+    rainBudgetCents: f.rainBudgetLeftCents,
+  });
+  let returned: string[] = [];
+  if (repair && leftoverState({ ended, differences, left: leftOf(figures) }) === "due") {
+    returned = await returnLeftover(env.DB, activityId, leftOf(figures), nowMs);
+    if (returned.length > 0) figures = await accountFigures(env.DB, activityId);
+  }
   return {
     activityId,
     ok: differences.length === 0,
@@ -272,6 +329,7 @@ export async function reconcileActivity(
     repair: repaired,
     revivalEscrows: escrowFigures(facts),
     escrowRepair,
+    leftover: { state: leftoverState({ ended, differences, left: leftOf(figures) }), returned },
   };
 }
 

@@ -258,3 +258,31 @@ export function escrowFigures(f: Pick<EscrowFacts, "escrows" | "uses" | "release
   }
   return figures;
 }
+
+/**
+ * Where an ended activity's leftover pool and rain budget stand. `open`: the activity has not ended,
+ * its pool and budget may still pay. `waiting`: it ended, but the room and the ledger still differ on
+ * a prize or a red packet, so something may still have to be paid from them. `due`: ended, settled,
+ * and something is left (a reconciliation with repair gives it back to issuance). `returned`: ended,
+ * settled, and nothing is left (given back, or nothing was ever left).
+ */
+export type LeftoverState = "open" | "waiting" | "due" | "returned";
+
+/**
+ * The state of an activity's leftover from what reconciliation found: whether D1 says it ended, the
+ * differences between its room and the ledger, and what its pool and budget hold. Only differences
+ * about money (prizes, red packets) hold it back; revival-card ones move no money.
+ * @example leftoverState({ ended: true, differences: [], left: { prizePoolCents: 0, rainBudgetCents: 13 } }) // "due"
+ */
+export function leftoverState(input: {
+  ended: boolean;
+  differences: readonly Difference[];
+  left: { prizePoolCents: number; rainBudgetCents: number };
+}): LeftoverState {
+  if (!input.ended) return "open";
+  const aboutMoney = input.differences.some(
+    (d) => "kind" in d && (d.kind === "prize" || d.kind === "red_packet"),
+  );
+  if (aboutMoney) return "waiting";
+  return input.left.prizePoolCents > 0 || input.left.rainBudgetCents > 0 ? "due" : "returned";
+}

@@ -101,3 +101,44 @@ export function settlementPlan(event: SettlementEvent, funding: ActivityFunding)
       return { kind: "release", event };
   }
 }
+
+/** What an activity's pool and rain budget still hold, in cents (their ledger balances). */
+export interface Leftover {
+  prizePoolCents: number;
+  rainBudgetCents: number;
+}
+
+/**
+ * The transfers that give an ended activity's leftover back to issuance: pool → issuance and
+ * budget → issuance, each keyed once per activity and only for a positive amount. Posted only once
+ * every payment the room wrote is in the ledger (reconciliation, `leftoverState`), each guarded by
+ * its account still holding exactly that amount.
+ * @example leftoverReturns("q", { prizePoolCents: 0, rainBudgetCents: 13 })
+ * // → [return:rain:q rain_budget:q → issuance 13]
+ */
+export function leftoverReturns(activityId: string, left: Leftover): Transfer[] {
+  const out: Transfer[] = [];
+  if (left.prizePoolCents > 0) {
+    out.push({
+      key: `return:prize:${activityId}`,
+      from: prizePoolAccount(activityId),
+      to: ISSUANCE,
+      amountCents: left.prizePoolCents,
+      kind: "return_prize_pool",
+      activityId,
+      userId: null,
+    });
+  }
+  if (left.rainBudgetCents > 0) {
+    out.push({
+      key: `return:rain:${activityId}`,
+      from: rainBudgetAccount(activityId),
+      to: ISSUANCE,
+      amountCents: left.rainBudgetCents,
+      kind: "return_rain_budget",
+      activityId,
+      userId: null,
+    });
+  }
+  return out;
+}

@@ -1,3 +1,4 @@
+import { inTime } from "./fair-window";
 import { type OutcomeValue, Outcome, type PlayerState, type RoomState } from "./state";
 
 export type AnswerRejection =
@@ -22,6 +23,8 @@ export interface AnswerInput {
   option: number;
   nowMs: number;
   graceMs: number;
+  /** The player's stream position when the viewer answered, a stamp (fair-window.ts); 0 or absent: none. */
+  streamPosMs?: number;
 }
 
 /**
@@ -40,7 +43,8 @@ export function judgeAnswer(input: AnswerInput): AnswerDecision {
     return reject("NOT_RUNNING");
   }
   if (question !== current.index) return reject("NOT_CURRENT_QUESTION");
-  if (room.phase !== "asking" || input.nowMs > current.deadlineMs + input.graceMs) return reject("TOO_LATE");
+  const timing = { streamPosMs: input.streamPosMs ?? 0, nowMs: input.nowMs };
+  if (room.phase !== "asking" || !inTime(current, timing, input.graceMs)) return reject("TOO_LATE");
   const config = questions[question]!;
   if (option >= config.options.length) return reject("BAD_OPTION");
   // Before the status checks: a second answer must get the same code whatever the first one's

@@ -4,6 +4,7 @@ import { commit, KEY_BYTES, SALT_BYTES } from "../../../client/commitment";
 import { sealPad } from "../../../client/seal";
 import type { ActivityConfig } from "../../../schema/activity";
 import { liveroom } from "../../../schema/proto";
+import { loadStreamDelayBudget } from "../../../schema/queries/activities";
 import { takeRevivalEscrows } from "../../../schema/queries/revival";
 import { BatchLoader } from "../../kernel/batch-loader";
 import { createRateWindow, ratePerSec, recordEvents } from "../../kernel/rate-window";
@@ -44,6 +45,8 @@ export interface QuizShardFigures {
 interface PushSecrets {
   keyB64: string;
   commitment: { saltB64: string; commitmentB64: string } | undefined;
+  /** The activity's stream-delay budget, read from D1 (the room's copy of the activity lacks it). */
+  delayBudgetMs: number;
 }
 
 /** The quiz's part of a player's snapshot. */
@@ -140,6 +143,7 @@ export class QuizFeature implements Feature {
           option: req.option,
           nowMs: ctx.nowMs,
           graceMs: this.#graceMs,
+          streamPosMs: req.streamPosMs,
         });
         if (decision.kind === "rejected") return [refuse(decision.code, `answer rejected: ${decision.code}`)];
         this.#store.putPlayer(decision.player);
@@ -183,7 +187,10 @@ export class QuizFeature implements Feature {
           activity === null || config === undefined
             ? undefined
             : await commit(key, activity.id, req.question, config.correct, salt);
+        const delayBudgetMs =
+          activity === null ? 0 : await loadStreamDelayBudget(this.#s.env.DB, activity.id);
         this.#pushes.set(req, {
+          delayBudgetMs,
           keyB64: toBase64(key),
           commitment:
             commitment === undefined
@@ -200,6 +207,7 @@ export class QuizFeature implements Feature {
           streamTsMs: req.streamTsMs,
           keyB64: secrets?.keyB64 ?? toBase64(crypto.getRandomValues(new Uint8Array(KEY_BYTES))),
           commitment: secrets?.commitment,
+          delayBudgetMs: secrets?.delayBudgetMs ?? 0,
         });
         if (d.kind === "rejected") return [refuse(d.code, d.message)];
         const current = d.room.current!;

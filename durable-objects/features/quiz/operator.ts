@@ -28,6 +28,8 @@ export interface PushInput {
   keyB64: string;
   /** A fresh crypto-random salt, base64, and the commitment it opens with the key (client/commitment.ts). */
   commitment?: { saltB64: string; commitmentB64: string };
+  /** The activity's stream-delay budget, ms (fair-window.ts); 0 or absent: none. */
+  delayBudgetMs?: number;
 }
 
 /**
@@ -44,6 +46,7 @@ export function decidePush(room: RoomState, input: PushInput): Rejected | { kind
   if (next === -1) return reject("NOT_ALLOWED_NOW", `cannot push a question while ${room.phase}`);
   if (input.question !== next) return reject("WRONG_QUESTION", `the next question is ${next}`);
   const windowMs = room.activity!.answerWindowMs;
+  const delayBudgetMs = input.delayBudgetMs ?? 0;
   return {
     kind: "ok",
     room: {
@@ -52,9 +55,10 @@ export function decidePush(room: RoomState, input: PushInput): Rejected | { kind
       reveal: null,
       current: {
         index: input.question,
-        deadlineMs: input.nowMs + windowMs,
+        deadlineMs: input.nowMs + windowMs + delayBudgetMs,
         windowMs,
         streamTsMs: input.streamTsMs,
+        ...(delayBudgetMs === 0 ? {} : { delayBudgetMs }),
         keyB64: input.keyB64,
         ...(input.commitment === undefined
           ? {}

@@ -8,9 +8,16 @@ export type { Phase };
 /** What the room remembers about the current (or last) question. */
 export interface CurrentQuestion {
   index: number;
+  /** The room's last moment for an answer (before the grace): push + window + `delayBudgetMs`. */
   deadlineMs: number;
   windowMs: number;
   streamTsMs: number;
+  /**
+   * The activity's stream-delay budget when the question was pushed: how much later than the push a
+   * viewer may show it and still get the whole window (fair-window.ts). Absent (0) in a state stored
+   * by an older version.
+   */
+  delayBudgetMs?: number;
   /** 16 crypto-random bytes, base64; broadcast only with the reveal. */
   keyB64: string;
   /**

@@ -13,7 +13,19 @@ describe("decodeClientFrame", () => {
       decodeClientFrame(bytes({ type: 2, seq: 9, request: { answer: { question: 1, option: 3 } } })),
     ).toEqual({
       kind: "request",
-      request: { type: 2, seq: 9, question: 1, option: 3 },
+      request: { type: 2, seq: 9, question: 1, option: 3, streamPosMs: 0 },
+    });
+    expect(
+      decodeClientFrame(
+        bytes({
+          type: 2,
+          seq: 10,
+          request: { answer: { question: 1, option: 3, streamPosMs: 2_066_044_344 } },
+        }),
+      ),
+    ).toEqual({
+      kind: "request",
+      request: { type: 2, seq: 10, question: 1, option: 3, streamPosMs: 2_066_044_344 },
     });
     expect(decodeClientFrame(bytes({ type: 0, seq: 1, request: { auth: { token: "t" } } }))).toEqual({
       kind: "request",

@@ -85,6 +85,7 @@ export function createActivityForm(): ActivityForm {
         prize: field("prize"),
         windowSec: field("windowSec"),
         streamUrl: field("streamUrl"),
+        delaySec: field("delaySec"),
         questions,
         rainTotal: field("rainTotal"),
         rainCount: field("rainCount"),

@@ -16,6 +16,8 @@ export interface ActivityFormValues {
   prize: string;
   windowSec: string;
   streamUrl: string;
+  /** The stream-delay budget in seconds; blank: the API's default (10 s with a stream, 0 without). */
+  delaySec: string;
   questions: QuestionValues[];
   rainTotal: string;
   rainCount: string;
@@ -29,6 +31,7 @@ export interface ActivityBody {
   prizePoolCents: number;
   answerWindowMs: number;
   streamUrl?: string;
+  streamDelayBudgetMs?: number;
   questions: Array<{ text: string; options: string[]; correct: number }>;
   rains: Array<{ totalCents: number; count: number; durationMs: number }>;
 }
@@ -64,6 +67,10 @@ export function activityInput(v: ActivityFormValues, nowMs: number): ActivityInp
   const streamUrl = v.streamUrl.trim();
   if (streamUrl && !/^https?:\/\/\S+$/.test(streamUrl))
     return fail("streamUrl", "Stream URL: an http(s) address.");
+  const delaySec = v.delaySec.trim() === "" ? undefined : wholeNumber(v.delaySec);
+  if (v.delaySec.trim() !== "" && (delaySec === undefined || delaySec > 60)) {
+    return fail("delaySec", "Stream delay budget: 0 to 60 seconds, or blank for the default.");
+  }
   if (v.questions.length === 0) return fail("questions", "Add at least one question.");
   const questions: ActivityBody["questions"] = [];
   for (const [i, q] of v.questions.entries()) {
@@ -97,5 +104,6 @@ export function activityInput(v: ActivityFormValues, nowMs: number): ActivityInp
   };
   if (id) body.id = id;
   if (streamUrl) body.streamUrl = streamUrl;
+  if (delaySec !== undefined) body.streamDelayBudgetMs = delaySec * 1000;
   return { ok: true, body };
 }

@@ -8,6 +8,9 @@ import { createActivityForm } from "./activity-form";
 import { type ActivityBody, activityInput } from "./activity-input";
 import { controlsFor } from "./controls";
 import { createFigures, type QuestionDetail } from "./figures";
+import { toStamp } from "../../../client/stream-time";
+import { attachStream, playable, type StreamPlayer } from "../shared/player";
+import { formatPosition, parseStamp } from "./stream-stamp";
 
 interface ActivityRow {
   id: string;
@@ -24,6 +27,7 @@ interface JoinedRoom {
   questionCount: number;
   rainCount: number;
   prizePoolCents: number;
+  streamUrl: string;
 }
 
 interface Selected {
@@ -56,6 +60,11 @@ const $ = {
   opMsg: byId("op-msg", HTMLElement),
   hostQ: byId("host-q", HTMLElement),
   log: byId("log", HTMLElement),
+  stage: byId("host-stage", HTMLElement),
+  video: byId("host-video", HTMLVideoElement),
+  stamp: byId("op-stamp", HTMLInputElement),
+  stampAuto: byId("op-stamp-auto", HTMLInputElement),
+  stampNote: byId("op-stamp-note", HTMLElement),
 };
 
 const figures = createFigures();
@@ -172,6 +181,7 @@ async function select(id: string): Promise<void> {
     if (d.ok) questions = d.body.activity.questions;
   }
   selected = { room: joined.body.room, questions, stats: undefined };
+  playStream(selected.room.streamUrl);
   const url = new URL(location.href);
   url.searchParams.set("room", id);
   history.replaceState(null, "", url);
@@ -190,6 +200,47 @@ async function select(id: string): Promise<void> {
   log(`selected ${room.id}`);
   await poll();
 }
+
+// ---- The stream and the stamps (README, "The stream and its clock") ----
+// Push, reveal and rain start carry the position of the picture the operator sees, so each viewer
+// shows them when their own picture gets there; unticking the box lets the operator type one.
+let player: StreamPlayer | undefined;
+
+function playStream(url: string): void {
+  player?.destroy();
+  player = playable(url) ? attachStream($.video, url) : undefined;
+  show($.stage, player !== undefined);
+  showPosition();
+}
+
+function showPosition(): void {
+  const auto = $.stampAuto.checked;
+  $.stamp.readOnly = auto;
+  if (!auto) return;
+  const position = player?.position() ?? null;
+  $.stamp.value = position === null ? "" : formatPosition(position);
+  setText(
+    $.stampNote,
+    player === undefined
+      ? "No stream: operations go unstamped and viewers show them on arrival."
+      : position === null
+        ? "Waiting for the picture…"
+        : `stamp ${toStamp(position)} (${player.clock()})`,
+  );
+}
+
+/** The stamp for an operation now, or why there is none. */
+function stampNow(): { ok: true; stamp: number } | { ok: false; message: string } {
+  const position = player?.position() ?? null;
+  if ($.stampAuto.checked) return { ok: true, stamp: position === null ? 0 : toStamp(position) };
+  return parseStamp($.stamp.value, position ?? Date.now());
+}
+
+$.stampAuto.addEventListener("change", () => {
+  setText($.stampNote, $.stampAuto.checked ? "" : "Type the position to stamp the next operation with.");
+  showPosition();
+});
+setInterval(showPosition, 100);
 
 function stopPolling(): void {
   clearTimeout(pollTimer);
@@ -234,20 +285,25 @@ function renderControls(): void {
   $.end.disabled = busy || !c.end;
 }
 
-async function operate(label: string, path: string): Promise<void> {
+async function operate(label: string, path: string, stamped = false): Promise<void> {
   if (!selected || busy) return;
+  const stamp = stamped ? stampNow() : { ok: true as const, stamp: 0 };
+  if (!stamp.ok) {
+    setText($.opMsg, `${label}: ${stamp.message}`);
+    return;
+  }
   busy = true;
   renderControls();
   const r = await api<{ stats: HostStats }>(
     "POST",
     `/api/rooms/${encodeURIComponent(selected.room.id)}/${path}`,
     token,
-    {},
+    stamped ? { streamTsMs: stamp.stamp } : {},
   );
   busy = false;
   if (r.ok) {
     setText($.opMsg, "");
-    log(label);
+    log(stamped ? `${label} ${stamp.stamp === 0 ? "unstamped" : `at stream stamp ${stamp.stamp}`}` : label);
     applyStats(r.body.stats);
     // Opening and ending change the activity's status in the list.
     if (path === "open" || path === "end") void loadActivities();
@@ -262,15 +318,15 @@ async function operate(label: string, path: string): Promise<void> {
 $.open.addEventListener("click", () => void operate("opened the room", "open"));
 $.push.addEventListener("click", () => {
   const c = controlsFor(selected?.stats, selected?.room.questionCount ?? 0, 0);
-  void operate(`pushed question ${c.push.question + 1}`, `questions/${c.push.question}/push`);
+  void operate(`pushed question ${c.push.question + 1}`, `questions/${c.push.question}/push`, true);
 });
 $.reveal.addEventListener("click", () => {
   const c = controlsFor(selected?.stats, selected?.room.questionCount ?? 0, 0);
-  void operate(`revealed question ${c.reveal.question + 1}`, `questions/${c.reveal.question}/reveal`);
+  void operate(`revealed question ${c.reveal.question + 1}`, `questions/${c.reveal.question}/reveal`, true);
 });
 $.rain.addEventListener("click", () => {
   const r = Number($.rainIndex.value || 0);
-  void operate(`started rain ${r + 1}`, `rains/${r}/start`);
+  void operate(`started rain ${r + 1}`, `rains/${r}/start`, true);
 });
 $.end.addEventListener("click", () => void operate("ended the game", "end"));
 

@@ -1,6 +1,17 @@
 // The viewer page: join a room with a token, play the quiz, grab red packets, keep watching.
-import { browserConnector, LiveroomClient } from "../../../client/index";
+import {
+  browserConnector,
+  heldDeadline,
+  LiveroomClient,
+  type QuestionInfo,
+  type Released,
+  StreamHold,
+  stampDiff,
+  toStamp,
+  type Welcome,
+} from "../../../client/index";
 import { byId, show } from "../shared/dom";
+import { attachStream, playable, type StreamPlayer } from "../shared/player";
 import { isExpired } from "../shared/jwt";
 import { formatCents } from "../shared/money";
 import { type JoinTarget, preflight, readTarget, tokenFatal } from "./join";
@@ -42,8 +53,94 @@ function render(): void {
 }
 
 function dispatch(a: Action): void {
+  const mine = a.type === "rainEnded" && state.rain?.rain === a.rain ? state.rain : undefined;
   state = reduce(state, a);
   render();
+  if (mine) say(`The rain is over: you grabbed ${mine.mine} packets, ${formatCents(mine.mineCents)}.`);
+}
+
+// ---- The stream and the hold (docs/protocol.md, "Fair answer windows") ----
+// With a stream, what the room says ahead of the picture waits until the player shows that moment:
+// a question, a reveal and a rain start by their stamp; everything else that follows them in order.
+// Without one (or before the welcome says there is one), everything shows on arrival.
+
+/** How long a reveal or a rain start may wait before any question told this page the activity's budget. */
+const DEFAULT_HOLD_MS = 10_000;
+let player: StreamPlayer | undefined;
+let holdMs = DEFAULT_HOLD_MS;
+const hold = new StreamHold<Action>({ maxHoldMs: DEFAULT_HOLD_MS });
+
+function ensurePlayer(url: string): void {
+  if (player !== undefined || !playable(url)) return;
+  player = attachStream(byId("video", HTMLVideoElement), url);
+  player.onChange(flush);
+}
+
+/** The player, unless there is none or it cannot play (a stream that fails is no stream). */
+function playing(): StreamPlayer | undefined {
+  return player?.failed() === false ? player : undefined;
+}
+
+/** Queues `a` behind the picture (`stamp`: the frame's stream_ts_ms; null: after what is queued). */
+function held(a: Action, stamp: number | null, maxHoldMs = holdMs): void {
+  if (playing() === undefined) {
+    dispatch(a);
+    return;
+  }
+  hold.push(a, stamp, Date.now(), maxHoldMs);
+  flush();
+}
+
+function flush(): void {
+  if (hold.size === 0) return;
+  const p = playing();
+  const released = p === undefined ? hold.drain(Date.now()) : hold.release(p.position(), Date.now());
+  for (const r of released) dispatch(shown(r));
+}
+
+/**
+ * Says on the quiz card why its question is on screen: its player reached the stamp ("reached"), the
+ * hold limit ("limit"), unstamped or on arrival without a stream ("unstamped", "arrival", "drained"),
+ * or a snapshot ("snapshot"). For people debugging a show, and for the browser tests.
+ */
+function shownBy(how: string): void {
+  byId("quiz", HTMLElement).dataset.shownBy = how;
+}
+
+/** A released action; a question's countdown starts now (less how far the player already was past it). */
+function shown(r: Released<Action>): Action {
+  const a = r.item;
+  if (a.type !== "question") return a;
+  shownBy(r.reason);
+  const roomNowMs = client?.serverNow() ?? Date.now();
+  const deadlineMs = heldDeadline(a.question, { roomNowMs, aheadMs: r.aheadMs });
+  return { ...a, question: { ...a.question, deadlineMs } };
+}
+
+/** The countdown of a question that arrives without a hold (no stream), or in a snapshot. */
+function arrived(q: QuestionInfo): QuestionInfo {
+  const p = playing();
+  if (p === undefined) return { ...q, deadlineMs: heldDeadline(q, undefined) };
+  const position = p.position();
+  const aheadMs =
+    position === null || q.streamTsMs === 0 ? 0 : Math.max(0, stampDiff(toStamp(position), q.streamTsMs));
+  return { ...q, deadlineMs: heldDeadline(q, { roomNowMs: client?.serverNow() ?? Date.now(), aheadMs }) };
+}
+
+/** A snapshot replaces whatever was held; its current question counts down as if shown now. */
+function welcomed(w: Welcome): void {
+  ensurePlayer(w.room.streamUrl);
+  hold.clear();
+  if (w.room.current !== undefined) holdMs = w.room.current.delayBudgetMs;
+  const current = w.room.current === undefined ? undefined : arrived(w.room.current);
+  if (current !== undefined) shownBy("snapshot");
+  dispatch({ type: "welcome", welcome: { ...w, room: { ...w.room, current } }, memo: loadMemo() });
+}
+
+/** Where the player is, as the answer reports it (0: no position to report). */
+function streamPos(): number {
+  const position = playing()?.position() ?? null;
+  return position === null ? 0 : toStamp(position);
 }
 
 const toast = byId("toast", HTMLElement);
@@ -69,7 +166,7 @@ view.onAnswer(async (question, option) => {
   if (!client || pendingOption !== undefined) return;
   pendingOption = option;
   render();
-  const r = await client.answer(question, option);
+  const r = await client.answer(question, option, { streamPosMs: streamPos() });
   pendingOption = undefined;
   if (r.ok) {
     saveMemo((m) => (m.options[String(question)] = option));
@@ -92,24 +189,30 @@ function wire(c: LiveroomClient, target: JoinTarget): void {
     if (state.fatal) return;
     dispatch({ type: "connection", state: e.state === "idle" ? "connecting" : e.state });
   });
-  c.on("welcome", (welcome) => dispatch({ type: "welcome", welcome, memo: loadMemo() }));
-  c.on("resync", (e) => dispatch({ type: "welcome", welcome: e.welcome, memo: loadMemo() }));
-  c.on("roomOpened", (n) => dispatch({ type: "roomOpened", title: n.title, questionCount: n.questionCount }));
-  c.on("question", (question) => dispatch({ type: "question", question }));
-  c.on("reveal", (reveal) => dispatch({ type: "reveal", reveal }));
-  c.on("outcome", (o) => dispatch({ type: "outcome", question: o.question, outcome: o.outcome }));
-  c.on("gameOver", (gameOver) => dispatch({ type: "gameOver", gameOver }));
-  c.on("prize", (p) => dispatch({ type: "prize", cents: p.cents }));
+  c.on("welcome", welcomed);
+  c.on("resync", (e) => welcomed(e.welcome));
+  c.on("roomOpened", (n) =>
+    held({ type: "roomOpened", title: n.title, questionCount: n.questionCount }, null),
+  );
+  c.on("question", (question) => {
+    holdMs = question.delayBudgetMs;
+    if (playing() === undefined) {
+      shownBy("arrival");
+      dispatch({ type: "question", question: arrived(question) });
+    } else held({ type: "question", question }, question.streamTsMs);
+  });
+  c.on("reveal", (reveal) => held({ type: "reveal", reveal }, reveal.streamTsMs));
+  c.on("outcome", (o) => held({ type: "outcome", question: o.question, outcome: o.outcome }, null));
+  c.on("gameOver", (gameOver) => held({ type: "gameOver", gameOver }, null));
+  c.on("prize", (p) => held({ type: "prize", cents: p.cents }, null));
   c.on("rainStarted", (r) => {
-    if (r.endsAtMs > c.serverNow()) dispatch({ type: "rainStarted", rain: r });
+    if (r.endsAtMs > c.serverNow()) held({ type: "rainStarted", rain: r }, r.streamTsMs);
   });
   c.on("throttle", (t) =>
-    dispatch({ type: "throttle", rain: t.rain, throttlePpm: t.throttlePpm, packetsLeft: t.packetsLeft }),
+    held({ type: "throttle", rain: t.rain, throttlePpm: t.throttlePpm, packetsLeft: t.packetsLeft }, null),
   );
   c.on("rainEnded", (e) => {
-    const mine = state.rain?.rain === e.rain ? state.rain : undefined;
-    dispatch({ type: "rainEnded", rain: e.rain, packetsLeft: e.packetsLeft });
-    if (mine) say(`The rain is over: you grabbed ${mine.mine} packets, ${formatCents(mine.mineCents)}.`);
+    held({ type: "rainEnded", rain: e.rain, packetsLeft: e.packetsLeft }, null);
   });
   c.on("error", (e) => console.warn("liveroom:", e.reason));
 }
@@ -160,6 +263,8 @@ function showJoinForm(): void {
 
 byId("fatal-retry", HTMLButtonElement).addEventListener("click", () => location.reload());
 setInterval(render, 250);
+// The player's own events come every 250 ms or so while it plays; this keeps a release within 100 ms.
+setInterval(flush, 100);
 
 if (target) void start(target);
 else showJoinForm();

@@ -3,6 +3,7 @@
 import { liveroom } from "../../../client/index";
 import { byId, h, setText, show } from "../shared/dom";
 import { formatCents } from "../shared/money";
+import { playable } from "../shared/player";
 import type { ViewState } from "./state";
 import { lobbyText, overText, quizNote, STATUS_LABEL } from "./texts";
 
@@ -126,11 +127,11 @@ export function createViewerView(): ViewerView {
     $.quiz.dataset.result = s.result?.kind ?? (s.answer ? "sealed" : "");
   }
 
+  // The player itself is main.ts's (shared/player.ts): this only shows it or the placeholder.
   function drawStream(url: string): void {
-    const has = /^https?:\/\//.test(url);
+    const has = playable(url);
     show($.video, has);
     show($.placeholder, !has);
-    if (has && $.video.getAttribute("src") !== url) $.video.src = url;
   }
 
   function render(s: ViewState, f: Frame): void {

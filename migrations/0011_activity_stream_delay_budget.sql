@@ -1,0 +1,1 @@
+ALTER TABLE `activities` ADD `stream_delay_budget_ms` integer DEFAULT 0 NOT NULL;
