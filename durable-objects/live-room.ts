@@ -164,7 +164,9 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       report: {
         scope: "player",
         run: async () => {
-          await this.#net.coordinator().roomReport(this.#activity.get()!.id, this.#store.shard(), this.#sockets.onlineUsers());
+          await this.#net
+            .coordinator()
+            .roomReport(this.#activity.get()!.id, this.#store.shard(), this.#sockets.onlineUsers());
           return [];
         },
       },
@@ -351,7 +353,8 @@ export class LiveRoom extends DurableObject<RoomEnv> {
 
   /** Shard: the coordinator's numbered notifications and room-scoped state, applied once and in order. */
   async shardDeliver(activityId: string, shard: number, d: Delivery): Promise<void> {
-    if (!(await this.#activity.ensure(activityId))) throw new Error(`shardDeliver: no activity ${activityId}`);
+    if (!(await this.#activity.ensure(activityId)))
+      throw new Error(`shardDeliver: no activity ${activityId}`);
     this.#store.setShard(shard);
     await this.#replica.deliver(d);
   }
@@ -496,7 +499,8 @@ export class LiveRoom extends DurableObject<RoomEnv> {
   }
 
   async #coordinatorWelcome(userId: string): Promise<CoordinatorWelcome> {
-    if (this.#net.isCoordinator()) return coordinatorWelcome(this.#f, userId, this.#online(), this.#clock.now());
+    if (this.#net.isCoordinator())
+      return coordinatorWelcome(this.#f, userId, this.#online(), this.#clock.now());
     return this.#net.coordinator().roomWelcome(this.#activity.get()!.id, userId);
   }
 
@@ -505,7 +509,8 @@ export class LiveRoom extends DurableObject<RoomEnv> {
     const parts: Record<string, unknown> = {};
     for (const f of this.#f.all) if (f.replica !== undefined) parts[f.name] = f.replica();
     const json = JSON.stringify(parts);
-    const last = (this.#replicaSent ??= this.#store.replicaVersion());
+    this.#replicaSent ??= this.#store.replicaVersion();
+    const last = this.#replicaSent;
     if (json !== last.json) {
       this.#replicaSent = { rv: last.rv + 1, json };
       this.#store.setReplicaVersion(this.#replicaSent.rv, json);

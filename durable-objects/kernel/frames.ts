@@ -101,7 +101,8 @@ export class FrameRouter {
     if (target !== null) {
       const { ws, type, seq } = target;
       if (answer.kind === "replied") sendQuietly(ws, success(type, seq, answer.result));
-      else if (answer.kind === "stats") sendQuietly(ws, success(type, seq, { stats: statsMessage(answer.stats) }));
+      else if (answer.kind === "stats")
+        sendQuietly(ws, success(type, seq, { stats: statsMessage(answer.stats) }));
       else if (answer.kind === "refused") sendQuietly(ws, failure(type, seq, answer.code, answer.message));
     }
     switch (answer.kind) {

@@ -34,7 +34,10 @@ export class RoomStore {
   }
 
   /** Up to `limit` stored notifications after `seq` with their numbers, and the oldest one still kept. */
-  entriesAfter(seq: number, limit: number): { oldest: number; entries: { seq: number; bytes: Uint8Array }[] } {
+  entriesAfter(
+    seq: number,
+    limit: number,
+  ): { oldest: number; entries: { seq: number; bytes: Uint8Array }[] } {
     const oldest = this.sql.exec<Row>("SELECT MIN(seq) AS s FROM notifications").one().s;
     const entries = this.sql
       .exec<Row>("SELECT seq, bytes FROM notifications WHERE seq > ? ORDER BY seq LIMIT ?", seq, limit)

@@ -106,14 +106,22 @@ export class ShardNet {
     );
     if (failed.length > 0) {
       const atMs = this.#p.now() + CATCHUP_RETRY_MS;
-      await this.#p.effects(failed.map((k) => ({ kind: "scheduleOnce", task: `${CATCHUP_TASK}:${k}`, atMs })));
+      await this.#p.effects(
+        failed.map((k) => ({ kind: "scheduleOnce", task: `${CATCHUP_TASK}:${k}`, atMs })),
+      );
     }
   }
 
   /** The `catchup:<k>` task: shard k pulls what it missed (throws, so the task retries, until it did). */
   async catchUp(k: number): Promise<Effect[]> {
     const activityId = this.#p.activityId() ?? "";
-    const d: Delivery = { head: this.#p.head(), entries: [], replica: this.#p.replica(), notify: [], users: [] };
+    const d: Delivery = {
+      head: this.#p.head(),
+      entries: [],
+      replica: this.#p.replica(),
+      notify: [],
+      users: [],
+    };
     await this.#p.stub(shardObjectName(activityId, k)).shardDeliver(activityId, k, d);
     return [];
   }

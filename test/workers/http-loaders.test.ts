@@ -42,6 +42,8 @@ describe("loadActivityConfig", () => {
       prizePoolCents: 123_457,
       answerWindowMs: 8000,
       streamUrl: "https://video.example/a.m3u8",
+      // The default budget for an activity with a stream (docs/protocol.md, "Fair answer windows").
+      streamDelayBudgetMs: 10_000,
       grabCap: 5,
       shards: 1,
       questions: body.questions,

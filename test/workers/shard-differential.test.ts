@@ -13,7 +13,14 @@ import { userAccount } from "../../workers/ledger/accounts";
 import { reconcile } from "../../workers/settlement/reconcile-run";
 import { control, rainOf, roomRecord } from "./support/game";
 import { balance } from "./support/ledger";
-import { advanceClock, createActivity, createUser, RawClient, roomStub, uniqueId } from "./support/raw-client";
+import {
+  advanceClock,
+  createActivity,
+  createUser,
+  RawClient,
+  roomStub,
+  uniqueId,
+} from "./support/raw-client";
 
 const T = liveroom.Type;
 const PLAYERS = 220;
@@ -24,7 +31,10 @@ const POOL = 100_003;
 const WINDOW_MS = 10_000;
 
 /** What one player does at one question. */
-type Move = { kind: "answer"; option: number; double: boolean } | { kind: "late"; option: number } | { kind: "none" };
+type Move =
+  | { kind: "answer"; option: number; double: boolean }
+  | { kind: "late"; option: number }
+  | { kind: "none" };
 
 interface PlanPlayer {
   name: string;
@@ -163,7 +173,8 @@ async function play(players: readonly PlanPlayer[], shards: number): Promise<Run
         if (m.kind !== "answer") return;
         const c = clients.get(p.name)!;
         codes[p.name]!.push(`q${q}:${codeOf(await c.answer(q, m.option))}`);
-        if (m.double) codes[p.name]!.push(`q${q}again:${codeOf(await c.answer(q, (m.option + 1) % OPTIONS))}`);
+        if (m.double)
+          codes[p.name]!.push(`q${q}again:${codeOf(await c.answer(q, (m.option + 1) % OPTIONS))}`);
       }),
     );
     // Sockets that say nothing for a minute of room time are dropped: every client beats first.
@@ -224,7 +235,7 @@ async function play(players: readonly PlanPlayer[], shards: number): Promise<Run
     const name = byName.get(e.userId ?? "");
     if (name === undefined) continue;
     if (e.kind === "prize") prizes[name] = e.amountCents;
-    if (e.kind === "red_packet") (grants[name] ??= []).push(e.amountCents);
+    if (e.kind === "red_packet") grants[name] = [...(grants[name] ?? []), e.amountCents];
   }
   const balances: Record<string, number> = {};
   for (const p of players) balances[p.name] = await balance(userAccount(id(p.name)));
@@ -233,7 +244,11 @@ async function play(players: readonly PlanPlayer[], shards: number): Promise<Run
   return {
     codes,
     counts,
-    gameOver: { winners: g.winners ?? 0, baseShareCents: Number(g.baseShareCents), remainder: g.remainder ?? 0 },
+    gameOver: {
+      winners: g.winners ?? 0,
+      baseShareCents: Number(g.baseShareCents),
+      remainder: g.remainder ?? 0,
+    },
     prizes,
     grants,
     balances,

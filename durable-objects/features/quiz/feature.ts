@@ -279,7 +279,8 @@ export class QuizFeature implements Feature {
         });
         this.#commit(d.room);
         effects.push(broadcast(T.GAME_OVER, { gameOver: gameOver(d.room.gameOver!) }));
-        for (let k = 0; k < this.#s.shards.count(); k++) effects.push({ kind: "runTask", task: `${AWARD}:${k}` });
+        for (let k = 0; k < this.#s.shards.count(); k++)
+          effects.push({ kind: "runTask", task: `${AWARD}:${k}` });
         effects.push({ kind: "mirrorStatus", status: "ended" }, { kind: "replyStats" });
         return effects;
       },
@@ -325,7 +326,10 @@ export class QuizFeature implements Feature {
       return { result: this.#store.survivors(last), effects };
     },
     /** Writes this shard's winners' prizes and releases every unused card, once. */
-    award: (arg: unknown) => ({ result: null, effects: this.#award(arg as { userId: string; cents: number }[]) }),
+    award: (arg: unknown) => ({
+      result: null,
+      effects: this.#award(arg as { userId: string; cents: number }[]),
+    }),
     /** This shard's figures for the operator's stats. */
     figures: () => ({ result: this.shardFigures(), effects: [] }),
   };
@@ -364,7 +368,7 @@ export class QuizFeature implements Feature {
     const current = this.#state.current;
     const options = current === null ? 0 : (this.#s.activity().questions[current.index]?.options.length ?? 0);
     const counts = new Array<number>(current === null ? 0 : options).fill(0);
-    for (const s of shards) s.counts.forEach((n, i) => (counts[i] = (counts[i] ?? 0) + n));
+    for (const s of shards) addInto(counts, s.counts);
     return {
       players: shards.reduce((n, s) => n + s.players, 0),
       alive: shards.reduce((n, s) => n + s.alive, 0),
@@ -388,7 +392,7 @@ export class QuizFeature implements Feature {
   async #gatherCounts(q: number): Promise<Gathered> {
     const parts = await this.#s.shards.each<number[]>("quiz.close", q);
     const counts: number[] = [];
-    for (const part of parts) part.forEach((n, i) => (counts[i] = (counts[i] ?? 0) + n));
+    for (const part of parts) addInto(counts, part);
     return { kind: "counts", counts };
   }
 
@@ -454,7 +458,12 @@ export class QuizFeature implements Feature {
     this.#shard = { ...this.#shard, awarded: true };
     this.#store.saveShardState(this.#shard);
     for (const share of shares) {
-      effects.push({ kind: "sendUser", userId: share.userId, type: T.PRIZE, event: { prize: { cents: share.cents } } });
+      effects.push({
+        kind: "sendUser",
+        userId: share.userId,
+        type: T.PRIZE,
+        event: { prize: { cents: share.cents } },
+      });
     }
     return effects;
   }
@@ -487,4 +496,11 @@ export class QuizFeature implements Feature {
     if (this.#key?.b64 !== b64) this.#key = { b64, bytes: fromBase64(b64) };
     return this.#key.bytes;
   }
+}
+
+/** Adds `part` into `sum`, element by element (the per-option counts of one shard). */
+function addInto(sum: number[], part: readonly number[]): void {
+  part.forEach((n, i) => {
+    sum[i] = (sum[i] ?? 0) + n;
+  });
 }

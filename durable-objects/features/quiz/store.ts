@@ -135,7 +135,9 @@ export class QuizStore {
 
   /** This shard's own part of the game: the last question it closed to answers, and whether it awarded. */
   shardState(): { closedThrough: number; awarded: boolean } {
-    const row = this.sql.exec<Row>("SELECT closed_through, awarded FROM quiz_shard WHERE id = 1").toArray()[0];
+    const row = this.sql
+      .exec<Row>("SELECT closed_through, awarded FROM quiz_shard WHERE id = 1")
+      .toArray()[0];
     if (row === undefined) return { closedThrough: -1, awarded: false };
     return { closedThrough: Number(row.closed_through), awarded: Number(row.awarded) === 1 };
   }
