@@ -214,7 +214,9 @@ describe("reconciliation", () => {
     expect(due.ledger).toMatchObject({ rainBudgetLeftCents: P[3], returnedRainBudgetCents: 0 });
     const issuance = await balance(ISSUANCE);
 
-    const returned = (await reconcile(a, true)).activities[0]!;
+    const report = await reconcile(a, true);
+    expect(report.summary).toEqual({ activities: 1, differences: 0, resent: 0, returned: 1 });
+    const returned = report.activities[0]!;
     expect(returned).toMatchObject({ ok: true, differences: [] });
     expect(returned.leftover).toEqual({ state: "returned", returned: [`return:rain:${a}`] });
     expect(returned.ledger).toEqual({

@@ -14,7 +14,8 @@ export const ReconcileQuery = z.object({
 /**
  * `POST /api/admin/reconcile?activity=&repair=true`: compares rooms with the ledger (one activity, or
  * the cron's selection of recent ones) and answers 200 `{ report }` listing every difference; with
- * repair (the default) the rooms re-send what the ledger misses. 404 ACTIVITY_NOT_FOUND for an unknown id.
+ * repair (the default) the rooms re-send what the ledger misses and an ended, settled activity's
+ * leftover pool and rain budget go back to issuance. 404 ACTIVITY_NOT_FOUND for an unknown id.
  */
 export const adminReconcile: RouteHandler<{ query: typeof ReconcileQuery }> = async (c) => {
   const { activity, repair } = c.req.valid("query");

@@ -49,7 +49,7 @@ export interface BatchReport {
  * The Worker's `queue` handler: settles a batch from the settlement queue, or records a batch of dead
  * letters. Acks or retries every message explicitly.
  *
- * A batch is settled in one D1 batch (`settleInOneBatch`). If that fails for any reason — D1
+ * A batch is settled with one D1 batch of writes (`settleInOneBatch`). If that fails for any reason — D1
  * unavailable, its answer lost after it committed, one message whose debit would overdraw its
  * account and so rolls the whole D1 batch back — nothing has been acknowledged yet, and every
  * message is settled again on its own (`settleOneByOne`): what the D1 batch committed comes back as

@@ -1,5 +1,6 @@
 // The reconciliation cron (wrangler.toml [triggers]): reconciles recent activities, repairs what is
-// missing by re-sending from the rooms, and logs the report (an error log when anything differs).
+// missing by re-sending from the rooms, returns ended activities' leftovers to issuance, and logs the
+// report (an error log when anything differs).
 import type { Env } from "../env";
 import { type ReconcileReport, reconcile } from "./reconcile-run";
 

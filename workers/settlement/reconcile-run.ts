@@ -78,7 +78,8 @@ export interface ReconcileReport {
    * at. At most 100, oldest first; must be none.
    */
   staleEscrows: { activityId: string; userId: string; cards: number; takenAtMs: number }[];
-  summary: { activities: number; differences: number; resent: number };
+  /** `returned`: the leftover return transfers this run posted, over all activities. */
+  summary: { activities: number; differences: number; resent: number; returned: number };
 }
 
 /** Most activities one run reconciles (newest first); a cron run stays well within its limits. */
@@ -374,7 +375,8 @@ async function ledgerInvariants(d1: D1Database): Promise<ReconcileReport["ledger
 
 /**
  * Reconciles the given activities (or, with none, the cron's choice) and checks the ledger's
- * invariants. With `repair`, missing keys are re-sent by their rooms; run again later to confirm.
+ * invariants. With `repair`, missing keys are re-sent by their rooms (run again later to confirm),
+ * and ended, settled activities give their leftover pool and rain budget back to issuance.
  */
 export async function reconcile(
   env: Env,
@@ -394,6 +396,7 @@ export async function reconcile(
       activities: reports.length,
       differences: reports.reduce((n, r) => n + r.differences.length, 0),
       resent: reports.reduce((n, r) => n + (r.repair?.resent.length ?? 0), 0),
+      returned: reports.reduce((n, r) => n + r.leftover.returned.length, 0),
     },
   };
 }

@@ -48,7 +48,11 @@ function saveMemo(update: (m: Memo) => void): void {
 }
 
 function render(): void {
-  view.render(state, { serverNow: client?.serverNow() ?? Date.now(), pendingOption });
+  view.render(state, {
+    serverNow: client?.serverNow() ?? Date.now(),
+    pendingOption,
+    streamFailed: player?.failed() ?? false,
+  });
   rain.render(state);
 }
 
@@ -107,24 +111,27 @@ function shownBy(how: string): void {
   byId("quiz", HTMLElement).dataset.shownBy = how;
 }
 
-/** A released action; a question's countdown starts now (less how far the player already was past it). */
+/**
+ * A question's countdown as the room will judge this page's answer (docs/protocol.md, "Fair answer
+ * windows"): the window from the show, less how far the player already was past the stamp, when the
+ * answer can report a position; from the push when it cannot (no picture yet, or an unstamped question).
+ */
+function countdown(q: QuestionInfo, aheadMs: number | undefined): QuestionInfo {
+  const position = playing()?.position() ?? null;
+  if (position === null || q.streamTsMs === 0) return { ...q, deadlineMs: heldDeadline(q, undefined) };
+  const ahead = aheadMs ?? Math.max(0, stampDiff(toStamp(position), q.streamTsMs));
+  return {
+    ...q,
+    deadlineMs: heldDeadline(q, { roomNowMs: client?.serverNow() ?? Date.now(), aheadMs: ahead }),
+  };
+}
+
+/** A released action; a question's countdown starts now. */
 function shown(r: Released<Action>): Action {
   const a = r.item;
   if (a.type !== "question") return a;
   shownBy(r.reason);
-  const roomNowMs = client?.serverNow() ?? Date.now();
-  const deadlineMs = heldDeadline(a.question, { roomNowMs, aheadMs: r.aheadMs });
-  return { ...a, question: { ...a.question, deadlineMs } };
-}
-
-/** The countdown of a question that arrives without a hold (no stream), or in a snapshot. */
-function arrived(q: QuestionInfo): QuestionInfo {
-  const p = playing();
-  if (p === undefined) return { ...q, deadlineMs: heldDeadline(q, undefined) };
-  const position = p.position();
-  const aheadMs =
-    position === null || q.streamTsMs === 0 ? 0 : Math.max(0, stampDiff(toStamp(position), q.streamTsMs));
-  return { ...q, deadlineMs: heldDeadline(q, { roomNowMs: client?.serverNow() ?? Date.now(), aheadMs }) };
+  return { ...a, question: countdown(a.question, r.aheadMs) };
 }
 
 /** A snapshot replaces whatever was held; its current question counts down as if shown now. */
@@ -132,7 +139,7 @@ function welcomed(w: Welcome): void {
   ensurePlayer(w.room.streamUrl);
   hold.clear();
   if (w.room.current !== undefined) holdMs = w.room.current.delayBudgetMs;
-  const current = w.room.current === undefined ? undefined : arrived(w.room.current);
+  const current = w.room.current === undefined ? undefined : countdown(w.room.current, undefined);
   if (current !== undefined) shownBy("snapshot");
   dispatch({ type: "welcome", welcome: { ...w, room: { ...w.room, current } }, memo: loadMemo() });
 }
@@ -196,10 +203,14 @@ function wire(c: LiveroomClient, target: JoinTarget): void {
   );
   c.on("question", (question) => {
     holdMs = question.delayBudgetMs;
-    if (playing() === undefined) {
+    const p = playing();
+    if (p === undefined) {
       shownBy("arrival");
-      dispatch({ type: "question", question: arrived(question) });
-    } else held({ type: "question", question }, question.streamTsMs);
+      dispatch({ type: "question", question: countdown(question, undefined) });
+    } else {
+      // A player with no picture yet has no position to wait for, nor to report: show it now.
+      held({ type: "question", question }, p.position() === null ? 0 : question.streamTsMs);
+    }
   });
   c.on("reveal", (reveal) => held({ type: "reveal", reveal }, reveal.streamTsMs));
   c.on("outcome", (o) => held({ type: "outcome", question: o.question, outcome: o.outcome }, null));

@@ -11,6 +11,8 @@ import { lobbyText, overText, quizNote, STATUS_LABEL } from "./texts";
 export interface Frame {
   serverNow: number;
   pendingOption: number | undefined;
+  /** The stream could not be played (shared/player.ts): the placeholder shows instead of a black video. */
+  streamFailed: boolean;
 }
 
 export interface ViewerView {
@@ -128,8 +130,8 @@ export function createViewerView(): ViewerView {
   }
 
   // The player itself is main.ts's (shared/player.ts): this only shows it or the placeholder.
-  function drawStream(url: string): void {
-    const has = playable(url);
+  function drawStream(url: string, failed: boolean): void {
+    const has = playable(url) && !failed;
     show($.video, has);
     show($.placeholder, !has);
   }
@@ -156,7 +158,7 @@ export function createViewerView(): ViewerView {
     show($.game, !s.fatal && s.userId !== "");
     if (!s.userId) return;
 
-    drawStream(s.streamUrl);
+    drawStream(s.streamUrl, f.streamFailed);
     setText($.meName, s.userId);
     setText($.meStatus, STATUS_LABEL[s.status]);
     $.meStatus.dataset.status = s.status;
