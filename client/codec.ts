@@ -118,6 +118,10 @@ export interface Welcome {
   serverTimeMs: number;
   room: RoomSnapshot;
   player: PlayerSnapshot;
+  /** After a deploy closed the socket, spread the reconnect over this window (ms, uniform jitter). */
+  reconnectWindowMs: number;
+  /** The shard of the room this socket reached. */
+  shard: number;
 }
 
 /**
@@ -318,6 +322,8 @@ function welcome(w: liveroom.Welcome.$Properties): Welcome {
     role: w.role ?? liveroom.Role.VIEWER,
     roomSeq: w.roomSeq ?? 0,
     serverTimeMs: num(w.serverTimeMs),
+    reconnectWindowMs: w.reconnectWindowMs ?? 0,
+    shard: w.shard ?? 0,
     room: {
       activityId: r.activityId ?? "",
       title: r.title ?? "",
@@ -375,6 +381,16 @@ function stats(s: liveroom.RoomStats.$Properties): RoomStats {
     giftCoins: num(s.giftCoins),
     pollsOpened: s.pollsOpened ?? 0,
     pollVotes: s.pollVotes ?? 0,
+    shards: (s.shards ?? []).map((r) => ({
+      shard: r.shard ?? 0,
+      online: r.online ?? 0,
+      players: r.players ?? 0,
+      answers: r.answers ?? 0,
+      answersPerSec: r.answersPerSec ?? 0,
+      fanoutMs: r.fanoutMs ?? 0,
+      outboxBacklog: r.outboxBacklog ?? 0,
+      roomSeq: r.roomSeq ?? 0,
+    })),
   };
 }
 

@@ -13,7 +13,14 @@ import {
   type ModerationResult,
   moderationRequest,
 } from "./control";
-import { createFeatures, type Features, ROOM_MIGRATIONS, statsOf } from "./features/registry";
+import {
+  coordinatorWelcome,
+  createFeatures,
+  type Features,
+  ROOM_MIGRATIONS,
+  type ShardRow,
+  statsOf,
+} from "./features/registry";
 import type { RoomSettlementPage } from "./features/settlement/record";
 import { RECORD_PAGE_LIMIT } from "./features/settlement/record";
 import { RoomClock } from "./kernel/clock";
@@ -31,6 +38,25 @@ import { failure } from "./protocol/encode";
 import type { RoomEnv } from "./room-env";
 import { SocketRegistry } from "./kernel/socket-registry";
 import { AUTH_DEADLINE_TASK, SocketGuard } from "./kernel/socket-guard";
+import { CATCHUP_TASK, ShardNet } from "./kernel/shard-net";
+import { ShardReplica } from "./kernel/shard-replica";
+import type {
+  CoordinatorWelcome,
+  Delivery,
+  ForwardedAnswer,
+  LogPage,
+  Replica,
+  RoomRpc,
+} from "./kernel/shard-protocol";
+import type { ClientRequest } from "./protocol/decode";
+import type { FrameContext } from "./kernel/feature";
+import { shardObjectName, shardOf } from "../schema/shards";
+import type { RoomStatsView } from "../schema/room-stats";
+
+/** Log entries one catch-up page carries. */
+const LOG_PAGE = 500;
+/** A shard's online report that failed is sent again by the `report` task this long after. */
+const REPORT_RETRY_MS = 5_000;
 
 const T = liveroom.Type;
 
@@ -45,6 +71,14 @@ export class LiveRoom extends DurableObject<RoomEnv> {
   readonly #sockets: SocketRegistry;
   readonly #guard: SocketGuard;
   readonly #activity: RoomActivity;
+  readonly #net: ShardNet;
+  readonly #replica: ShardReplica;
+  /** The coordinator's replica version and its JSON, as last computed (DESIGN §8). */
+  #replicaSent: { rv: number; json: string } | null = null;
+  /** How long this shard's last numbered delivery took to reach its last socket. */
+  #fanoutMs = 0;
+  #reporting: Promise<void> | null = null;
+  #reportAgain = false;
 
   constructor(ctx: DurableObjectState, env: RoomEnv) {
     super(ctx, env);
@@ -69,14 +103,51 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       lastHeartbeatMs: (ws) => ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime(),
       changed: () => this.#onlineChanged(),
     });
+    this.#net = new ShardNet({
+      shard: () => this.#store.shard(),
+      activityId: () => this.#activity.get()?.id ?? null,
+      shards: () => this.#activity.get()?.shards ?? 1,
+      stub: (name) => env.LIVE_ROOM.get(env.LIVE_ROOM.idFromName(name)) as RoomRpc,
+      head: () => this.#effects.seq,
+      replica: () => this.#replicaNow(),
+      local: (op, arg) => this.#runOp(op, arg),
+      effects: async (effects) => void (await this.#effects.run(() => effects, null)),
+      now: () => this.#clock.now(),
+    });
+    this.#replica = new ShardReplica({
+      seq: () => this.#effects.seq,
+      rv: () => this.#store.replicaVersion().rv,
+      apply: (entries, replica) => this.#applyReplica(entries, replica),
+      forgetBefore: (oldest) => {
+        this.#store.forgetBefore(oldest);
+        this.#effects.seq = this.#store.seq();
+      },
+      pull: (afterSeq) => this.#net.coordinator().roomLog(this.#activity.get()?.id ?? "", afterSeq),
+      sendAll: (bytes) => {
+        for (const ws of this.#sockets.authed()) sendQuietly(ws, bytes);
+      },
+      sendUser: (userId, bytes) => {
+        for (const ws of this.#sockets.ofUser(userId)) sendQuietly(ws, bytes);
+      },
+      measured: (ms) => {
+        this.#fanoutMs = ms;
+      },
+      now: () => this.#clock.now(),
+    });
     this.#f = createFeatures({
       sql,
       clock: this.#clock,
       env,
       activity: () => this.#activity.get()!,
       room: () => this.#f.quiz.room(this.#activity.get()),
-      online: () => this.#sockets.onlineUsers(),
+      online: () => this.#online(),
       activityHost: () => this.#activity.host(),
+      shards: {
+        count: () => this.#net.count(),
+        index: () => this.#store.shard(),
+        each: (op, arg) => this.#net.each(op, arg),
+        one: (k, op, arg) => this.#net.one(k, op, arg),
+      },
     });
     this.#tasks = taskTable(this.#f, {
       sweep: {
@@ -89,6 +160,16 @@ export class LiveRoom extends DurableObject<RoomEnv> {
         scope: "room",
         run: (status) => this.#effects.retryMirror(status === "ended" ? "ended" : "live"),
       },
+      [CATCHUP_TASK]: { scope: "room", run: (k) => this.#net.catchUp(Number(k)) },
+      report: {
+        scope: "player",
+        run: async () => {
+          await this.#net
+            .coordinator()
+            .roomReport(this.#activity.get()!.id, this.#store.shard(), this.#sockets.onlineUsers());
+          return [];
+        },
+      },
     });
     this.#effects = new EffectRunner({
       transaction: (fn) => ctx.storage.transactionSync(fn),
@@ -100,6 +181,8 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       clock: this.#clock,
       stats: () => this.#stats(),
       activityId: () => this.#activity.get()!.id,
+      fanout: (batch) => this.#net.deliver(batch),
+      runTask: (name) => this.#runTaskNow(name),
     });
     this.#frames = new FrameRouter({
       features: this.#f,
@@ -111,6 +194,10 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       sockets: this.#sockets,
       guard: this.#guard,
       activityHost: () => this.#activity.host(),
+      isCoordinator: () => this.#net.isCoordinator(),
+      forward: (req, ctx) => this.#net.coordinator().roomFrame(this.#activity.get()!.id, req, ctx),
+      coordinatorWelcome: (userId) => this.#coordinatorWelcome(userId),
+      ownsUser: (userId) => shardOf(userId, this.#net.count()) === this.#store.shard(),
     });
     // A task committed just before an eviction has its row; arming again costs one write per wake.
     this.#scheduler.arm();
@@ -133,6 +220,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
         { status: 404 },
       );
     }
+    this.#store.setShard(Number(request.headers.get("X-Liveroom-Shard") ?? "0"));
     const user = request.headers.get("X-Liveroom-User");
     const role = request.headers.get("X-Liveroom-Role") as Role | null;
     const refused = this.#guard.refuseUpgrade(user);
@@ -162,10 +250,10 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       if (!(await this.#activity.ensure(activityId)))
         return controlRefused("ACTIVITY_NOT_FOUND", "no such activity");
       const req = controlRequest(op);
-      if (req.type === T.STATS) return { ok: true, stats: this.#stats() };
+      if (req.type === T.STATS) return { ok: true, stats: await this.#stats() };
       const out = await this.#frames.request(req, { userId: "", role: "admin", nowMs: this.#clock.now() });
       if (out.kind === "refused") return controlRefused(out.code, out.message);
-      return { ok: true, stats: this.#stats() };
+      return { ok: true, stats: await this.#stats() };
     } catch (err) {
       console.error("liveroom control failed", { activityId, op: op.kind, err: String(err) });
       return controlRefused("INTERNAL", "internal error");
@@ -207,13 +295,75 @@ export class LiveRoom extends DurableObject<RoomEnv> {
     return result;
   }
 
-  /** Tests only (the LIVEROOM_TEST_CLOCK binding): moves the room's clock forward instead of sleeping. */
+  /**
+   * Tests only (the LIVEROOM_TEST_CLOCK binding): moves the room's clock forward instead of sleeping.
+   * The coordinator moves its other shards' clocks first, so the whole room keeps one time.
+   */
   async advanceClock(ms: number): Promise<number> {
     if (this.env.LIVEROOM_TEST_CLOCK !== "1") throw new Error("advanceClock is for tests only");
+    const activityId = this.#activity.get()?.id;
+    if (this.#net.isCoordinator() && activityId !== undefined) {
+      for (let k = 1; k < this.#net.count(); k++) {
+        await (
+          this.env.LIVE_ROOM.get(this.env.LIVE_ROOM.idFromName(shardObjectName(activityId, k))) as RoomRpc
+        ).advanceClock(ms);
+      }
+    }
     this.#clock.advance(ms);
     this.#store.setClockOffsetMs(this.#clock.offsetMs);
     this.#scheduler.arm();
     return this.#clock.now();
+  }
+
+  // ---- between the objects of one room (DESIGN §8, docs/scale.md) ----
+
+  /** Coordinator: a room-scoped frame a shard forwarded. */
+  async roomFrame(activityId: string, req: ClientRequest, ctx: FrameContext): Promise<ForwardedAnswer> {
+    try {
+      if (!(await this.#activity.ensure(activityId)))
+        return { kind: "refused", code: "ACTIVITY_NOT_FOUND", message: "no such activity" };
+      const out = await this.#frames.request(req, ctx);
+      if (out.kind === "stats") return { kind: "stats", stats: await this.#stats() };
+      return out;
+    } catch (err) {
+      console.error("liveroom forwarded frame failed", { activityId, type: req.type, err: String(err) });
+      return { kind: "refused", code: "INTERNAL", message: "internal error" };
+    }
+  }
+
+  /** Coordinator: the log after `afterSeq`, a page at a time, for a shard that catches up. */
+  async roomLog(activityId: string, afterSeq: number): Promise<LogPage> {
+    if (!(await this.#activity.ensure(activityId))) throw new Error(`roomLog: no activity ${activityId}`);
+    const { oldest, entries } = this.#store.entriesAfter(afterSeq, LOG_PAGE);
+    return { head: this.#effects.seq, oldest, entries, replica: this.#replicaNow() };
+  }
+
+  /** Coordinator: shard k's count of authenticated users (the room's online total, the rain's throttle). */
+  async roomReport(activityId: string, shard: number, online: number): Promise<void> {
+    if (!(await this.#activity.ensure(activityId))) return;
+    this.#store.setRemoteOnline(shard, online);
+    this.#onlineChanged();
+  }
+
+  /** Coordinator: its parts of a welcome for a user of another shard. */
+  async roomWelcome(activityId: string, userId: string): Promise<CoordinatorWelcome> {
+    if (!(await this.#activity.ensure(activityId))) throw new Error(`roomWelcome: no activity ${activityId}`);
+    return coordinatorWelcome(this.#f, userId, this.#online(), this.#clock.now());
+  }
+
+  /** Shard: the coordinator's numbered notifications and room-scoped state, applied once and in order. */
+  async shardDeliver(activityId: string, shard: number, d: Delivery): Promise<void> {
+    if (!(await this.#activity.ensure(activityId)))
+      throw new Error(`shardDeliver: no activity ${activityId}`);
+    this.#store.setShard(shard);
+    await this.#replica.deliver(d);
+  }
+
+  /** Shard: an operation its coordinator runs on every shard (`<feature>.<op>` or `kernel.figures`). */
+  async shardOp(activityId: string, shard: number, op: string, arg: unknown): Promise<unknown> {
+    if (!(await this.#activity.ensure(activityId))) throw new Error(`shardOp: no activity ${activityId}`);
+    this.#store.setShard(shard);
+    return this.#runOp(op, arg);
   }
 
   /** Tests only: stops or restarts the room's clock (`held`), e.g. to count a burst's cost exactly. */
@@ -261,21 +411,50 @@ export class LiveRoom extends DurableObject<RoomEnv> {
   }
 
   override async alarm(): Promise<void> {
-    await this.#scheduler.run(async (name) => {
-      const colon = name.indexOf(":");
-      const base = colon < 0 ? name : name.slice(0, colon);
-      const arg = colon < 0 ? "" : name.slice(colon + 1);
-      const task = this.#tasks.get(base);
-      if (task === undefined) return console.error("liveroom unknown task dropped", { task: name });
-      if (this.#activity.get() === null && base !== "sweep") return;
-      const nowMs = this.#clock.now();
-      const effects = task.run(arg, nowMs);
-      if (Array.isArray(effects)) await this.#effects.run(() => effects, null);
-      else {
-        const later = await effects;
-        await this.#effects.run(() => later, null);
-      }
-    });
+    await this.#scheduler.run((name) => this.#runTask(name));
+  }
+
+  /** One named task (`name` or `name:arg`); throws to be retried. */
+  async #runTask(name: string): Promise<void> {
+    const colon = name.indexOf(":");
+    const base = colon < 0 ? name : name.slice(0, colon);
+    const arg = colon < 0 ? "" : name.slice(colon + 1);
+    const task = this.#tasks.get(base);
+    if (task === undefined) return console.error("liveroom unknown task dropped", { task: name });
+    if (this.#activity.get() === null && base !== "sweep") return;
+    const nowMs = this.#clock.now();
+    const effects = task.run(arg, nowMs);
+    if (Array.isArray(effects)) await this.#effects.run(() => effects, null);
+    else {
+      const later = await effects;
+      await this.#effects.run(() => later, null);
+    }
+  }
+
+  /** A `runTask` effect: the task now, unscheduled once it succeeded; left to the alarm's retries if not. */
+  async #runTaskNow(name: string): Promise<void> {
+    try {
+      await this.#runTask(name);
+      await this.#effects.run(() => [{ kind: "cancel", task: name }], null);
+    } catch (err) {
+      console.error("liveroom task failed, the alarm retries it", { task: name, err: String(err) });
+    }
+  }
+
+  /** Runs a shard operation here, in a transaction with its effects. */
+  async #runOp(op: string, arg: unknown): Promise<unknown> {
+    if (op === "kernel.figures") return this.#figures();
+    const dot = op.indexOf(".");
+    const feature = this.#f.all.find((f) => f.name === op.slice(0, dot));
+    const run = feature?.shardOps?.[op.slice(dot + 1)];
+    if (run === undefined) throw new Error(`unknown shard operation ${op}`);
+    let result: unknown = null;
+    await this.#effects.run(() => {
+      const out = run(arg, this.#clock.now());
+      result = out.result;
+      return out.effects;
+    }, null);
+    return result;
   }
 
   // ---- room facts ----
@@ -284,22 +463,110 @@ export class LiveRoom extends DurableObject<RoomEnv> {
     return {
       activity: this.#activity.get()!,
       roomSeq: this.#effects.seq,
-      online: this.#sockets.onlineUsers(),
+      online: this.#online(),
       nowMs: this.#clock.now(),
+      shard: this.#store.shard(),
     };
   }
 
-  #stats() {
-    return statsOf(this.#f, this.#facts());
+  /** Distinct authenticated users: here, plus (at the coordinator) what every other shard reported. */
+  #online(): number {
+    const here = this.#sockets.onlineUsers();
+    return this.#net.isCoordinator() && this.#net.count() > 1 ? here + this.#store.remoteOnline() : here;
   }
 
-  /** The authenticated audience changed: features follow it (the rain's throttle). */
+  /** This shard's row of the stats. */
+  #figures(): ShardRow {
+    const quiz = this.#f.quiz.shardFigures();
+    return {
+      quiz,
+      figures: {
+        shard: this.#store.shard(),
+        online: this.#sockets.onlineUsers(),
+        players: quiz.players,
+        answers: quiz.counts.reduce((n, c) => n + c, 0),
+        answersPerSec: quiz.answersPerSec,
+        fanoutMs: this.#fanoutMs,
+        outboxBacklog: this.#f.settlement.backlog(),
+        roomSeq: this.#effects.seq,
+      },
+    };
+  }
+
+  async #stats(): Promise<RoomStatsView> {
+    const rows = await this.#net.each<ShardRow>("kernel.figures", null);
+    return statsOf(this.#f, this.#facts(), rows);
+  }
+
+  async #coordinatorWelcome(userId: string): Promise<CoordinatorWelcome> {
+    if (this.#net.isCoordinator())
+      return coordinatorWelcome(this.#f, userId, this.#online(), this.#clock.now());
+    return this.#net.coordinator().roomWelcome(this.#activity.get()!.id, userId);
+  }
+
+  /** The coordinator's room-scoped state for its shards, versioned: the version moves when it changed. */
+  #replicaNow(): Replica {
+    const parts: Record<string, unknown> = {};
+    for (const f of this.#f.all) if (f.replica !== undefined) parts[f.name] = f.replica();
+    const json = JSON.stringify(parts);
+    this.#replicaSent ??= this.#store.replicaVersion();
+    const last = this.#replicaSent;
+    if (json !== last.json) {
+      this.#replicaSent = { rv: last.rv + 1, json };
+      this.#store.setReplicaVersion(this.#replicaSent.rv, json);
+    }
+    return { rv: this.#replicaSent!.rv, parts };
+  }
+
+  /** A shard stores the coordinator's entries and takes its newer room-scoped state, in one transaction. */
+  #applyReplica(entries: readonly { seq: number; bytes: Uint8Array }[], replica: Replica | null): void {
+    this.ctx.storage.transactionSync(() => {
+      for (const e of entries) this.#store.appendNotification(e.seq, e.bytes);
+      if (replica !== null) {
+        for (const f of this.#f.all) if (f.name in replica.parts) f.applyReplica?.(replica.parts[f.name]);
+        this.#store.setReplicaVersion(replica.rv, "");
+      }
+    });
+    const last = entries[entries.length - 1];
+    if (last !== undefined) this.#effects.seq = last.seq;
+  }
+
+  /** The authenticated audience changed: features follow it (the rain's throttle); a shard tells its coordinator. */
   #onlineChanged(): void {
     if (this.#activity.get() === null) return;
+    if (!this.#net.isCoordinator()) return void this.#report();
     const nowMs = this.#clock.now();
-    const online = this.#sockets.onlineUsers();
+    const online = this.#online();
     void this.#effects
       .run(() => this.#f.all.flatMap((f) => f.onOnlineChanged?.(online, nowMs) ?? []), null)
       .catch((err: unknown) => console.error("liveroom online update failed", { err: String(err) }));
+  }
+
+  /** Sends this shard's online count to the coordinator: one call at a time, the latest count last. */
+  async #report(): Promise<void> {
+    if (this.#reporting !== null) {
+      this.#reportAgain = true;
+      return;
+    }
+    this.#reporting = (async () => {
+      do {
+        this.#reportAgain = false;
+        try {
+          await this.#net
+            .coordinator()
+            .roomReport(this.#activity.get()!.id, this.#store.shard(), this.#sockets.onlineUsers());
+        } catch (err) {
+          console.error("liveroom online report failed", { err: String(err) });
+          const atMs = this.#clock.now() + REPORT_RETRY_MS;
+          await this.#effects.run(() => [{ kind: "scheduleOnce", task: "report", atMs }], null);
+          return;
+        }
+      } while (this.#reportAgain);
+    })();
+    try {
+      await this.#reporting;
+    } finally {
+      this.#reporting = null;
+    }
   }
 }

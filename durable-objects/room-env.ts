@@ -1,9 +1,20 @@
 // What a room reads from its environment: the bindings and vars of wrangler.toml it uses. The
 // Worker's `Env` (workers/env.ts) extends it, so rooms never import the Worker for a type.
 
+/**
+ * The LiveRoom namespace as a room uses it (the Worker's `Env` has the typed one): what a stub is
+ * called with is `RoomRpc` (kernel/shard-protocol.ts).
+ */
+export interface RoomNamespace {
+  idFromName(name: string): DurableObjectId;
+  get(id: DurableObjectId): unknown;
+}
+
 /** The bindings and vars a room uses (wrangler.toml; JWT_SECRET from .dev.vars or `wrangler secret`). */
 export interface RoomEnv {
   DB: D1Database;
+  /** The rooms themselves: a coordinator calls its shards and they call it back (DESIGN §8). */
+  LIVE_ROOM: RoomNamespace;
   /** Producer of the settlement queue: rooms drain their outbox into it (docs/settlement.md). */
   SETTLEMENT: Queue;
   JWT_SECRET: string;

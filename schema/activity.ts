@@ -37,12 +37,27 @@ export interface ActivityConfig {
   streamDelayBudgetMs?: number;
   /** Red packets one player may grab in this activity, across all its rains. */
   grabCap: number;
+  /** Shard objects the room is split into (DESIGN §8): players are routed by `shardOf`. Fixed at creation. */
+  shards: number;
   questions: QuestionConfig[];
   rains: RainConfig[];
 }
 
 export const DEFAULT_ANSWER_WINDOW_MS = 10_000;
 export const DEFAULT_GRAB_CAP = 3;
+/** The most shards one room may have. */
+export const MAX_SHARDS = 128;
+/** Viewers one shard is sized for (docs/scale.md): well under a Durable Object's 32,768 sockets, and
+ * 20% of them answering within one second stays under one shard's measured answer rate. */
+export const VIEWERS_PER_SHARD = 10_000;
+
+/**
+ * The default shard count for an expected audience (docs/scale.md).
+ * @example shardsFor(1_000_000) // 100
+ */
+export function shardsFor(expectedAudience: number): number {
+  return Math.min(MAX_SHARDS, Math.max(1, Math.ceil(expectedAudience / VIEWERS_PER_SHARD)));
+}
 
 /** The longest stream-delay budget an activity may have: a minute behind the host. */
 export const MAX_STREAM_DELAY_BUDGET_MS = 60_000;

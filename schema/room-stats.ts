@@ -40,4 +40,23 @@ export interface RoomStatsView {
   pollsOpened: number;
   /** Votes counted, every poll of the room. */
   pollVotes: number;
+  /** One row per shard of the room (DESIGN §8); one row for a one-shard room. */
+  shards: ShardStatsView[];
+}
+
+/** One shard's figures (ShardStats in schema/live.proto). */
+export interface ShardStatsView {
+  shard: number;
+  /** Distinct authenticated users on this shard. */
+  online: number;
+  players: number;
+  /** Answers accepted to the current question. */
+  answers: number;
+  answersPerSec: number;
+  /** The last numbered notification: from its arrival at the shard to its send to the last socket. */
+  fanoutMs: number;
+  /** Settlement events not yet accepted by the Queue. */
+  outboxBacklog: number;
+  /** The last numbered notification this shard applied. */
+  roomSeq: number;
 }

@@ -4,7 +4,9 @@
 import type { ActivityConfig } from "../../schema/activity";
 import type { Role } from "../../schema/auth";
 import { liveroom } from "../../schema/proto";
-import type { RoomStatsView } from "../../schema/room-stats";
+import type { RoomStatsView, ShardStatsView } from "../../schema/room-stats";
+import { reconnectWindowMs } from "../kernel/reconnect";
+import type { CoordinatorWelcome } from "../kernel/shard-protocol";
 import type { Feature, FrameTable } from "../kernel/feature";
 import type { MigrationList } from "../kernel/migrations";
 import { kernelMigrations } from "../kernel/room-migrations";
@@ -16,7 +18,7 @@ import { GiftsFeature } from "./gifts/feature";
 import { giftMigrations } from "./gifts/migrations";
 import { PollFeature } from "./poll/feature";
 import { pollMigrations } from "./poll/migrations";
-import { QuizFeature } from "./quiz/feature";
+import { QuizFeature, type QuizShardFigures } from "./quiz/feature";
 import { quizMigrations } from "./quiz/migrations";
 import { RainFeature } from "./rain/feature";
 import { rainMigrations } from "./rain/migrations";
@@ -70,6 +72,32 @@ export interface RoomFacts {
   roomSeq: number;
   online: number;
   nowMs: number;
+  /** This object's shard (0: the coordinator's object). */
+  shard: number;
+}
+
+/** One shard's row of the stats: the kernel's figures and the quiz's. */
+export interface ShardRow {
+  figures: ShardStatsView;
+  quiz: QuizShardFigures;
+}
+
+/**
+ * The coordinator's parts of a welcome (DESIGN §8): the room-wide figures and the features it decides
+ * for (the rain, the poll, likes). A shard asks its coordinator for them; shard 0 computes them here.
+ */
+export function coordinatorWelcome(
+  f: Features,
+  userId: string,
+  online: number,
+  nowMs: number,
+): CoordinatorWelcome {
+  return {
+    online,
+    likes: f.danmaku.likesTotal(),
+    rain: f.rain.welcome(userId, nowMs),
+    poll: f.poll.welcome(userId),
+  };
 }
 
 /** A socket's welcome after AUTH: who it is, the room and the player, from every feature's part. */
@@ -78,12 +106,12 @@ export async function welcomeOf(
   userId: string,
   role: Role,
   facts: RoomFacts,
+  coordinator: CoordinatorWelcome,
 ): Promise<liveroom.Welcome.$Properties> {
   const a = facts.activity;
   const room = f.quiz.room(a);
   const q = await f.quiz.welcome(userId);
-  const rain = f.rain.welcome(userId, facts.nowMs);
-  const poll = f.poll.welcome(userId);
+  const { rain, poll } = coordinator;
   const snapshot = {
     activityId: a.id,
     title: a.title,
@@ -93,10 +121,10 @@ export async function welcomeOf(
     lastReveal: room.reveal === null ? null : answerRevealed(room.reveal),
     prizePoolCents: a.prizePoolCents,
     streamUrl: a.streamUrl,
-    online: facts.online,
+    online: coordinator.online,
     gameOver: room.gameOver === null ? null : gameOver(room.gameOver),
     rain: rain.rain,
-    likes: f.danmaku.likesTotal(),
+    likes: coordinator.likes,
     poll: poll.poll,
   } satisfies Complete<liveroom.IRoomSnapshot>;
   const player = {
@@ -117,24 +145,27 @@ export async function welcomeOf(
     serverTimeMs: facts.nowMs,
     room: snapshot,
     player,
+    reconnectWindowMs: reconnectWindowMs(coordinator.online, a.shards),
+    shard: facts.shard,
   } satisfies Complete<liveroom.IWelcome>;
 }
 
-/** The operator's live figures, from every feature's part. */
-export function statsOf(f: Features, facts: RoomFacts): RoomStatsView {
+/** The operator's live figures, from every feature's part and every shard's row. */
+export function statsOf(f: Features, facts: RoomFacts, rows: readonly ShardRow[]): RoomStatsView {
   return {
     phase: f.quiz.room(null).phase,
     online: facts.online,
     roomSeq: facts.roomSeq,
-    ...f.quiz.stats(),
+    ...f.quiz.stats(rows.map((r) => r.quiz)),
     ...f.rain.stats(facts.nowMs),
     ...f.danmaku.stats(),
     ...f.gifts.stats(),
     ...f.poll.stats(),
+    shards: rows.map((r) => r.figures),
   } satisfies RoomStatsView;
 }
 
 /** The stats as the host's frames carry them (RoomStats in schema/live.proto). */
 export function statsMessage(s: RoomStatsView): Complete<liveroom.IRoomStats> {
-  return { ...s, phase: PHASE[s.phase] };
+  return { ...s, phase: PHASE[s.phase], shards: s.shards satisfies Complete<liveroom.IShardStats>[] };
 }

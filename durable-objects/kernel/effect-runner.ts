@@ -12,6 +12,7 @@ import type { CodeName, CoinPosting, Effect, ResponseResult } from "./effects";
 import type { RoomStore } from "./room-store";
 import type { AlarmScheduler } from "./scheduler";
 import type { SocketRegistry } from "./socket-registry";
+import type { FanoutBatch } from "./shard-net";
 import { sendQuietly } from "./sockets";
 
 /** A failed status mirror is tried again after this long (`mirror:<status>` task). */
@@ -33,7 +34,9 @@ export interface ReplyTarget {
 
 /** What a committed step still has to do, in order. */
 export type Applied =
-  | { kind: "sendAll"; bytes: Uint8Array }
+  /** `seq` 0: unnumbered. */
+  | { kind: "sendAll"; bytes: Uint8Array; seq: number }
+  | { kind: "task"; name: string }
   | { kind: "sendUser"; userId: string; bytes: Uint8Array }
   | { kind: "answer"; effect: Extract<Effect, { kind: "reply" | "replyStats" | "refuse" }> }
   | { kind: "mirror"; status: "live" | "ended" }
@@ -47,8 +50,12 @@ export interface EffectPorts {
   sockets: SocketRegistry;
   db: D1Database;
   clock: Clock;
-  stats(): RoomStatsView;
+  stats(): Promise<RoomStatsView>;
   activityId(): string;
+  /** Hands what a committed step sent to the room's other shards (the coordinator only; DESIGN §8). */
+  fanout(batch: FanoutBatch): Promise<void>;
+  /** Runs a named task now; it stays scheduled (the alarm retries it) if it throws. */
+  runTask(name: string): Promise<void>;
 }
 
 export class EffectRunner {
@@ -93,13 +100,13 @@ export class EffectRunner {
           const bytes = notification(e.type, seq, e.event);
           store.appendNotification(seq, bytes);
           this.seq = seq;
-          out.push({ kind: "sendAll", bytes });
+          out.push({ kind: "sendAll", bytes, seq });
           for (const f of features.all)
             this.#stage(f.onBroadcast?.(e.type, e.event, nowMs) ?? [], nowMs, out);
           break;
         }
         case "notify":
-          out.push({ kind: "sendAll", bytes: notification(e.type, 0, e.event) });
+          out.push({ kind: "sendAll", bytes: notification(e.type, 0, e.event), seq: 0 });
           break;
         case "sendUser":
           out.push({ kind: "sendUser", userId: e.userId, bytes: notification(e.type, 0, e.event) });
@@ -112,6 +119,10 @@ export class EffectRunner {
           break;
         case "cancel":
           scheduler.cancel(e.task);
+          break;
+        case "runTask":
+          scheduler.schedule(e.task, nowMs);
+          out.push({ kind: "task", name: e.task });
           break;
         case "outbox":
           this.#stage(features.settlement.add(e.event, nowMs), nowMs, out);
@@ -135,17 +146,33 @@ export class EffectRunner {
 
   async #deliver(applied: readonly Applied[], target: ReplyTarget | null): Promise<Outcome> {
     let outcome: Outcome = { kind: "none" };
+    // What the other shards get of this step, handed over before anything that must follow it.
+    let batch: FanoutBatch = { entries: [], notify: [], users: [] };
+    const flush = async () => {
+      if (batch.entries.length + batch.notify.length + batch.users.length === 0) return;
+      const sent = batch;
+      batch = { entries: [], notify: [], users: [] };
+      await this.#p.fanout(sent);
+    };
     for (const a of applied) {
       switch (a.kind) {
         case "sendAll":
           // Tokenless sockets get nothing but the answer to their AUTH (docs/security.md).
           for (const ws of this.#p.sockets.authed()) sendQuietly(ws, a.bytes);
+          if (a.seq > 0) batch.entries.push({ seq: a.seq, bytes: a.bytes });
+          else batch.notify.push(a.bytes);
           break;
         case "sendUser":
           for (const ws of this.#p.sockets.ofUser(a.userId)) sendQuietly(ws, a.bytes);
+          batch.users.push({ userId: a.userId, bytes: a.bytes });
+          break;
+        case "task":
+          await flush();
+          await this.#p.runTask(a.name);
           break;
         case "answer":
-          outcome = this.#answer(a.effect, target);
+          await flush();
+          outcome = await this.#answer(a.effect, target);
           break;
         case "mirror": {
           // The operation committed: a failing mirror is retried by a task, never reported as a failure.
@@ -161,25 +188,28 @@ export class EffectRunner {
             console.error("liveroom coin debit failed", { key: a.effect.transfer.key, err: String(err) });
             posting = { status: "unavailable" };
           }
+          await flush();
           outcome = await this.run(() => a.effect.afterDebit(posting, this.#p.clock.now()), target);
           break;
         }
       }
     }
+    await flush();
     return outcome;
   }
 
-  #answer(
+  async #answer(
     e: Extract<Effect, { kind: "reply" | "replyStats" | "refuse" }>,
     target: ReplyTarget | null,
-  ): Outcome {
+  ): Promise<Outcome> {
     switch (e.kind) {
       case "reply":
         if (target !== null) sendQuietly(target.ws, success(target.type, target.seq, e.result));
         return { kind: "replied", result: e.result };
       case "replyStats":
         if (target !== null) {
-          sendQuietly(target.ws, success(target.type, target.seq, { stats: statsMessage(this.#p.stats()) }));
+          const stats = statsMessage(await this.#p.stats());
+          sendQuietly(target.ws, success(target.type, target.seq, { stats }));
         }
         return { kind: "stats" };
       case "refuse":

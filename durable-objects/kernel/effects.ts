@@ -32,6 +32,8 @@ export type Effect =
   /** Schedules a task unless it is already scheduled. */
   | { kind: "scheduleOnce"; task: string; atMs: number }
   | { kind: "cancel"; task: string }
+  /** Schedules a task for now and runs it right after the commit; the alarm retries it if it throws. */
+  | { kind: "runTask"; task: string }
   /** A money movement for the ledger, through the outbox (exactly once, docs/settlement.md). */
   | { kind: "outbox"; event: OutboxEvent }
   /** The activity's lifecycle in D1 (the home page and the admin list read it); retried until it lands. */

@@ -70,4 +70,16 @@ export interface Feature {
   ): Effect[];
   /** The count of authenticated sockets changed (the rain's throttle follows it). */
   onOnlineChanged?(online: number, nowMs: number): Effect[];
+  /**
+   * Operations the coordinator runs on every shard (DESIGN §8), by name; the kernel calls them as
+   * `<feature>.<op>`. Each runs in the shard's transaction with its effects; its result goes back.
+   */
+  readonly shardOps?: Readonly<Record<string, ShardOp>>;
+  /** The room-scoped state a shard decides its players' frames with (plain data), sent when it changed. */
+  replica?(): unknown;
+  /** A shard takes the coordinator's newer room-scoped state. */
+  applyReplica?(state: unknown): void;
 }
+
+/** One operation a shard runs for its coordinator. */
+export type ShardOp = (arg: unknown, nowMs: number) => { result: unknown; effects: Effect[] };

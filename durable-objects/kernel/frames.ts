@@ -7,8 +7,10 @@ import type { Features, RoomFacts } from "../features/registry";
 import { welcomeOf } from "../features/registry";
 import type { ClientRequest } from "../protocol/decode";
 import { failure, success } from "../protocol/encode";
+import { statsMessage } from "../features/registry";
 import type { EffectRunner, Outcome } from "./effect-runner";
 import type { FrameContext, FrameSpec } from "./feature";
+import type { CoordinatorWelcome, ForwardedAnswer } from "./shard-protocol";
 import type { RoomStore } from "./room-store";
 import { createBucket, take, type TokenBucket } from "./token-bucket";
 import type { SocketGuard } from "./socket-guard";
@@ -28,6 +30,14 @@ export interface FramePorts {
   guard: SocketGuard;
   /** The activity's host: a host token operates only the activities it hosts (admins: all). */
   activityHost(): Promise<string | null>;
+  /** Whether this object is the room's coordinator (shard 0); other shards forward room-scoped frames. */
+  isCoordinator(): boolean;
+  /** Runs a room-scoped request at the coordinator (DESIGN §8). */
+  forward(req: ClientRequest, ctx: FrameContext): Promise<ForwardedAnswer>;
+  /** The coordinator's parts of a welcome. */
+  coordinatorWelcome(userId: string): Promise<CoordinatorWelcome>;
+  /** Whether `userId`'s sockets belong on this shard. */
+  ownsUser(userId: string): boolean;
 }
 
 /** RESUMEs a socket may send: a burst of 3, then one a second (a reconnecting client needs one, or a few pages). */
@@ -78,9 +88,33 @@ export class FrameRouter {
         target,
       );
     }
+    if ((spec === null || spec.scope === "room") && !this.#p.isCoordinator()) {
+      return this.#forwarded(await this.#p.forward(req, ctx), target);
+    }
     if (spec === null) return effects.run(() => [{ kind: "replyStats" }], target);
     await spec.prepare?.(req, ctx);
     return effects.run(() => spec.handle(req, ctx), target);
+  }
+
+  /** A forwarded request's answer, sent to the socket that asked. */
+  #forwarded(answer: ForwardedAnswer, target: { ws: WebSocket; type: number; seq: number } | null): Outcome {
+    if (target !== null) {
+      const { ws, type, seq } = target;
+      if (answer.kind === "replied") sendQuietly(ws, success(type, seq, answer.result));
+      else if (answer.kind === "stats")
+        sendQuietly(ws, success(type, seq, { stats: statsMessage(answer.stats) }));
+      else if (answer.kind === "refused") sendQuietly(ws, failure(type, seq, answer.code, answer.message));
+    }
+    switch (answer.kind) {
+      case "replied":
+        return { kind: "replied", result: answer.result };
+      case "stats":
+        return { kind: "stats" };
+      case "refused":
+        return { kind: "refused", code: answer.code, message: answer.message };
+      case "none":
+        return { kind: "none" };
+    }
   }
 
   #hostOnly(req: ClientRequest): boolean {
@@ -106,6 +140,12 @@ export class FrameRouter {
         failure(type, seq, "NOT_AUTHENTICATED", "send an AUTH frame with a token first"),
       );
     }
+    if (!this.#p.ownsUser(sub)) {
+      return sendQuietly(
+        ws,
+        failure(type, seq, "WRONG_SHARD", "this socket reached another shard: reconnect with the token"),
+      );
+    }
     if (type === T.AUTH && role === "viewer") await this.#p.features.quiz.ensurePlayer(sub);
     // The socket may have been closed (flood, cap) while we awaited.
     const current = this.#p.sockets.get(ws);
@@ -117,7 +157,13 @@ export class FrameRouter {
       this.#p.guard.changed();
     }
     if (type === T.REFRESH) return sendQuietly(ws, success(type, seq, { refreshed: { expMs: exp * 1000 } }));
-    const welcome = await welcomeOf(this.#p.features, sub, role, this.#p.facts());
+    const welcome = await welcomeOf(
+      this.#p.features,
+      sub,
+      role,
+      this.#p.facts(),
+      await this.#p.coordinatorWelcome(sub),
+    );
     sendQuietly(ws, success(T.AUTH, seq, { welcome }));
   }
 

@@ -34,4 +34,11 @@ CREATE TABLE IF NOT EXISTS schedule (name TEXT PRIMARY KEY, at_ms INTEGER NOT NU
       if (activity != null) saveActivityRows(sql, activity);
     },
   },
+  {
+    id: 3,
+    name: "shards: the activity's count and the other shards' online reports",
+    up: `
+ALTER TABLE activity ADD COLUMN shards INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE shard_online (shard INTEGER PRIMARY KEY, online INTEGER NOT NULL)`,
+  },
 ];

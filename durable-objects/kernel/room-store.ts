@@ -33,6 +33,58 @@ export class RoomStore {
       this.sql.exec("DELETE FROM notifications WHERE seq <= ?", seq - NOTIFICATION_RETENTION);
   }
 
+  /** Up to `limit` stored notifications after `seq` with their numbers, and the oldest one still kept. */
+  entriesAfter(
+    seq: number,
+    limit: number,
+  ): { oldest: number; entries: { seq: number; bytes: Uint8Array }[] } {
+    const oldest = this.sql.exec<Row>("SELECT MIN(seq) AS s FROM notifications").one().s;
+    const entries = this.sql
+      .exec<Row>("SELECT seq, bytes FROM notifications WHERE seq > ? ORDER BY seq LIMIT ?", seq, limit)
+      .toArray()
+      .map((r) => ({ seq: Number(r.seq), bytes: new Uint8Array(r.bytes as ArrayBuffer) }));
+    return { oldest: oldest === null ? 0 : Number(oldest), entries };
+  }
+
+  /** A shard whose coordinator pruned entries it never got: drops its own older ones, so RESUME says gap. */
+  forgetBefore(oldest: number): void {
+    this.sql.exec("DELETE FROM notifications WHERE seq < ?", oldest);
+    this.#setMeta("seq", String(Math.max(this.seq(), oldest - 1)));
+  }
+
+  /** This object's shard of its room (0: the coordinator's own object). */
+  shard(): number {
+    const v = this.#meta("shard");
+    return v === null ? 0 : Number(v);
+  }
+
+  setShard(k: number): void {
+    if (this.shard() !== k) this.#setMeta("shard", String(k));
+  }
+
+  /** The replica version: the coordinator's counter, or the last one a shard applied. */
+  replicaVersion(): { rv: number; json: string } {
+    return { rv: Number(this.#meta("replica_rv") ?? "0"), json: this.#meta("replica_json") ?? "" };
+  }
+
+  setReplicaVersion(rv: number, json: string): void {
+    this.#setMeta("replica_rv", String(rv));
+    this.#setMeta("replica_json", json);
+  }
+
+  /** The authenticated users each other shard last reported (the coordinator's online total). */
+  remoteOnline(): number {
+    return Number(this.sql.exec<Row>("SELECT COALESCE(SUM(online), 0) AS n FROM shard_online").one().n);
+  }
+
+  setRemoteOnline(shard: number, online: number): void {
+    this.sql.exec(
+      "INSERT INTO shard_online (shard, online) VALUES (?, ?) ON CONFLICT (shard) DO UPDATE SET online = excluded.online",
+      shard,
+      online,
+    );
+  }
+
   /** Up to `limit` stored notifications after `seq` in order, and the oldest one still kept. */
   notificationsAfter(seq: number, limit: number): { oldest: number; frames: Uint8Array[] } {
     const oldest = this.sql.exec<Row>("SELECT MIN(seq) AS s FROM notifications").one().s;
@@ -73,6 +125,7 @@ export class RoomStore {
       answerWindowMs: Number(a.answer_window_ms),
       streamUrl: String(a.stream_url),
       grabCap: Number(a.grab_cap),
+      shards: Number(a.shards),
       questions,
       rains,
     };
@@ -80,6 +133,8 @@ export class RoomStore {
 
   saveActivity(a: ActivityConfig): void {
     saveActivityRows(this.sql, a);
+    // A column of its own migration (kernel migration 3): migration 2's copy never had it.
+    this.sql.exec("UPDATE activity SET shards = ?", a.shards);
   }
 
   /** The schedule table as the scheduler's port; `setAlarm` is the kernel's (it knows the clock offset). */

@@ -10,7 +10,7 @@ export type ActivityStatus = "scheduled" | "live" | "ended";
 export interface ActivitySummary
   extends Pick<
     ActivityConfig,
-    "id" | "title" | "startAtMs" | "prizePoolCents" | "answerWindowMs" | "streamUrl" | "grabCap"
+    "id" | "title" | "startAtMs" | "prizePoolCents" | "answerWindowMs" | "streamUrl" | "grabCap" | "shards"
   > {
   status: ActivityStatus;
   streamDelayBudgetMs: number;
@@ -38,6 +38,7 @@ const summaryColumns = {
   streamUrl: activities.streamUrl,
   streamDelayBudgetMs: activities.streamDelayBudgetMs,
   grabCap: activities.grabCap,
+  shards: activities.shards,
   status: activities.status,
   createdAtMs: activities.createdAt,
 };
@@ -72,6 +73,7 @@ export async function insertActivity(
     streamUrl: config.streamUrl,
     streamDelayBudgetMs: config.streamDelayBudgetMs ?? 0,
     grabCap: config.grabCap,
+    shards: config.shards,
     createdAt: createdAtMs,
   });
   const questionRows = config.questions.map((q, idx) =>
@@ -122,6 +124,7 @@ export async function loadActivityConfig(d1: D1Database, id: string): Promise<Ac
     streamUrl: a.streamUrl,
     streamDelayBudgetMs: a.streamDelayBudgetMs,
     grabCap: a.grabCap,
+    shards: a.shards,
     questions: questionRows.map((q) => ({ text: q.text, options: q.options, correct: q.correct })),
     rains: rainRows.map((r) => ({
       totalCents: r.totalCents,
@@ -180,6 +183,15 @@ export async function getActivityDetail(d1: D1Database, id: string): Promise<Act
 /** Records the operator's progress (open → live, end → ended); a no-op for an unknown id. */
 export async function setActivityStatus(d1: D1Database, id: string, status: ActivityStatus): Promise<void> {
   await drizzle(d1).update(activities).set({ status }).where(eq(activities.id, id));
+}
+
+/** An activity's shard count (fixed at creation), or null for an unknown id. */
+export async function loadActivityShards(d1: D1Database, id: string): Promise<number | null> {
+  const rows = await drizzle(d1)
+    .select({ shards: activities.shards })
+    .from(activities)
+    .where(eq(activities.id, id));
+  return rows[0]?.shards ?? null;
 }
 
 /**

@@ -49,6 +49,7 @@ describe("adminActivityDetail", () => {
       streamUrl: "",
       streamDelayBudgetMs: 0,
       grabCap: 3,
+      shards: 1,
       status: "scheduled",
       createdAtMs: 4,
       questions: [{ text: "q", options: ["x", "y"], correct: 0 }],

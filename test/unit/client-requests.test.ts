@@ -70,6 +70,7 @@ describe("requests", () => {
       currentQuestion: -1,
       counts: [],
       roomSeq: 3,
+      shards: [],
       packetsLeft: 0,
       grantedCents: 0,
       grabs: 0,

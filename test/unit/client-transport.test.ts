@@ -224,6 +224,8 @@ describe("decodeInbound", () => {
         role: 0,
         roomSeq: 12,
         serverTimeMs: 1_700_000_000_123,
+        reconnectWindowMs: 0,
+        shard: 0,
         room: {
           activityId: "a",
           title: "T",

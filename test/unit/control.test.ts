@@ -87,6 +87,7 @@ describe("statsMessage", () => {
     currentQuestion: 1,
     counts: [1, 0, 1],
     roomSeq: 9,
+    shards: [],
     packetsLeft: 4,
     grantedCents: 96,
     grabs: 10,

@@ -7,6 +7,7 @@ import type { HostStats, Phase } from "../../web/src/host/stats";
 const stats = (phase: Phase, currentQuestion = -1, rainRunning = false): HostStats => ({
   phase,
   online: 0,
+  shards: [],
   players: 0,
   alive: 0,
   currentQuestion,

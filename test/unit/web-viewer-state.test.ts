@@ -35,6 +35,8 @@ function welcome(
     role: liveroom.Role.VIEWER,
     roomSeq: 1,
     serverTimeMs: 0,
+    reconnectWindowMs: 1000,
+    shard: 0,
     room: {
       activityId: "demo",
       title: "Demo",

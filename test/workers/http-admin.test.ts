@@ -25,6 +25,7 @@ describe("POST /api/admin/activities", () => {
       // The default with a stream: 10 s (schema/activity.ts defaultStreamDelayBudgetMs).
       streamDelayBudgetMs: 10_000,
       grabCap: 3,
+      shards: 1,
       status: "scheduled",
       questions: [
         { text: "2 + 2?", options: ["3", "4"], correct: 1 },
@@ -138,6 +139,7 @@ describe("GET /api/admin/activities", () => {
       streamUrl: "",
       streamDelayBudgetMs: 0,
       grabCap: 3,
+      shards: 1,
       status: "scheduled",
       createdAtMs: a.createdAtMs,
       questionCount: 2,

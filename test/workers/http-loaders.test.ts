@@ -20,6 +20,7 @@ describe("loadActivityConfig", () => {
       answerWindowMs: 8000,
       streamUrl: "https://video.example/a.m3u8",
       grabCap: 5,
+      shards: 1,
       questions: [
         { text: "Q0", options: ["a", "b", "c"], correct: 2 },
         { text: "Q1", options: ["yes", "no"], correct: 0 },
@@ -41,7 +42,10 @@ describe("loadActivityConfig", () => {
       prizePoolCents: 123_457,
       answerWindowMs: 8000,
       streamUrl: "https://video.example/a.m3u8",
+      // The default budget for an activity with a stream (docs/protocol.md, "Fair answer windows").
+      streamDelayBudgetMs: 10_000,
       grabCap: 5,
+      shards: 1,
       questions: body.questions,
       rains: [
         {

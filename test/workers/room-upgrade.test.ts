@@ -297,6 +297,8 @@ describe("a room written before migrations", () => {
         answer_window_ms: 60_000,
         stream_url: "",
         grab_cap: 3,
+        // Kernel migration 3: a room written before shards is one shard.
+        shards: 1,
       },
     ]);
     expect(storage.questions).toEqual(

@@ -3,6 +3,7 @@ import { intIn, text } from "./fields";
 import {
   DEFAULT_ANSWER_WINDOW_MS,
   DEFAULT_GRAB_CAP,
+  MAX_SHARDS,
   MAX_STREAM_DELAY_BUDGET_MS,
 } from "../../schema/activity";
 import { ActivityId } from "./ids";
@@ -88,6 +89,9 @@ export const ActivityInput = z.strictObject(
       .optional(),
     streamDelayBudgetMs: intIn(0, MAX_STREAM_DELAY_BUDGET_MS).optional(),
     grabCap: intIn(1, 100).default(DEFAULT_GRAB_CAP),
+    /** Shards the room is split into; default from `expectedAudience` (docs/scale.md), else 1. */
+    shards: intIn(1, MAX_SHARDS).optional(),
+    expectedAudience: intIn(1, 100_000_000).optional(),
     questions: z
       .array(Question, { error: must("must be a list of 1 to 50 questions") })
       .min(1, { error: "must be a list of 1 to 50 questions" })

@@ -1,5 +1,10 @@
 import type { Context } from "hono";
-import { type ActivityConfig, defaultStreamDelayBudgetMs, type RainConfig } from "../../schema/activity";
+import {
+  type ActivityConfig,
+  defaultStreamDelayBudgetMs,
+  type RainConfig,
+  shardsFor,
+} from "../../schema/activity";
 import { getActivityDetail, insertActivity } from "../../schema/queries/activities";
 import { adminActivityDetail } from "../activities/admin-detail";
 import type { AppEnv } from "../http/app-env";
@@ -45,6 +50,7 @@ export async function createActivity(c: Context<AppEnv>, input: ActivityInput): 
     streamUrl: input.streamUrl ?? "",
     streamDelayBudgetMs: input.streamDelayBudgetMs ?? defaultStreamDelayBudgetMs(input.streamUrl ?? ""),
     grabCap: input.grabCap,
+    shards: input.shards ?? shardsFor(input.expectedAudience ?? 1),
     questions: input.questions,
     rains: input.rains.map(toRain),
   };

@@ -9,6 +9,8 @@ import { and, desc, gte, lte } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { RoomSettlementEntry } from "../../durable-objects/features/settlement/record";
 import { activities } from "../../schema/db";
+import { loadActivityShards } from "../../schema/queries/activities";
+import { shardObjectName } from "../../schema/shards";
 import { revivalReleaseKey } from "../../schema/settlement";
 import type { Env } from "../env";
 import { prizePoolAccount, rainBudgetAccount } from "../ledger/accounts";
@@ -98,18 +100,37 @@ export async function activitiesToReconcile(d1: D1Database, nowMs: number, days:
   return rows.map((r) => r.id);
 }
 
+/** Every shard's outbox of the room (DESIGN §8): each shard writes its own players' rows. */
 async function roomRecord(env: Env, activityId: string): Promise<RoomSettlementEntry[]> {
-  const stub = env.LIVE_ROOM.get(env.LIVE_ROOM.idFromName(activityId));
   const entries: RoomSettlementEntry[] = [];
-  let after: string | null = null;
-  do {
-    const page = await stub.settlementRecord(after);
-    // A room that never loaded this activity has paid nothing for it.
-    if (page.activityId !== null && page.activityId !== activityId) break;
-    entries.push(...page.entries);
-    after = page.nextAfterKey;
-  } while (after !== null);
-  return entries;
+  for (const stub of await roomShardStubs(env, activityId)) {
+    let after: string | null = null;
+    do {
+      const page = await stub.settlementRecord(after);
+      // A room that never loaded this activity has paid nothing for it.
+      if (page.activityId !== null && page.activityId !== activityId) break;
+      entries.push(...page.entries);
+      after = page.nextAfterKey;
+    } while (after !== null);
+  }
+  return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** The stubs of every shard object of an activity's room, shard 0 (the coordinator) first. */
+async function roomShardStubs(env: Env, activityId: string) {
+  const n = (await loadActivityShards(env.DB, activityId)) ?? 1;
+  return Array.from({ length: n }, (_, k) =>
+    env.LIVE_ROOM.get(env.LIVE_ROOM.idFromName(shardObjectName(activityId, k))),
+  );
+}
+
+/** Reconciliation's repair across shards: each key is re-sent by the shard that wrote it. */
+async function resendOnShards(env: Env, activityId: string, keys: string[]) {
+  const resent = new Set<string>();
+  for (const stub of await roomShardStubs(env, activityId)) {
+    for (const key of (await stub.resend(keys)).resent) resent.add(key);
+  }
+  return { resent: keys.filter((k) => resent.has(k)), unknown: keys.filter((k) => !resent.has(k)) };
 }
 
 interface LedgerRow {
@@ -275,8 +296,7 @@ export async function reconcileActivity(
   const missing = differences.filter((d) => d.type === "missing_in_ledger").map((d) => d.key);
   let repaired: ActivityReport["repair"] = null;
   if (repair && missing.length > 0) {
-    const stub = env.LIVE_ROOM.get(env.LIVE_ROOM.idFromName(activityId));
-    repaired = await stub.resend(missing);
+    repaired = await resendOnShards(env, activityId, missing);
   }
   let escrowRepair: ActivityReport["escrowRepair"] = null;
   const held = differences.flatMap((d) => (d.type === "revival_escrow_held" ? [d] : []));

@@ -70,7 +70,8 @@ export class DanmakuFeature implements Feature {
 
   readonly frames = frames({
     [T.DANMAKU]: {
-      scope: "player",
+      // At the coordinator, with the whole room's state, until this feature is split per shard (docs/scale.md).
+      scope: "room",
       role: "viewer",
       prepare: async (_req, ctx) => {
         if (this.#filter !== null && ctx.nowMs - this.#filter.atMs < CACHE_MS) return;
@@ -130,7 +131,8 @@ export class DanmakuFeature implements Feature {
       },
     },
     [T.LIKE]: {
-      scope: "player",
+      // At the coordinator, with the whole room's state, until this feature is split per shard (docs/scale.md).
+      scope: "room",
       role: "viewer",
       handle: (req, ctx) => {
         const effects = this.#catchUp(ctx.nowMs);
@@ -155,7 +157,7 @@ export class DanmakuFeature implements Feature {
       handle: (req, ctx) => this.moderate(ctx.userId, { kind: "delete", id: req.id }, ctx.nowMs),
     },
     [T.MUTE]: {
-      scope: "player",
+      scope: "room",
       role: "host",
       handle: (req, ctx) =>
         this.moderate(

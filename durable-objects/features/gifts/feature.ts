@@ -39,7 +39,8 @@ export class GiftsFeature implements Feature {
 
   readonly frames = frames({
     [T.GIFT]: {
-      scope: "player",
+      // At the coordinator, with the whole room's state, until this feature is split per shard (docs/scale.md).
+      scope: "room",
       role: "viewer",
       prepare: async (req, ctx) => {
         const db = this.#s.env.DB;

@@ -83,7 +83,8 @@ export class PollFeature implements Feature {
       },
     },
     [T.POLL_VOTE]: {
-      scope: "player",
+      // At the coordinator, with the whole room's state, until this feature is split per shard (docs/scale.md).
+      scope: "room",
       role: "viewer",
       handle: (req, ctx) => {
         const now = ctx.nowMs;

@@ -7,6 +7,7 @@ import { liveroom } from "../../../schema/proto";
 import { loadStreamDelayBudget } from "../../../schema/queries/activities";
 import { takeRevivalEscrows } from "../../../schema/queries/revival";
 import { BatchLoader } from "../../kernel/batch-loader";
+import { createRateWindow, ratePerSec, recordEvents } from "../../kernel/rate-window";
 import { type Effect, broadcast, refuse } from "../../kernel/effects";
 import { type Feature, frames } from "../../kernel/feature";
 import type { RoomServices } from "../../kernel/services";
@@ -21,6 +22,24 @@ import { type QuizState, QuizStore } from "./store";
 const T = liveroom.Type;
 /** The task that closes question k's window: `close:<k>`. */
 const CLOSE = "close";
+/** The task that has shard k write its winners' prizes and give back unused cards: `award:<k>`. */
+const AWARD = "award";
+
+/** What a reveal or an end gathered from every shard before its handler ran (DESIGN §8). */
+type Gathered =
+  | { kind: "counts"; counts: number[] }
+  | { kind: "survivors"; byShard: string[][] }
+  | { kind: "unavailable" };
+
+/** A shard's figures for the operator's stats. */
+export interface QuizShardFigures {
+  players: number;
+  alive: number;
+  /** Answers per option of the current question on this shard. */
+  counts: number[];
+  /** Answers accepted per second here, over the last 5 s. */
+  answersPerSec: number;
+}
 
 /** A push's secrets, drawn and committed to before its handler runs. */
 interface PushSecrets {
@@ -60,11 +79,18 @@ export class QuizFeature implements Feature {
   readonly #pushes = new WeakMap<object, PushSecrets>();
   /** The current question's key, decoded once per question; rebuilt after a wake. */
   #key: { b64: string; bytes: Uint8Array } | null = null;
+  /** This shard's own part: the last question it closed to answers, and whether it awarded its winners. */
+  #shard: { closedThrough: number; awarded: boolean };
+  /** What a REVEAL's or END's `prepare` gathered from the shards, for its `handle`. */
+  readonly #gathered = new WeakMap<object, Gathered>();
+  // In memory only: a rate for the operator, reset by an eviction.
+  #answerRate = createRateWindow(5);
 
   constructor(s: RoomServices) {
     this.#s = s;
     this.#store = new QuizStore(s.sql);
     this.#state = this.#store.loadState();
+    this.#shard = this.#store.shardState();
     this.#graceMs = Number(s.env.ANSWER_GRACE_MS ?? "500");
     this.#cards = new BatchLoader(
       (ids) => takeRevivalEscrows(s.env.DB, s.activity().id, ids, s.clock.now()),
@@ -110,7 +136,7 @@ export class QuizFeature implements Feature {
         }
         const read = this.#store.playerAndAnswer(req.question, ctx.userId)!;
         const decision = judgeAnswer({
-          room: this.#room(),
+          room: this.#answerRoom(),
           player: read.player,
           alreadyAnswered: read.answered,
           question: req.question,
@@ -122,6 +148,7 @@ export class QuizFeature implements Feature {
         if (decision.kind === "rejected") return [refuse(decision.code, `answer rejected: ${decision.code}`)];
         this.#store.putPlayer(decision.player);
         this.#store.recordAnswer(req.question, ctx.userId, req.option, decision.outcome, ctx.nowMs);
+        this.#answerRate = recordEvents(this.#answerRate, ctx.nowMs);
         // Accepted means a question is current, so `prepare` computed its pad.
         const sealed = Uint8Array.of(decision.outcome ^ pad!.pad);
         const effects: Effect[] = [{ kind: "reply", result: { answer: { question: req.question, sealed } } }];
@@ -195,13 +222,23 @@ export class QuizFeature implements Feature {
     [T.REVEAL]: {
       scope: "room",
       role: "host",
-      handle: (req) => {
-        const effects = this.#closeWindow();
+      // Every shard closes the window and counts its players' answers; only then is anything revealed.
+      prepare: async (req) => {
         const current = this.#state.current;
-        const options = current === null ? 0 : this.#s.activity().questions[current.index]!.options.length;
-        const counts = current === null ? [] : this.#store.counts(current.index, options);
+        const open = this.#state.phase === "asking" || this.#state.phase === "closed";
+        if (current === null || !open || req.question !== current.index) return;
+        this.#gathered.set(req, await this.#gather(() => this.#gatherCounts(current.index)));
+      },
+      handle: (req) => {
+        const gathered = this.#gathered.get(req);
+        this.#gathered.delete(req);
+        if (gathered?.kind === "unavailable") return [this.#unavailable()];
+        const counts = gathered?.kind === "counts" ? gathered.counts : [];
+        const effects = this.#closePhase();
         const d = decideReveal(this.#room(), { question: req.question, counts, streamTsMs: req.streamTsMs });
         if (d.kind === "rejected") return [...effects, refuse(d.code, d.message)];
+        // Not gathered but revealable: the phase moved while this waited; never reveal uncounted.
+        if (gathered === undefined) return [...effects, this.#unavailable()];
         this.#commit(d.room);
         return [
           ...effects,
@@ -213,38 +250,37 @@ export class QuizFeature implements Feature {
     [T.END]: {
       scope: "room",
       role: "host",
-      handle: () => {
-        const activity = this.#s.activity();
-        const d = decideEnd(this.#room(), this.#store.survivors(activity.questions.length - 1));
+      // Every shard settles the last question and names its survivors; the split is computed once, here.
+      prepare: async (req) => {
+        const last = this.#s.activity().questions.length - 1;
+        if (this.#state.phase !== "revealed" || this.#state.current?.index !== last) return;
+        const gathered = await this.#gather(async () => ({
+          kind: "survivors" as const,
+          byShard: await this.#s.shards.each<string[]>("quiz.survivors", last),
+        }));
+        this.#gathered.set(req, gathered);
+      },
+      handle: (req) => {
+        const gathered = this.#gathered.get(req);
+        this.#gathered.delete(req);
+        if (gathered?.kind === "unavailable") return [this.#unavailable()];
+        const byShard = gathered?.kind === "survivors" ? gathered.byShard : [];
+        const d = decideEnd(this.#room(), byShard.flat());
         if (d.kind === "rejected") return [refuse(d.code, d.message)];
+        if (gathered === undefined) return [this.#unavailable()];
+        // Each shard writes its own winners' prize rows (the `award:<k>` task, run at once and retried).
+        const cents = new Map(d.split.shares.map((share) => [share.userId, share.cents]));
         const effects: Effect[] = [];
-        for (const share of d.split.shares) {
-          this.#store.setWinner(share.userId, share.cents);
-          effects.push({
-            kind: "outbox",
-            event: { kind: "prize", activityId: activity.id, userId: share.userId, amountCents: share.cents },
-          });
-        }
-        // Every escrowed card left unused goes back to its holder's balance, once (its key).
-        for (const player of this.#store.unusedCards()) {
-          const count = cardsToRelease(player);
-          if (count === 0) continue;
-          this.#store.putPlayer({ ...player, revivalCards: 0 });
-          effects.push({
-            kind: "outbox",
-            event: { kind: "revival_release", activityId: activity.id, userId: player.userId, count },
-          });
-        }
+        byShard.forEach((users, k) => {
+          this.#store.saveAwards(
+            k,
+            users.map((userId) => ({ userId, cents: cents.get(userId)! })),
+          );
+        });
         this.#commit(d.room);
         effects.push(broadcast(T.GAME_OVER, { gameOver: gameOver(d.room.gameOver!) }));
-        for (const share of d.split.shares) {
-          effects.push({
-            kind: "sendUser",
-            userId: share.userId,
-            type: T.PRIZE,
-            event: { prize: { cents: share.cents } },
-          });
-        }
+        for (let k = 0; k < this.#s.shards.count(); k++)
+          effects.push({ kind: "runTask", task: `${AWARD}:${k}` });
         effects.push({ kind: "mirrorStatus", status: "ended" }, { kind: "replyStats" });
         return effects;
       },
@@ -252,9 +288,60 @@ export class QuizFeature implements Feature {
   });
 
   readonly tasks = {
-    /** `close:<k>`: question k's window closed (idempotent; a reveal may have closed it first). */
-    [CLOSE]: { scope: "room" as const, run: () => this.#closeWindow() },
+    /** `close:<k>`: question k's window closed: every shard settles its players, then the phase moves. */
+    [CLOSE]: {
+      scope: "room" as const,
+      run: async (arg: string): Promise<Effect[]> => {
+        const question = Number(arg);
+        if (this.#state.phase !== "asking" || this.#state.current?.index !== question) return [];
+        // Throws when a shard is unreachable: the task is retried, and the phase moves only once all closed.
+        await this.#gatherCounts(question);
+        return this.#closePhase();
+      },
+    },
+    /** `award:<k>`: shard k writes its winners' prizes and releases unused cards (idempotent there). */
+    [AWARD]: {
+      scope: "room" as const,
+      run: async (arg: string): Promise<Effect[]> => {
+        const k = Number(arg);
+        await this.#s.shards.one(k, "quiz.award", this.#store.awardsOf(k));
+        return [];
+      },
+    },
   };
+
+  /** What a shard does for its coordinator (DESIGN §8). */
+  readonly shardOps = {
+    /** Closes question q to this shard's answers, settles its players who missed it, and counts. */
+    close: (arg: unknown) => {
+      const q = Number(arg);
+      const effects = this.#settle(q);
+      const options = this.#s.activity().questions[q]?.options.length ?? 0;
+      return { result: this.#store.counts(q, options), effects };
+    },
+    /** Settles the last question here (if not yet) and names this shard's survivors, by user id. */
+    survivors: (arg: unknown) => {
+      const last = Number(arg);
+      const effects = this.#settle(last);
+      return { result: this.#store.survivors(last), effects };
+    },
+    /** Writes this shard's winners' prizes and releases every unused card, once. */
+    award: (arg: unknown) => ({
+      result: null,
+      effects: this.#award(arg as { userId: string; cents: number }[]),
+    }),
+    /** This shard's figures for the operator's stats. */
+    figures: () => ({ result: this.shardFigures(), effects: [] }),
+  };
+
+  /** The room-scoped state a shard judges answers with: the phase, the current question and its key. */
+  replica(): unknown {
+    return this.#state;
+  }
+
+  applyReplica(state: unknown): void {
+    this.#commit({ activity: null, ...(state as QuizState) });
+  }
 
   /** The quiz's part of a socket's welcome: the player as others may see them, their sealed answer, their prize. */
   async welcome(userId: string): Promise<QuizWelcome> {
@@ -276,29 +363,116 @@ export class QuizFeature implements Feature {
     return { player, sealed, prizeCents: this.#store.prizeCents(userId) };
   }
 
-  stats(): QuizStats {
+  /** The room's quiz figures from every shard's (the coordinator sums them). */
+  stats(shards: readonly QuizShardFigures[]): QuizStats {
     const current = this.#state.current;
-    const options = current === null ? 0 : this.#s.activity().questions[current.index]!.options.length;
+    const options = current === null ? 0 : (this.#s.activity().questions[current.index]?.options.length ?? 0);
+    const counts = new Array<number>(current === null ? 0 : options).fill(0);
+    for (const s of shards) addInto(counts, s.counts);
     return {
-      ...this.#store.playerCounts(),
+      players: shards.reduce((n, s) => n + s.players, 0),
+      alive: shards.reduce((n, s) => n + s.alive, 0),
       currentQuestion: current?.index ?? -1,
-      counts: current === null ? [] : this.#store.counts(current.index, options),
+      counts,
     };
   }
 
-  /** Closes the current answer window (idempotent) and settles everyone who did not answer. */
-  #closeWindow(): Effect[] {
+  /** This shard's players and its answers to the current question. */
+  shardFigures(): QuizShardFigures {
+    const current = this.#state.current;
+    const options = current === null ? 0 : (this.#s.activity().questions[current.index]?.options.length ?? 0);
+    return {
+      ...this.#store.playerCounts(),
+      counts: current === null ? [] : this.#store.counts(current.index, options),
+      answersPerSec: ratePerSec(this.#answerRate, this.#s.clock.now()),
+    };
+  }
+
+  /** Every shard's counts for question q, summed (every shard closes q to answers first). */
+  async #gatherCounts(q: number): Promise<Gathered> {
+    const parts = await this.#s.shards.each<number[]>("quiz.close", q);
+    const counts: number[] = [];
+    for (const part of parts) addInto(counts, part);
+    return { kind: "counts", counts };
+  }
+
+  /** A gather that could not reach every shard: nothing is decided from part of the room. */
+  async #gather(run: () => Promise<Gathered>): Promise<Gathered> {
+    try {
+      return await run();
+    } catch (err) {
+      console.error("liveroom gather failed", { activityId: this.#s.activity().id, err: String(err) });
+      return { kind: "unavailable" };
+    }
+  }
+
+  #unavailable(): Effect {
+    return refuse("SHARD_UNAVAILABLE", "a shard of the room did not answer: nothing changed, try again");
+  }
+
+  /** The room's phase leaves "asking" (idempotent); the shards settled their players already. */
+  #closePhase(): Effect[] {
     const d = decideClose(this.#room());
     if (d.kind === "none") return [];
-    const effects: Effect[] = [];
-    for (const player of this.#store.missedAnswer(d.question)) {
-      const settled = settleMissed(player, d.question);
-      this.#store.putPlayer(settled.player);
-      if (settled.usedRevival) effects.push(this.#revival(player.userId, d.question));
-    }
-    effects.push({ kind: "cancel", task: `${CLOSE}:${d.question}` });
     this.#commit(d.room);
+    return [{ kind: "cancel", task: `${CLOSE}:${d.question}` }];
+  }
+
+  /** This shard stops taking answers to q and settles everyone here who did not answer it (idempotent). */
+  #settle(q: number): Effect[] {
+    const effects: Effect[] = [];
+    for (const player of this.#store.missedAnswer(q)) {
+      const settled = settleMissed(player, q);
+      this.#store.putPlayer(settled.player);
+      if (settled.usedRevival) effects.push(this.#revival(player.userId, q));
+    }
+    if (this.#shard.closedThrough < q) {
+      this.#shard = { ...this.#shard, closedThrough: q };
+      this.#store.saveShardState(this.#shard);
+    }
     return effects;
+  }
+
+  /** The end on this shard: its winners' prize rows and PRIZE frames, every unused card given back. Once. */
+  #award(shares: readonly { userId: string; cents: number }[]): Effect[] {
+    if (this.#shard.awarded) return [];
+    const activity = this.#s.activity();
+    const effects: Effect[] = [];
+    for (const share of shares) {
+      this.#store.setWinner(share.userId, share.cents);
+      effects.push({
+        kind: "outbox",
+        event: { kind: "prize", activityId: activity.id, userId: share.userId, amountCents: share.cents },
+      });
+    }
+    // Every escrowed card left unused goes back to its holder's balance, once (its key).
+    for (const player of this.#store.unusedCards()) {
+      const count = cardsToRelease(player);
+      if (count === 0) continue;
+      this.#store.putPlayer({ ...player, revivalCards: 0 });
+      effects.push({
+        kind: "outbox",
+        event: { kind: "revival_release", activityId: activity.id, userId: player.userId, count },
+      });
+    }
+    this.#shard = { ...this.#shard, awarded: true };
+    this.#store.saveShardState(this.#shard);
+    for (const share of shares) {
+      effects.push({
+        kind: "sendUser",
+        userId: share.userId,
+        type: T.PRIZE,
+        event: { prize: { cents: share.cents } },
+      });
+    }
+    return effects;
+  }
+
+  /** The room as this shard judges an answer: a question it already closed here is closed. */
+  #answerRoom(): RoomState {
+    const room = this.#room();
+    const closedHere = room.current !== null && this.#shard.closedThrough >= room.current.index;
+    return closedHere && room.phase === "asking" ? { ...room, phase: "closed" } : room;
   }
 
   #revival(userId: string, question: number): Effect {
@@ -322,4 +496,11 @@ export class QuizFeature implements Feature {
     if (this.#key?.b64 !== b64) this.#key = { b64, bytes: fromBase64(b64) };
     return this.#key.bytes;
   }
+}
+
+/** Adds `part` into `sum`, element by element (the per-option counts of one shard). */
+function addInto(sum: number[], part: readonly number[]): void {
+  part.forEach((n, i) => {
+    sum[i] = (sum[i] ?? 0) + n;
+  });
 }

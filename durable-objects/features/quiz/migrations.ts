@@ -44,4 +44,12 @@ CREATE TABLE IF NOT EXISTS quiz_state (id INTEGER PRIMARY KEY CHECK (id = 1), bo
       sql.exec("UPDATE players SET revival_cards = 0 WHERE revival_used = 0");
     },
   },
+  {
+    id: 3,
+    name: "shards: a shard's own window and awards, the coordinator's shares by shard",
+    up: `
+CREATE TABLE quiz_shard (id INTEGER PRIMARY KEY CHECK (id = 1), closed_through INTEGER NOT NULL, awarded INTEGER NOT NULL);
+CREATE TABLE quiz_awards (shard INTEGER NOT NULL, user_id TEXT NOT NULL, cents INTEGER NOT NULL,
+  PRIMARY KEY (shard, user_id))`,
+  },
 ];

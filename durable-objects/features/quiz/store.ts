@@ -133,6 +133,43 @@ export class QuizStore {
       .map((r) => String(r.user_id));
   }
 
+  /** This shard's own part of the game: the last question it closed to answers, and whether it awarded. */
+  shardState(): { closedThrough: number; awarded: boolean } {
+    const row = this.sql
+      .exec<Row>("SELECT closed_through, awarded FROM quiz_shard WHERE id = 1")
+      .toArray()[0];
+    if (row === undefined) return { closedThrough: -1, awarded: false };
+    return { closedThrough: Number(row.closed_through), awarded: Number(row.awarded) === 1 };
+  }
+
+  saveShardState(s: { closedThrough: number; awarded: boolean }): void {
+    this.sql.exec(
+      `INSERT INTO quiz_shard (id, closed_through, awarded) VALUES (1, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET closed_through = excluded.closed_through, awarded = excluded.awarded`,
+      s.closedThrough,
+      s.awarded ? 1 : 0,
+    );
+  }
+
+  /** The coordinator: the winners' shares, by the shard that holds them (written at the end, once). */
+  saveAwards(shard: number, shares: readonly { userId: string; cents: number }[]): void {
+    for (const share of shares) {
+      this.sql.exec(
+        "INSERT OR IGNORE INTO quiz_awards (shard, user_id, cents) VALUES (?, ?, ?)",
+        shard,
+        share.userId,
+        share.cents,
+      );
+    }
+  }
+
+  awardsOf(shard: number): { userId: string; cents: number }[] {
+    return this.sql
+      .exec<Row>("SELECT user_id, cents FROM quiz_awards WHERE shard = ? ORDER BY user_id", shard)
+      .toArray()
+      .map((r) => ({ userId: String(r.user_id), cents: Number(r.cents) }));
+  }
+
   playerCounts(): { players: number; alive: number } {
     const row = this.sql
       .exec<Row>(

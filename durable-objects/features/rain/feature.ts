@@ -8,7 +8,7 @@ import type { RoomServices } from "../../kernel/services";
 import { decideGrab, type GrabRejectCode } from "./grab";
 import { replayId } from "./grab-id";
 import { rainPackets } from "./packets";
-import { createRateWindow, ratePerSec, recordEvents } from "./rate-window";
+import { createRateWindow, ratePerSec, recordEvents } from "../../kernel/rate-window";
 import {
   applyGrant,
   bucketLimits,
@@ -74,7 +74,8 @@ export class RainFeature implements Feature {
 
   readonly frames = frames({
     [T.GRAB]: {
-      scope: "player",
+      // At the coordinator, with the whole room's state, until this feature is split per shard (docs/scale.md).
+      scope: "room",
       role: "viewer",
       handle: (req, ctx) => {
         const now = ctx.nowMs;

@@ -57,6 +57,11 @@ export class SettlementFeature implements Feature {
     },
   };
 
+  /** Settlement events not yet accepted by the Queue (the stats' outbox backlog). */
+  backlog(): number {
+    return this.#outbox.unsentCount();
+  }
+
   /** What this room says it paid, a page at a time in key order (pass back `nextAfterKey`). */
   record(activityId: string | null, afterKey: string | null, limit: number): RoomSettlementPage {
     const n = Math.max(1, Math.min(Math.floor(limit), RECORD_PAGE_LIMIT));

@@ -9,6 +9,7 @@ export const activity: ActivityConfig = {
   answerWindowMs: 10_000,
   streamUrl: "",
   grabCap: 3,
+  shards: 1,
   questions: [
     { text: "q0", options: ["a", "b"], correct: 1 },
     { text: "q1", options: ["a", "b", "c"], correct: 0 },

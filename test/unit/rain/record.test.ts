@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GrabGranted } from "../../../durable-objects/features/rain/grab";
 import { replayId } from "../../../durable-objects/features/rain/grab-id";
-import {
-  createRateWindow,
-  ratePerSec,
-  recordEvents,
-} from "../../../durable-objects/features/rain/rate-window";
+import { createRateWindow, ratePerSec, recordEvents } from "../../../durable-objects/kernel/rate-window";
 import {
   applyGrant,
   bucketLimits,

@@ -4,7 +4,7 @@ import type { ActivityConfig, QuestionConfig, RainConfig } from "../../../schema
 import type { ControlOp } from "../../../durable-objects/control";
 import type { RoomSettlementEntry } from "../../../durable-objects/features/settlement/record";
 import { liveroom } from "../../../schema/proto";
-import { createActivity, createUser, RawClient, roomStub, uniqueId } from "./raw-client";
+import { createActivity, createUser, RawClient, roomStub, shardStubs, uniqueId } from "./raw-client";
 
 /** Two-option questions whose correct option is 1. */
 export function questions(n: number): QuestionConfig[] {
@@ -78,16 +78,18 @@ export async function grab(client: RawClient, rain: number): Promise<number | nu
   return res.status === liveroom.Status.OK ? Number(res.grab!.amountCents) : null;
 }
 
-/** The room's whole settlement record (its outbox), read by RPC as reconciliation reads it. */
+/** The room's whole settlement record (every shard's outbox), read by RPC as reconciliation reads it. */
 export async function roomRecord(activityId: string): Promise<RoomSettlementEntry[]> {
   const entries: RoomSettlementEntry[] = [];
-  let after: string | null = null;
-  do {
-    const page = await roomStub(activityId).settlementRecord(after);
-    entries.push(...page.entries);
-    after = page.nextAfterKey;
-  } while (after !== null);
-  return entries;
+  for (const stub of await shardStubs(activityId)) {
+    let after: string | null = null;
+    do {
+      const page = await stub.settlementRecord(after);
+      entries.push(...page.entries);
+      after = page.nextAfterKey;
+    } while (after !== null);
+  }
+  return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /** What the room says each user won, in cents (prizes and red packets). */

@@ -5,7 +5,8 @@ import { env } from "cloudflare:workers";
 import type { ActivityConfig, QuestionConfig } from "../../../schema/activity";
 import { liveroom } from "../../../schema/proto";
 import { signToken } from "../../../schema/auth";
-import { insertActivity } from "../../../schema/queries/activities";
+import { insertActivity, loadActivityShards } from "../../../schema/queries/activities";
+import { shardObjectName, shardOf } from "../../../schema/shards";
 import { setActivityHost } from "../../../schema/queries/gifts";
 import { upsertUser } from "../../../schema/queries/users";
 
@@ -27,6 +28,7 @@ export async function createActivity(over: Partial<ActivityConfig> & { questions
     answerWindowMs: 1_000,
     streamUrl: "",
     grabCap: 3,
+    shards: 1,
     rains: [],
     ...over,
   };
@@ -49,6 +51,17 @@ export async function hostActivity(activityId: string, userId: string) {
 
 export function roomStub(activityId: string) {
   return env.LIVE_ROOM.get(env.LIVE_ROOM.idFromName(activityId));
+}
+
+/** Shard k's object of a room (shard 0 is the coordinator's, `roomStub`). */
+export function shardStub(activityId: string, k: number) {
+  return env.LIVE_ROOM.get(env.LIVE_ROOM.idFromName(shardObjectName(activityId, k)));
+}
+
+/** Every shard object of a room, shard 0 first. */
+export async function shardStubs(activityId: string) {
+  const n = (await loadActivityShards(env.DB, activityId)) ?? 1;
+  return Array.from({ length: n }, (_, k) => shardStub(activityId, k));
 }
 
 /**
@@ -82,12 +95,19 @@ export class RawClient {
   static async join(activityId: string, userId: string | null, role = "viewer"): Promise<RawClient> {
     // A host token operates only the activities it hosts (docs/security.md).
     if (role === "host" && userId !== null) await hostActivity(activityId, userId);
-    const headers: Record<string, string> = { Upgrade: "websocket", "X-Liveroom-Activity": activityId };
+    // As the Worker routes it: to the user's shard (a tokenless socket to shard 0 here).
+    const n = (await loadActivityShards(env.DB, activityId)) ?? 1;
+    const shard = userId === null ? 0 : shardOf(userId, n);
+    const headers: Record<string, string> = {
+      Upgrade: "websocket",
+      "X-Liveroom-Activity": activityId,
+      "X-Liveroom-Shard": String(shard),
+    };
     if (userId !== null) {
       headers["X-Liveroom-User"] = userId;
       headers["X-Liveroom-Role"] = role;
     }
-    const res = await roomStub(activityId).fetch("http://room/ws", { headers });
+    const res = await shardStub(activityId, shard).fetch("http://room/ws", { headers });
     expect(res.status).toBe(101);
     return new RawClient(res.webSocket!);
   }

@@ -1,0 +1,128 @@
+// The coordinator's side of a room split into shards (DESIGN §8, docs/scale.md): it hands every
+// committed batch of notifications to the other shards, runs an operation on every shard (shard 0 is
+// its own object), and retries a shard it could not reach until that shard caught up. A shard's side
+// is ./shard-replica.ts; what they exchange is ./shard-protocol.ts.
+import { shardObjectName, shardOf } from "../../schema/shards";
+import type { Effect } from "./effects";
+import type { Delivery, LogEntry, Replica, RoomRpc } from "./shard-protocol";
+
+/** A failed delivery is tried again by the `catchup:<k>` task, this long after. */
+export const CATCHUP_RETRY_MS = 1_000;
+export const CATCHUP_TASK = "catchup";
+
+/** What one committed step sent, for the other shards. */
+export interface FanoutBatch {
+  entries: LogEntry[];
+  notify: Uint8Array[];
+  users: { userId: string; bytes: Uint8Array }[];
+}
+
+export interface ShardNetPorts {
+  /** This object's shard: 0 is the coordinator's object. */
+  shard(): number;
+  activityId(): string | null;
+  /** The activity's shard count (1 before it is loaded). */
+  shards(): number;
+  stub(name: string): RoomRpc;
+  /** The room sequence now (the coordinator's log head). */
+  head(): number;
+  /** The room-scoped state shards decide with, as it stands now. */
+  replica(): Replica;
+  /** Runs an operation on this object's own shard part. */
+  local(op: string, arg: unknown): Promise<unknown>;
+  /** Applies effects in a transaction of their own (the retry task). */
+  effects(effects: Effect[]): Promise<void>;
+  now(): number;
+}
+
+export class ShardNet {
+  readonly #p: ShardNetPorts;
+
+  constructor(ports: ShardNetPorts) {
+    this.#p = ports;
+  }
+
+  isCoordinator(): boolean {
+    return this.#p.shard() === 0;
+  }
+
+  count(): number {
+    return this.#p.shards();
+  }
+
+  /** The coordinator's object, from a shard. */
+  coordinator(): RoomRpc {
+    return this.#p.stub(this.#p.activityId() ?? "");
+  }
+
+  /**
+   * Runs `op` on every shard, this object's own first, and returns their results in shard order.
+   * Rejects when any shard could not be reached: a gather is never answered from part of the room.
+   */
+  async each<T>(op: string, arg: unknown): Promise<T[]> {
+    const activityId = this.#p.activityId() ?? "";
+    const calls: Promise<unknown>[] = [this.#p.local(op, arg)];
+    for (let k = 1; k < this.count(); k++) {
+      calls.push(this.#p.stub(shardObjectName(activityId, k)).shardOp(activityId, k, op, arg));
+    }
+    return (await Promise.all(calls)) as T[];
+  }
+
+  /** Runs `op` on shard k (this object's own part for k = 0). */
+  async one<T>(k: number, op: string, arg: unknown): Promise<T> {
+    if (k === 0) return (await this.#p.local(op, arg)) as T;
+    const activityId = this.#p.activityId() ?? "";
+    return (await this.#p.stub(shardObjectName(activityId, k)).shardOp(activityId, k, op, arg)) as T;
+  }
+
+  /**
+   * Hands a committed batch to every other shard, in parallel. A shard that fails gets a `catchup:<k>`
+   * task; it also catches up by itself on the next delivery (it sees the gap in the sequence).
+   */
+  async deliver(batch: FanoutBatch): Promise<void> {
+    const n = this.count();
+    if (n <= 1 || !this.isCoordinator()) return;
+    const activityId = this.#p.activityId() ?? "";
+    const replica = this.#p.replica();
+    const head = this.#p.head();
+    const failed: number[] = [];
+    await Promise.all(
+      Array.from({ length: n - 1 }, async (_, i) => {
+        const k = i + 1;
+        const d: Delivery = {
+          head,
+          entries: batch.entries,
+          replica,
+          notify: batch.notify,
+          users: batch.users.filter((u) => shardOf(u.userId, n) === k),
+        };
+        try {
+          await this.#p.stub(shardObjectName(activityId, k)).shardDeliver(activityId, k, d);
+        } catch (err) {
+          console.error("liveroom delivery to a shard failed", { activityId, shard: k, err: String(err) });
+          failed.push(k);
+        }
+      }),
+    );
+    if (failed.length > 0) {
+      const atMs = this.#p.now() + CATCHUP_RETRY_MS;
+      await this.#p.effects(
+        failed.map((k) => ({ kind: "scheduleOnce", task: `${CATCHUP_TASK}:${k}`, atMs })),
+      );
+    }
+  }
+
+  /** The `catchup:<k>` task: shard k pulls what it missed (throws, so the task retries, until it did). */
+  async catchUp(k: number): Promise<Effect[]> {
+    const activityId = this.#p.activityId() ?? "";
+    const d: Delivery = {
+      head: this.#p.head(),
+      entries: [],
+      replica: this.#p.replica(),
+      notify: [],
+      users: [],
+    };
+    await this.#p.stub(shardObjectName(activityId, k)).shardDeliver(activityId, k, d);
+    return [];
+  }
+}
