@@ -111,6 +111,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       head: () => this.#effects.seq,
       replica: () => this.#replicaNow(),
       local: (op, arg) => this.#runOp(op, arg),
+      localCoordinator: (op, arg) => this.#runOp(op, { shard: 0, arg }, "coordinator"),
       effects: async (effects) => void (await this.#effects.run(() => effects, null)),
       now: () => this.#clock.now(),
     });
@@ -147,6 +148,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
         index: () => this.#store.shard(),
         each: (op, arg) => this.#net.each(op, arg),
         one: (k, op, arg) => this.#net.one(k, op, arg),
+        ask: (op, arg) => this.#net.ask(op, arg),
       },
     });
     this.#tasks = taskTable(this.#f, {
@@ -345,6 +347,12 @@ export class LiveRoom extends DurableObject<RoomEnv> {
     this.#onlineChanged();
   }
 
+  /** Coordinator: an operation a shard asks of it (a feature's `coordinatorOps`). */
+  async roomOp(activityId: string, shard: number, op: string, arg: unknown): Promise<unknown> {
+    if (!(await this.#activity.ensure(activityId))) throw new Error(`roomOp: no activity ${activityId}`);
+    return this.#runOp(op, { shard, arg }, "coordinator");
+  }
+
   /** Coordinator: its parts of a welcome for a user of another shard. */
   async roomWelcome(activityId: string, userId: string): Promise<CoordinatorWelcome> {
     if (!(await this.#activity.ensure(activityId))) throw new Error(`roomWelcome: no activity ${activityId}`);
@@ -441,12 +449,16 @@ export class LiveRoom extends DurableObject<RoomEnv> {
     }
   }
 
-  /** Runs a shard operation here, in a transaction with its effects. */
-  async #runOp(op: string, arg: unknown): Promise<unknown> {
-    if (op === "kernel.figures") return this.#figures();
+  /**
+   * Runs a shard operation (or, `coordinator`, an operation a shard asked of the coordinator) here,
+   * in a transaction with its effects.
+   */
+  async #runOp(op: string, arg: unknown, side: "shard" | "coordinator" = "shard"): Promise<unknown> {
+    if (op === "kernel.figures" && side === "shard") return this.#figures();
     const dot = op.indexOf(".");
     const feature = this.#f.all.find((f) => f.name === op.slice(0, dot));
-    const run = feature?.shardOps?.[op.slice(dot + 1)];
+    const ops = side === "shard" ? feature?.shardOps : feature?.coordinatorOps;
+    const run = ops?.[op.slice(dot + 1)];
     if (run === undefined) throw new Error(`unknown shard operation ${op}`);
     let result: unknown = null;
     await this.#effects.run(() => {

@@ -75,6 +75,12 @@ export interface Feature {
    * `<feature>.<op>`. Each runs in the shard's transaction with its effects; its result goes back.
    */
   readonly shardOps?: Readonly<Record<string, ShardOp>>;
+  /**
+   * Operations a shard asks of its coordinator (DESIGN §8), by name; called as `<feature>.<op>`. Each
+   * runs in the coordinator's transaction with its effects, gets `{ shard, arg }` (who asked, and
+   * what), and its result goes back to the shard.
+   */
+  readonly coordinatorOps?: Readonly<Record<string, ShardOp>>;
   /** The room-scoped state a shard decides its players' frames with (plain data), sent when it changed. */
   replica?(): unknown;
   /** A shard takes the coordinator's newer room-scoped state. */

@@ -28,4 +28,6 @@ export interface RoomShards {
   each<T>(op: string, arg: unknown): Promise<T[]>;
   /** Runs `<feature>.<op>` on shard k. */
   one<T>(k: number, op: string, arg: unknown): Promise<T>;
+  /** Asks the coordinator to run its `<feature>.<op>` (`coordinatorOps`); local on shard 0. */
+  ask<T>(op: string, arg: unknown): Promise<T>;
 }

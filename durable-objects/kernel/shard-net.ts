@@ -30,6 +30,8 @@ export interface ShardNetPorts {
   replica(): Replica;
   /** Runs an operation on this object's own shard part. */
   local(op: string, arg: unknown): Promise<unknown>;
+  /** Runs a coordinator operation here (this object is the coordinator). */
+  localCoordinator(op: string, arg: unknown): Promise<unknown>;
   /** Applies effects in a transaction of their own (the retry task). */
   effects(effects: Effect[]): Promise<void>;
   now(): number;
@@ -66,6 +68,13 @@ export class ShardNet {
       calls.push(this.#p.stub(shardObjectName(activityId, k)).shardOp(activityId, k, op, arg));
     }
     return (await Promise.all(calls)) as T[];
+  }
+
+  /** Asks the coordinator to run `op` (a feature's `coordinatorOps`); on shard 0 it runs here. */
+  async ask<T>(op: string, arg: unknown): Promise<T> {
+    if (this.isCoordinator()) return (await this.#p.localCoordinator(op, arg)) as T;
+    const activityId = this.#p.activityId() ?? "";
+    return (await this.coordinator().roomOp(activityId, this.#p.shard(), op, arg)) as T;
   }
 
   /** Runs `op` on shard k (this object's own part for k = 0). */

@@ -54,6 +54,7 @@ export interface RoomRpc {
   roomFrame(activityId: string, req: ClientRequest, ctx: FrameContext): Promise<ForwardedAnswer>;
   roomLog(activityId: string, afterSeq: number): Promise<LogPage>;
   roomReport(activityId: string, shard: number, online: number): Promise<void>;
+  roomOp(activityId: string, shard: number, op: string, arg: unknown): Promise<unknown>;
   roomWelcome(activityId: string, userId: string): Promise<CoordinatorWelcome>;
   shardDeliver(activityId: string, shard: number, d: Delivery): Promise<void>;
   shardOp(activityId: string, shard: number, op: string, arg: unknown): Promise<unknown>;
