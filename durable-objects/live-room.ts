@@ -492,6 +492,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
     const quiz = this.#f.quiz.shardFigures();
     return {
       quiz,
+      rain: this.#f.rain.shardFigures(this.#clock.now()),
       figures: {
         shard: this.#store.shard(),
         online: this.#sockets.onlineUsers(),

@@ -20,7 +20,7 @@ import { PollFeature } from "./poll/feature";
 import { pollMigrations } from "./poll/migrations";
 import { QuizFeature, type QuizShardFigures } from "./quiz/feature";
 import { quizMigrations } from "./quiz/migrations";
-import { RainFeature } from "./rain/feature";
+import { RainFeature, type RainShardFigures } from "./rain/feature";
 import { rainMigrations } from "./rain/migrations";
 import { ReplayFeature } from "./replay/feature";
 import { replayMigrations } from "./replay/migrations";
@@ -80,6 +80,7 @@ export interface RoomFacts {
 export interface ShardRow {
   figures: ShardStatsView;
   quiz: QuizShardFigures;
+  rain: RainShardFigures;
 }
 
 /**
@@ -95,7 +96,6 @@ export function coordinatorWelcome(
   return {
     online,
     likes: f.danmaku.likesTotal(),
-    rain: f.rain.welcome(userId, nowMs),
     poll: f.poll.welcome(userId),
   };
 }
@@ -111,7 +111,9 @@ export async function welcomeOf(
   const a = facts.activity;
   const room = f.quiz.room(a);
   const q = await f.quiz.welcome(userId);
-  const { rain, poll } = coordinator;
+  // The rain is decided on the player's shard: its copy of the room's run, and its own grants.
+  const rain = f.rain.welcome(userId, facts.nowMs);
+  const { poll } = coordinator;
   const snapshot = {
     activityId: a.id,
     title: a.title,
@@ -157,7 +159,10 @@ export function statsOf(f: Features, facts: RoomFacts, rows: readonly ShardRow[]
     online: facts.online,
     roomSeq: facts.roomSeq,
     ...f.quiz.stats(rows.map((r) => r.quiz)),
-    ...f.rain.stats(facts.nowMs),
+    ...f.rain.stats(
+      facts.nowMs,
+      rows.map((r) => r.rain),
+    ),
     ...f.danmaku.stats(),
     ...f.gifts.stats(),
     ...f.poll.stats(),

@@ -65,6 +65,5 @@ export interface RoomRpc {
 export interface CoordinatorWelcome {
   online: number;
   likes: number;
-  rain: { grabbed: number; rain: liveroom.RainStarted.$Properties | null };
   poll: { poll: liveroom.Poll.$Properties | null; choice: number };
 }

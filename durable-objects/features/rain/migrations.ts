@@ -19,4 +19,22 @@ CREATE TABLE IF NOT EXISTS grants (
 );
 CREATE INDEX IF NOT EXISTS grants_by_user ON grants (user_id)`,
   },
+  {
+    id: 2,
+    name: "shards: a shard's part of each rain, its slices of the pool, the slices given back",
+    up: `
+CREATE TABLE rain_shard (
+  rain INTEGER PRIMARY KEY, granted_cents INTEGER NOT NULL, granted_packets INTEGER NOT NULL,
+  grabs INTEGER NOT NULL, throttled INTEGER NOT NULL, tail INTEGER NOT NULL
+);
+CREATE TABLE rain_holdings (
+  rain INTEGER NOT NULL, start INTEGER NOT NULL, end_index INTEGER NOT NULL, cursor INTEGER NOT NULL,
+  PRIMARY KEY (rain, start)
+);
+CREATE TABLE rain_returned (rain INTEGER NOT NULL, start INTEGER NOT NULL, end_index INTEGER NOT NULL,
+  PRIMARY KEY (rain, start));
+-- Before shards the room granted from its own cursor: its counters are its one shard's part.
+INSERT INTO rain_shard (rain, granted_cents, granted_packets, grabs, throttled, tail)
+  SELECT rain, granted_cents, granted_packets, grabs, throttled, 0 FROM rain_runs`,
+  },
 ];

@@ -17,6 +17,31 @@ export interface GrantRow {
 
 type Row = Record<string, SqlStorageValue>;
 
+/** A shard's own part of a rain: what it granted and refused (the room's totals are their sums). */
+export interface ShardPart {
+  grantedCents: number;
+  grantedPackets: number;
+  grabs: number;
+  throttled: number;
+  /** It holds (or held) the pool's last slice: when its holdings run out it tells the coordinator. */
+  tail: boolean;
+}
+
+/** Packet indexes [start, end) of a rain; `cursor` is the next one a shard grants from it. */
+export interface Holding {
+  start: number;
+  end: number;
+  cursor: number;
+}
+
+export const EMPTY_PART: ShardPart = {
+  grantedCents: 0,
+  grantedPackets: 0,
+  grabs: 0,
+  throttled: 0,
+  tail: false,
+};
+
 export class RainStore {
   constructor(private readonly sql: SqlStorage) {}
 
@@ -63,6 +88,108 @@ export class RainStore {
       r.throttled,
       r.throttlePpm,
     );
+  }
+
+  part(rain: number): ShardPart {
+    const row = this.sql.exec<Row>("SELECT * FROM rain_shard WHERE rain = ?", rain).toArray()[0];
+    if (row === undefined) return EMPTY_PART;
+    return {
+      grantedCents: Number(row.granted_cents),
+      grantedPackets: Number(row.granted_packets),
+      grabs: Number(row.grabs),
+      throttled: Number(row.throttled),
+      tail: Number(row.tail) === 1,
+    };
+  }
+
+  savePart(rain: number, p: ShardPart): void {
+    this.sql.exec(
+      `INSERT INTO rain_shard (rain, granted_cents, granted_packets, grabs, throttled, tail) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (rain) DO UPDATE SET granted_cents = excluded.granted_cents,
+         granted_packets = excluded.granted_packets, grabs = excluded.grabs, throttled = excluded.throttled,
+         tail = excluded.tail`,
+      rain,
+      p.grantedCents,
+      p.grantedPackets,
+      p.grabs,
+      p.throttled,
+      p.tail ? 1 : 0,
+    );
+  }
+
+  /** This shard's slices of a rain's pool with packets left, lowest first. */
+  holdings(rain: number): Holding[] {
+    return this.sql
+      .exec<Row>(
+        "SELECT start, end_index, cursor FROM rain_holdings WHERE rain = ? AND cursor < end_index ORDER BY start",
+        rain,
+      )
+      .toArray()
+      .map((r) => ({ start: Number(r.start), end: Number(r.end_index), cursor: Number(r.cursor) }));
+  }
+
+  putHolding(rain: number, h: Holding): void {
+    this.sql.exec(
+      `INSERT INTO rain_holdings (rain, start, end_index, cursor) VALUES (?, ?, ?, ?)
+       ON CONFLICT (rain, start) DO UPDATE SET end_index = excluded.end_index, cursor = excluded.cursor`,
+      rain,
+      h.start,
+      h.end,
+      h.cursor,
+    );
+  }
+
+  /** Gives back every packet this shard holds of a rain and did not grant; the slices are gone. */
+  releaseHoldings(rain: number): { start: number; end: number }[] {
+    const ranges = this.holdings(rain).map((h) => ({ start: h.cursor, end: h.end }));
+    this.sql.exec("DELETE FROM rain_holdings WHERE rain = ?", rain);
+    return ranges;
+  }
+
+  /** The coordinator: slices shards gave back, to hand out again. */
+  addReturned(rain: number, ranges: readonly { start: number; end: number }[]): void {
+    for (const r of ranges) {
+      if (r.end > r.start)
+        this.sql.exec(
+          "INSERT INTO rain_returned (rain, start, end_index) VALUES (?, ?, ?)",
+          rain,
+          r.start,
+          r.end,
+        );
+    }
+  }
+
+  returnedLeft(rain: number): number {
+    return Number(
+      this.sql
+        .exec<Row>("SELECT COALESCE(SUM(end_index - start), 0) AS n FROM rain_returned WHERE rain = ?", rain)
+        .one().n,
+    );
+  }
+
+  /** Takes up to `want` given-back packets (whole slices, the last one split). */
+  takeReturned(rain: number, want: number): { start: number; end: number }[] {
+    const out: { start: number; end: number }[] = [];
+    let left = want;
+    for (const r of this.sql
+      .exec<Row>("SELECT start, end_index FROM rain_returned WHERE rain = ? ORDER BY start", rain)
+      .toArray()) {
+      if (left === 0) break;
+      const start = Number(r.start);
+      const end = Number(r.end_index);
+      const n = Math.min(left, end - start);
+      out.push({ start, end: start + n });
+      left -= n;
+      this.sql.exec("DELETE FROM rain_returned WHERE rain = ? AND start = ?", rain, start);
+      if (start + n < end)
+        this.sql.exec(
+          "INSERT INTO rain_returned (rain, start, end_index) VALUES (?, ?, ?)",
+          rain,
+          start + n,
+          end,
+        );
+    }
+    return out;
   }
 
   /** The grant a grab with this replay id already got, if any. */

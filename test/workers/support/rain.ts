@@ -75,7 +75,10 @@ export interface OutboxGrant {
 export function rainStorage(activityId: string) {
   return runInDurableObject(roomStub(activityId), async (_room: LiveRoom, state) => {
     const sql = state.storage.sql;
+    // The coordinator's record of each rain (its cursor: the next packet it hands out) and, beside it,
+    // this object's part as the room's shard 0: what it granted (DESIGN §8).
     const runs = sql.exec("SELECT * FROM rain_runs ORDER BY rain").toArray();
+    const parts = sql.exec("SELECT * FROM rain_shard ORDER BY rain").toArray();
     const grants = sql
       .exec("SELECT * FROM grants ORDER BY rain, packet_index")
       .toArray()
@@ -92,11 +95,13 @@ export function rainStorage(activityId: string) {
     const outbox = sql
       .exec("SELECT key, body FROM outbox WHERE key LIKE 'rain:%' ORDER BY created_ms, key")
       .toArray()
-      .map((r) => JSON.parse(String(r.body)) as OutboxGrant);
+      .map((r) => JSON.parse(String(r.body)) as OutboxGrant)
+      // In packet order (a held clock stamps a burst's rows with one time; their keys sort as text).
+      .sort((a, b) => a.rain - b.rain || a.packetIndex - b.packetIndex);
     const schedule = sql
       .exec("SELECT name, at_ms FROM schedule WHERE name LIKE 'rainEnd:%' ORDER BY name")
       .toArray();
-    return { runs, grants, outbox, schedule };
+    return { runs, parts, grants, outbox, schedule };
   });
 }
 
