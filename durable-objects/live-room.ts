@@ -60,6 +60,9 @@ const REPORT_RETRY_MS = 5_000;
 
 const T = liveroom.Type;
 
+/** The calls a test can make fail once (`failNextCall`): a delivery, or a shard operation. */
+export type InjectedFault = "deliver" | "op";
+
 export class LiveRoom extends DurableObject<RoomEnv> {
   readonly #store: RoomStore;
   readonly #clock: RoomClock;
@@ -78,6 +81,8 @@ export class LiveRoom extends DurableObject<RoomEnv> {
   /** How long this shard's last numbered delivery took to reach its last socket. */
   #fanoutMs = 0;
   #reporting: Promise<void> | null = null;
+  /** Tests only: calls still to fail (`failNextCall`). */
+  readonly #faults: Record<InjectedFault, number> = { deliver: 0, op: 0 };
   #reportAgain = false;
 
   constructor(ctx: DurableObjectState, env: RoomEnv) {
@@ -361,6 +366,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
 
   /** Shard: the coordinator's numbered notifications and room-scoped state, applied once and in order. */
   async shardDeliver(activityId: string, shard: number, d: Delivery): Promise<void> {
+    this.#injectedFault("deliver");
     if (!(await this.#activity.ensure(activityId)))
       throw new Error(`shardDeliver: no activity ${activityId}`);
     this.#store.setShard(shard);
@@ -369,9 +375,26 @@ export class LiveRoom extends DurableObject<RoomEnv> {
 
   /** Shard: an operation its coordinator runs on every shard (`<feature>.<op>` or `kernel.figures`). */
   async shardOp(activityId: string, shard: number, op: string, arg: unknown): Promise<unknown> {
+    this.#injectedFault("op");
     if (!(await this.#activity.ensure(activityId))) throw new Error(`shardOp: no activity ${activityId}`);
     this.#store.setShard(shard);
     return this.#runOp(op, arg);
+  }
+
+  /**
+   * Tests only (the LIVEROOM_TEST_CLOCK binding): this object's next `times` calls of `shardDeliver`
+   * ("deliver") or `shardOp` ("op") throw before doing anything, as a call that never reached it.
+   * In memory: an eviction forgets it.
+   */
+  async failNextCall(kind: InjectedFault, times = 1): Promise<void> {
+    if (this.env.LIVEROOM_TEST_CLOCK !== "1") throw new Error("failNextCall is for tests only");
+    this.#faults[kind] += times;
+  }
+
+  #injectedFault(kind: InjectedFault): void {
+    if (this.#faults[kind] === 0) return;
+    this.#faults[kind] -= 1;
+    throw new Error(`injected ${kind} fault (test)`);
   }
 
   /** Tests only: stops or restarts the room's clock (`held`), e.g. to count a burst's cost exactly. */

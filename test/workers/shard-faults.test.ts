@@ -1,0 +1,283 @@
+// Faults in a room split into shards (DESIGN §8, issue 11): shards and the coordinator evicted
+// mid-question, mid-reveal and mid-rain, a coordinator → shard call failing once (the test-only
+// `failNextCall`), and bad input on every shard. Whatever happens, every accepted answer is counted
+// once, every connected socket sees every numbered notification once and in order, and money is exact.
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { sign } from "hono/jwt";
+import { describe, expect, it, vi } from "vitest";
+import { splitPrize } from "../../durable-objects/features/quiz/prize";
+import { rainPackets } from "../../durable-objects/features/rain/packets";
+import { CATCHUP_RETRY_MS } from "../../durable-objects/kernel/shard-net";
+import type { LiveRoom } from "../../durable-objects/live-room";
+import { HEARTBEAT_TEXT } from "../../durable-objects/protocol/decode";
+import type { RoomSettlementEntry } from "../../durable-objects/features/settlement/record";
+import { liveroom } from "../../schema/proto";
+import { shardOf } from "../../schema/shards";
+import { userAccount } from "../../workers/ledger/accounts";
+import { reconcile } from "../../workers/settlement/reconcile-run";
+import { control, rainOf, roomRecord } from "./support/game";
+import { balance, keyCounts } from "./support/ledger";
+import {
+  advanceClock,
+  createActivity,
+  createUser,
+  RawClient,
+  roomStub,
+  shardStub,
+  shardStubs,
+  token,
+  uniqueId,
+} from "./support/raw-client";
+
+const T = liveroom.Type;
+const C = liveroom.Code;
+const OK = liveroom.Status.OK;
+
+/** `perShard` user ids on each of the `n` shards, shard 0's first. */
+function usersByShard(prefix: string, n: number, perShard: number): string[][] {
+  const byShard: string[][] = Array.from({ length: n }, () => []);
+  for (let i = 0; byShard.some((s) => s.length < perShard); i++) {
+    const u = `${prefix}-${i}`;
+    const s = byShard[shardOf(u, n)]!;
+    if (s.length < perShard) s.push(u);
+  }
+  return byShard;
+}
+
+/** The numbered notifications a socket received, as (seq, type), in arrival order. */
+const numbered = (c: RawClient) =>
+  c.frames
+    .filter((f) => (f.notification?.roomSeq ?? 0) > 0)
+    .map((f): [number, number] => [f.notification!.roomSeq!, f.type]);
+
+const codeOf = (r: liveroom.Response) => (r.status === OK ? "OK" : (C[r.code] ?? String(r.code)));
+
+/** Waits until every client received `seqs` numbered notifications (a bounded wait: real delivery). */
+async function untilSeq(clients: readonly RawClient[], seq: number): Promise<void> {
+  await vi.waitUntil(() => clients.every((c) => numbered(c).some(([s]) => s === seq)), {
+    timeout: 10_000,
+    interval: 20,
+  });
+}
+
+/** Evicts an object; a stub whose object is not running is already as good as evicted. */
+async function evict(stub: DurableObjectStub<LiveRoom>): Promise<void> {
+  try {
+    await evictDurableObject(stub);
+  } catch (err) {
+    if (!String(err).includes("not")) throw err;
+  }
+}
+
+async function stats(activityId: string) {
+  const r = await roomStub(activityId).control(activityId, { kind: "stats" });
+  if (!r.ok) throw new Error(`stats: ${r.codeName}`);
+  return r.stats;
+}
+
+/** Every client beats once, so the sweep keeps them while the room's clock moves forward. */
+async function beat(clients: readonly RawClient[]): Promise<void> {
+  await Promise.all(
+    clients.map(async (c) => {
+      const n = c.texts.length;
+      c.sendRaw(HEARTBEAT_TEXT);
+      await vi.waitUntil(() => c.texts.length > n, { timeout: 5_000 });
+    }),
+  );
+}
+
+/** Waits until every shard's outbox reached the ledger and reconciliation agrees; the room's record. */
+async function settled(activityId: string): Promise<RoomSettlementEntry[]> {
+  await vi.waitUntil(
+    async () => {
+      const report = await reconcile(env, { activityIds: [activityId], repair: false, nowMs: Date.now() });
+      const unsent = (await roomRecord(activityId)).filter((e) => e.sentMs === null).length;
+      return report.activities[0]!.ok && unsent === 0;
+    },
+    { timeout: 30_000, interval: 250 },
+  );
+  const record = await roomRecord(activityId);
+  // Each settlement key once in the room's record and once in the ledger.
+  expect(new Set(record.map((e) => e.key)).size).toBe(record.length);
+  const money = record.filter((e) => e.kind === "prize" || e.kind === "red_packet").map((e) => e.key);
+  const counts = await keyCounts(money);
+  expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+  return record;
+}
+
+/** Checks the prizes against the split of `pool` among `winners`, to the cent, record and ledger. */
+async function expectPrizes(
+  record: readonly RoomSettlementEntry[],
+  pool: number,
+  winners: readonly string[],
+  clients: ReadonlyMap<string, RawClient>,
+): Promise<void> {
+  const split = splitPrize(pool, [...winners]);
+  const want = Object.fromEntries(split.shares.map((s) => [s.userId, s.cents]));
+  const paid = Object.fromEntries(
+    record.filter((e) => e.kind === "prize").map((e) => [e.userId ?? "", e.amountCents]),
+  );
+  expect(paid).toEqual(want);
+  expect(Object.values(paid).reduce((s, c) => s + c, 0)).toBe(pool);
+  for (const [userId, cents] of Object.entries(want)) {
+    expect([userId, await balance(userAccount(userId))]).toEqual([userId, cents]);
+    // The winner's socket (wherever its shard) got its PRIZE once.
+    const c = clients.get(userId);
+    if (c === undefined) continue;
+    await vi.waitUntil(() => c.frames.some((f) => f.notification?.prize), { timeout: 10_000 });
+    const prizes = c.frames.filter((f) => f.type === T.PRIZE).map((f) => f.notification!.prize!.cents);
+    expect([userId, prizes]).toEqual([userId, [cents]]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe("a sharded room evicted mid-game", () => {
+  it("mid-question, mid-reveal, and with its coordinator evicted: nothing lost, nothing twice", async () => {
+    const N = 4;
+    const POOL = 100_003;
+    const activity = await createActivity({
+      questions: [
+        { text: "q0", options: ["a", "b", "c"], correct: 1 },
+        { text: "q1", options: ["a", "b"], correct: 0 },
+      ],
+      prizePoolCents: POOL,
+      answerWindowMs: 20_000,
+      shards: N,
+    });
+    const a = activity.id;
+    const byShard = usersByShard(uniqueId("ev"), N, 4);
+    const users = byShard.flat();
+    const clients = new Map<string, RawClient>();
+    for (const u of users) clients.set(u, await RawClient.join(a, u));
+    const on = (k: number, i: number) => clients.get(byShard[k]![i]!)!;
+    const everyone = () => [...clients.values()];
+    await vi.waitUntil(async () => (await stats(a)).online === users.length, { timeout: 10_000 });
+    await control(a, { kind: "open" });
+    await control(a, { kind: "push", question: 0, streamTsMs: 0 });
+    await untilSeq(everyone(), 2);
+
+    // q0: each user's option; the right one is 1. Shard k's user i answers (i + k) % 3 unless i is 0.
+    const q0 = (k: number, i: number) => (i === 0 ? 1 : (i + k) % 3);
+    const answer0 = async (k: number, i: number) => codeOf(await on(k, i).answer(0, q0(k, i)));
+    // Some answers on every shard, then shard 2 evicted mid-question.
+    for (let k = 0; k < N; k++) expect(await answer0(k, 0)).toBe("OK");
+    await evict(shardStub(a, 2));
+    // The answer taken before the eviction still stands, once; the rest of shard 2 answers.
+    expect(codeOf(await on(2, 0).answer(0, 0))).toBe("ALREADY_ANSWERED");
+    for (const i of [1, 2, 3]) expect(await answer0(2, i)).toBe("OK");
+    // The coordinator evicted mid-question: its own players and shard 3's answer after it.
+    await evict(roomStub(a));
+    for (const i of [1, 2, 3]) expect(await answer0(0, i)).toBe("OK");
+    expect(codeOf(await on(0, 0).answer(0, 2))).toBe("ALREADY_ANSWERED");
+    // Shard 1 evicted while its players' answers are in flight.
+    const burst = await Promise.all([
+      ...[1, 2, 3].map((i) => answer0(1, i)),
+      evict(shardStub(a, 1)).then(() => "evicted"),
+    ]);
+    expect(burst).toEqual(["OK", "OK", "OK", "evicted"]);
+    for (const i of [1, 2]) expect(await answer0(3, i)).toBe("OK");
+    // Shard 3's user 3 never answers q0: out.
+    const counts0 = [0, 0, 0];
+    for (let k = 0; k < N; k++)
+      for (let i = 0; i < 4; i++) if (!(k === 3 && i === 3)) counts0[q0(k, i)]! += 1;
+    expect((await stats(a)).counts).toEqual(counts0);
+
+    // Reveal q0 while shard 3 (and then the coordinator's other shards) are evicted during the gather.
+    const [revealed0] = await Promise.all([
+      roomStub(a).control(a, { kind: "reveal", question: 0, streamTsMs: 0 }),
+      evict(shardStub(a, 3)),
+      evict(shardStub(a, 2)),
+    ]);
+    expect(revealed0.ok && revealed0.stats.counts).toEqual(counts0);
+    await untilSeq(everyone(), 3);
+    for (const c of everyone()) {
+      const r = c.notifications().find((n) => n.reveal != null)!.reveal!;
+      expect(r.counts).toEqual(counts0);
+    }
+    // Answers after the reveal are refused on every shard, counted nowhere.
+    expect(codeOf(await on(3, 3).answer(0, 1))).toBe("TOO_LATE");
+
+    const alive = new Set<string>();
+    for (let k = 0; k < N; k++)
+      for (let i = 0; i < 4; i++) if (q0(k, i) === 1 && !(k === 3 && i === 3)) alive.add(byShard[k]![i]!);
+    // One survivor of q0 on shard 1 never answers q1, and tries only after shard 1 closed it.
+    const skipper = byShard[1]![3]!;
+    expect(alive.has(skipper)).toBe(true);
+    // One survivor of q0 on shard 2 leaves now and comes back after the end with a RESUME.
+    const leaver = [...alive].find((u) => shardOf(u, N) === 2)!;
+    const leaverSeen = numbered(clients.get(leaver)!);
+    clients.get(leaver)!.close();
+    clients.delete(leaver);
+
+    await control(a, { kind: "push", question: 1, streamTsMs: 0 });
+    await untilSeq(everyone(), 4);
+    // q1: survivors answer; the right option is 0; shard 0's survivors answer wrong.
+    const q1 = (u: string) => (shardOf(u, N) === 0 ? 1 : 0);
+    const counts1 = [0, 0];
+    for (const u of alive) {
+      if (u === skipper) continue;
+      counts1[q1(u)]! += 1;
+      if (u === leaver) {
+        // Its answer arrives over a fresh socket, the old one gone.
+        const back = await RawClient.join(a, u);
+        expect(codeOf(await back.answer(1, q1(u)))).toBe("OK");
+        back.close();
+        continue;
+      }
+      expect(codeOf(await clients.get(u)!.answer(1, q1(u)))).toBe("OK");
+    }
+    // Mid-reveal, deterministically: shard 1 closes and counts for the reveal, then misses the
+    // ANSWER_REVEALED delivery and is evicted before anything reaches it.
+    await shardStub(a, 1).failNextCall("deliver");
+    const revealed1 = await roomStub(a).control(a, { kind: "reveal", question: 1, streamTsMs: 0 });
+    expect(revealed1.ok && revealed1.stats.counts).toEqual(counts1);
+    await evict(shardStub(a, 1));
+    // Shard 1 closed q1 when it was counted: a late answer there is refused and never counted.
+    expect(codeOf(await clients.get(skipper)!.answer(1, 0))).toBe("TOO_LATE");
+    // The coordinator's catch-up task brings shard 1 the reveal it missed.
+    await beat(everyone());
+    await advanceClock(a, CATCHUP_RETRY_MS);
+    await runDurableObjectAlarm(roomStub(a));
+    await untilSeq(everyone(), 5);
+
+    await control(a, { kind: "end" });
+    await untilSeq(everyone(), 6);
+    const want: [number, number][] = [
+      [1, T.ROOM_OPENED],
+      [2, T.QUESTION],
+      [3, T.ANSWER_REVEALED],
+      [4, T.QUESTION],
+      [5, T.ANSWER_REVEALED],
+      [6, T.GAME_OVER],
+    ];
+    for (const [u, c] of clients) expect([u, numbered(c)]).toEqual([u, want]);
+    for (const c of everyone()) {
+      const reveals = c.notifications().filter((n) => n.reveal != null);
+      expect(reveals.map((n) => n.reveal!.counts)).toEqual([counts0, counts1]);
+    }
+
+    // The leaver reconnects to its shard and resumes after what it saw: the rest, once, in order.
+    const back = await RawClient.join(a, leaver);
+    clients.set(leaver, back);
+    const lastSeen = leaverSeen.at(-1)![0];
+    const resumed = await back.request(T.RESUME, { resume: { afterSeq: lastSeen } });
+    expect(resumed.resumed).toMatchObject({ fromSeq: lastSeen + 1, toSeq: 6, gap: false });
+    await untilSeq([back], 6);
+    expect([...leaverSeen, ...numbered(back)]).toEqual(want);
+
+    const winners = [...alive].filter((u) => u !== skipper && q1(u) === 0);
+    const over = (await on(0, 0).waitForNotification((n) => n.gameOver != null)).gameOver!;
+    const split = splitPrize(POOL, winners);
+    expect(over).toMatchObject({
+      winners: winners.length,
+      baseShareCents: split.baseShareCents,
+      remainder: split.remainder,
+    });
+    const record = await settled(a);
+    // The leaver's socket was closed when the prizes went out: its prize is in the record and the ledger.
+    await expectPrizes(record, POOL, winners, new Map([...clients].filter(([u]) => u !== leaver)));
+    for (const c of clients.values()) c.close();
+  }, 90_000);
+});
