@@ -281,3 +281,130 @@ describe("a sharded room evicted mid-game", () => {
     for (const c of clients.values()) c.close();
   }, 90_000);
 });
+
+describe("a coordinator → shard call failing once", () => {
+  /** A 3-shard room with two players per shard, connected and counted online. */
+  async function threeShards(pool = 1_000) {
+    const N = 3;
+    const activity = await createActivity({
+      questions: [
+        { text: "q0", options: ["a", "b"], correct: 1 },
+        { text: "q1", options: ["a", "b", "c"], correct: 2 },
+      ],
+      prizePoolCents: pool,
+      answerWindowMs: 20_000,
+      shards: N,
+    });
+    const a = activity.id;
+    const byShard = usersByShard(uniqueId("flt"), N, 2);
+    const clients = new Map<string, RawClient>();
+    for (const u of byShard.flat()) clients.set(u, await RawClient.join(a, u));
+    await vi.waitUntil(async () => (await stats(a)).online === 2 * N, { timeout: 10_000 });
+    const on = (k: number, i: number) => clients.get(byShard[k]![i]!)!;
+    return { a, byShard, clients, on, all: () => [...clients.values()] };
+  }
+
+  it("heals a failed delivery by the catch-up task, or by the next delivery (the gap pulled first)", async () => {
+    const { a, clients, on, all } = await threeShards();
+    await control(a, { kind: "open" });
+    await untilSeq(all(), 1);
+
+    // The QUESTION never reaches shard 2: its sockets see nothing, its players cannot answer it yet.
+    await shardStub(a, 2).failNextCall("deliver");
+    await control(a, { kind: "push", question: 0, streamTsMs: 0 });
+    await untilSeq([on(0, 0), on(1, 0)], 2);
+    await on(2, 0).flush();
+    expect(numbered(on(2, 0))).toEqual([[1, T.ROOM_OPENED]]);
+    expect(codeOf(await on(2, 0).answer(0, 1))).toBe("NOT_RUNNING");
+    // The coordinator's catch-up task (due a second later on the room's clock) brings it.
+    await advanceClock(a, CATCHUP_RETRY_MS);
+    await runDurableObjectAlarm(roomStub(a));
+    await untilSeq([on(2, 0), on(2, 1)], 2);
+    for (let k = 0; k < 3; k++)
+      for (const i of [0, 1]) expect(codeOf(await on(k, i).answer(0, i))).toBe("OK");
+
+    // The ANSWER_REVEALED never reaches shard 1; the next push pulls it before sending the new question.
+    await shardStub(a, 1).failNextCall("deliver");
+    const revealed = await roomStub(a).control(a, { kind: "reveal", question: 0, streamTsMs: 0 });
+    expect(revealed.ok && revealed.stats.counts).toEqual([3, 3]);
+    await control(a, { kind: "push", question: 1, streamTsMs: 0 });
+    await untilSeq(all(), 4);
+    // The catch-up task still due finds nothing missing: nothing is sent twice.
+    await advanceClock(a, CATCHUP_RETRY_MS);
+    await runDurableObjectAlarm(roomStub(a));
+    for (const c of all()) await c.flush();
+    const want: [number, number][] = [
+      [1, T.ROOM_OPENED],
+      [2, T.QUESTION],
+      [3, T.ANSWER_REVEALED],
+      [4, T.QUESTION],
+    ];
+    for (const [u, c] of clients) expect([u, numbered(c)]).toEqual([u, want]);
+    for (const c of all()) c.close();
+  }, 60_000);
+
+  it("refuses a reveal or an end whose gather fails with SHARD_UNAVAILABLE, changing nothing; the retry is exact", async () => {
+    const POOL = 1_001;
+    const { a, byShard, clients, on, all } = await threeShards(POOL);
+    await control(a, { kind: "open" });
+    await control(a, { kind: "push", question: 0, streamTsMs: 0 });
+    await untilSeq(all(), 2);
+    // The second players of shards 1 and 2 wait; everyone else answers, right but shard 0's second.
+    expect(codeOf(await on(0, 0).answer(0, 1))).toBe("OK");
+    expect(codeOf(await on(0, 1).answer(0, 0))).toBe("OK");
+    expect(codeOf(await on(1, 0).answer(0, 1))).toBe("OK");
+    expect(codeOf(await on(2, 0).answer(0, 1))).toBe("OK");
+
+    // Shard 2 cannot be reached when the reveal gathers: refused, nothing revealed, the phase unchanged.
+    await shardStub(a, 2).failNextCall("op");
+    const refused = await roomStub(a).control(a, { kind: "reveal", question: 0, streamTsMs: 0 });
+    expect(refused).toMatchObject({ ok: false, code: C.SHARD_UNAVAILABLE, codeName: "SHARD_UNAVAILABLE" });
+    expect(await stats(a)).toMatchObject({ phase: "asking", currentQuestion: 0, counts: [1, 3] });
+    for (const c of all()) await c.flush();
+    for (const c of all())
+      expect(numbered(c)).toEqual([
+        [1, T.ROOM_OPENED],
+        [2, T.QUESTION],
+      ]);
+    // Shard 2 never closed: its waiting player's answer still counts, once. Shard 1 did close for the
+    // refused reveal (the operator asked to close the question): its waiting player is too late there.
+    expect(codeOf(await on(2, 1).answer(0, 1))).toBe("OK");
+    expect(codeOf(await on(2, 1).answer(0, 0))).toBe("ALREADY_ANSWERED");
+    expect(codeOf(await on(1, 1).answer(0, 1))).toBe("TOO_LATE");
+    // The retry reaches every shard and reveals exact counts.
+    const revealed = await roomStub(a).control(a, { kind: "reveal", question: 0, streamTsMs: 0 });
+    expect(revealed.ok && revealed.stats.counts).toEqual([1, 4]);
+    await untilSeq(all(), 3);
+    for (const c of all())
+      expect(c.notifications().find((n) => n.reveal != null)!.reveal!.counts).toEqual([1, 4]);
+
+    await control(a, { kind: "push", question: 1, streamTsMs: 0 });
+    await untilSeq(all(), 4);
+    const winners = [byShard[0]![0]!, byShard[1]![0]!, byShard[2]![1]!];
+    for (const u of winners) expect(codeOf(await clients.get(u)!.answer(1, 2))).toBe("OK");
+    expect(codeOf(await clients.get(byShard[1]![1]!)!.answer(1, 0))).toBe("MISSED_EARLIER");
+    expect(codeOf(await clients.get(byShard[2]![0]!)!.answer(1, 1))).toBe("OK");
+    await control(a, { kind: "reveal", question: 1, streamTsMs: 0 });
+
+    // The end's gather of survivors fails once: refused, nothing settled; the retry pays exactly.
+    await shardStub(a, 1).failNextCall("op");
+    const refusedEnd = await roomStub(a).control(a, { kind: "end" });
+    expect(refusedEnd).toMatchObject({ ok: false, codeName: "SHARD_UNAVAILABLE" });
+    expect((await stats(a)).phase).toBe("revealed");
+    expect(await roomRecord(a)).toEqual([]);
+    await control(a, { kind: "end" });
+    await untilSeq(all(), 6);
+    const want: [number, number][] = [
+      [1, T.ROOM_OPENED],
+      [2, T.QUESTION],
+      [3, T.ANSWER_REVEALED],
+      [4, T.QUESTION],
+      [5, T.ANSWER_REVEALED],
+      [6, T.GAME_OVER],
+    ];
+    for (const [u, c] of clients) expect([u, numbered(c)]).toEqual([u, want]);
+    const record = await settled(a);
+    await expectPrizes(record, POOL, winners, clients);
+    for (const c of all()) c.close();
+  }, 60_000);
+});
