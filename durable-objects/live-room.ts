@@ -515,6 +515,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
     const quiz = this.#f.quiz.shardFigures();
     return {
       quiz,
+      danmaku: this.#f.danmaku.shardFigures(),
       figures: {
         shard: this.#store.shard(),
         online: this.#sockets.onlineUsers(),
