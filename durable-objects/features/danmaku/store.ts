@@ -182,7 +182,7 @@ export class DanmakuStore {
 
   setPool(items: readonly DanmakuItem[]): void {
     this.sql.exec("DELETE FROM danmaku_pending");
-    items.forEach((d, slot) =>
+    for (const [slot, d] of items.entries()) {
       this.sql.exec(
         "INSERT INTO danmaku_pending (slot, id, user_id, text, stream_ts_ms, at_ms) VALUES (?, ?, ?, ?, ?, ?)",
         slot,
@@ -191,8 +191,8 @@ export class DanmakuStore {
         d.text,
         d.streamTsMs,
         d.atMs,
-      ),
-    );
+      );
+    }
   }
 
   /** Records a tick's danmaku as shown, stamped with the tick. */
