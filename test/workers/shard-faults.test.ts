@@ -21,7 +21,6 @@ import { balance, keyCounts } from "./support/ledger";
 import {
   advanceClock,
   createActivity,
-  createUser,
   RawClient,
   roomStub,
   shardStub,
@@ -407,4 +406,326 @@ describe("a coordinator → shard call failing once", () => {
     await expectPrizes(record, POOL, winners, clients);
     for (const c of all()) c.close();
   }, 60_000);
+});
+
+describe("a sharded room evicted mid-rain", () => {
+  // Behaviour only (sockets, the room's record, the ledger), so it holds however the pool is split.
+  it("grants each packet once, exactly 3 per player, never more than the pool", async () => {
+    const N = 4;
+    const PACKETS = 80;
+    const rain = { ...rainOf(2_003, PACKETS, "shard-faults-rain"), durationMs: 10_000 };
+    const activity = await createActivity({
+      questions: [{ text: "q0", options: ["a", "b"], correct: 0 }],
+      rains: [rain],
+      grabCap: 3,
+      shards: N,
+    });
+    const a = activity.id;
+    // 24 players, 3 packets each at most: 72 of the 80 packets can go.
+    const users = usersByShard(uniqueId("rn"), N, 6).flat();
+    const clients = new Map<string, RawClient>();
+    for (const u of users) clients.set(u, await RawClient.join(a, u));
+    const all = [...clients.values()];
+    await vi.waitUntil(async () => (await stats(a)).online === users.length, { timeout: 10_000 });
+    await control(a, { kind: "open" });
+    await control(a, { kind: "startRain", rain: 0, streamTsMs: 0 });
+
+    const granted = new Map<string, number[]>(users.map((u) => [u, []]));
+    const codes = new Map<string, number>();
+    const round = async (r: number, faults: Promise<void>[] = []) => {
+      const taps = users.map(async (u) => {
+        const res = await clients.get(u)!.request(T.GRAB, { grab: { rain: 0, grabId: `g${r}` } });
+        codes.set(codeOf(res), (codes.get(codeOf(res)) ?? 0) + 1);
+        if (res.status === OK) granted.get(u)!.push(Number(res.grab!.amountCents));
+        return res;
+      });
+      const [results] = await Promise.all([Promise.all(taps), ...faults]);
+      return results;
+    };
+    const first = await round(0);
+    // A shard evicted between two rounds of taps; a player of it taps again with the same grab id
+    // (a lost answer's retry): the same grant, not a second one.
+    await evict(shardStub(a, 2));
+    const u2 = users.find((u) => shardOf(u, N) === 2)!;
+    const again = await clients.get(u2)!.request(T.GRAB, { grab: { rain: 0, grabId: "g0" } });
+    expect(codeOf(again)).toBe("OK");
+    expect(again.grab).toEqual(first[users.indexOf(u2)]!.grab);
+    // Shard 1 and the coordinator evicted while a round of taps is in flight.
+    await round(1, [evict(shardStub(a, 1)), evict(roomStub(a))]);
+    await evict(shardStub(a, 3));
+    await round(2);
+    await evict(shardStub(a, 2));
+    await round(3);
+    expect(Object.fromEntries(codes)).toEqual({ OK: 72, CAP_REACHED: 24 });
+    for (const u of users) expect([u, granted.get(u)!.length]).toEqual([u, 3]);
+
+    // The rain ends on time; every socket sees it.
+    await beat(all);
+    await advanceClock(a, rain.durationMs);
+    await runDurableObjectAlarm(roomStub(a));
+    await vi.waitUntil(() => all.every((c) => c.notifications().some((n) => n.rainEnded != null)), {
+      timeout: 10_000,
+    });
+
+    const record = await settled(a);
+    const grants = record.filter((e) => e.kind === "red_packet");
+    const amounts = rainPackets(rain);
+    const index = (e: RoomSettlementEntry) => Number(e.key.split(":").at(-1));
+    // Every packet granted at most once, at its own amount; never more than the pool.
+    expect(grants).toHaveLength(72);
+    expect(new Set(grants.map(index)).size).toBe(72);
+    for (const e of grants) expect([index(e) < PACKETS, e.amountCents]).toEqual([true, amounts[index(e)]]);
+    expect(grants.reduce((s, e) => s + e.amountCents, 0)).toBeLessThanOrEqual(rain.totalCents);
+    // What each player was told is what the room recorded and the ledger paid, to the cent.
+    for (const u of users) {
+      const told = [...granted.get(u)!].sort((x, y) => x - y);
+      const paid = grants
+        .filter((e) => e.userId === u)
+        .map((e) => e.amountCents)
+        .sort((x, y) => x - y);
+      expect([u, paid]).toEqual([u, told]);
+      expect([u, await balance(userAccount(u))]).toEqual([u, told.reduce((s, c) => s + c, 0)]);
+    }
+    // Every socket saw the same numbered notifications, 1..n without a gap.
+    for (const c of all) await c.flush();
+    const stream = numbered(all[0]!);
+    expect(stream.map(([s]) => s)).toEqual(stream.map((_, i) => i + 1));
+    expect(stream.map(([, t]) => t)).toContain(T.RAIN_ENDED);
+    for (const c of all) expect(numbered(c)).toEqual(stream);
+    for (const c of all) c.close();
+  }, 90_000);
+});
+
+describe("bad input on every shard", () => {
+  const QUESTIONS = [
+    { text: "q0", options: ["a", "b"], correct: 0 },
+    { text: "q1", options: ["a", "b"], correct: 0 },
+    { text: "q2", options: ["a", "b"], correct: 0 },
+  ];
+
+  /** A user id whose sockets reach shard k of n. */
+  function userOn(prefix: string, k: number, n: number): string {
+    for (let i = 0; ; i++) if (shardOf(`${prefix}-${i}`, n) === k) return `${prefix}-${i}`;
+  }
+
+  /** A tokenless socket on shard k (the Worker sends one to a random shard). */
+  async function anonymousOn(activityId: string, k: number): Promise<RawClient> {
+    const res = await shardStub(activityId, k).fetch("http://room/ws", {
+      headers: { Upgrade: "websocket", "X-Liveroom-Activity": activityId, "X-Liveroom-Shard": String(k) },
+    });
+    expect(res.status).toBe(101);
+    return new RawClient(res.webSocket!);
+  }
+
+  /** The first response after sending `data` raw. */
+  async function raw(client: RawClient, data: Uint8Array | string): Promise<liveroom.Response> {
+    const before = client.frames.length;
+    client.sendRaw(data);
+    await vi.waitUntil(() => client.frames.slice(before).some((f) => f.response), { timeout: 5_000 });
+    return client.frames.slice(before).find((f) => f.response)!.response as liveroom.Response;
+  }
+
+  /** What the quiz stored on every shard: bad input must change none of it. */
+  async function snapshot(activityId: string) {
+    return Promise.all(
+      (await shardStubs(activityId)).map((stub) =>
+        runInDurableObject(stub, (_room: LiveRoom, state) => {
+          const sql = state.storage.sql;
+          return {
+            room: sql.exec("SELECT body FROM quiz_state").toArray(),
+            players: sql.exec("SELECT * FROM players ORDER BY user_id").toArray(),
+            answers: sql.exec("SELECT * FROM answers ORDER BY question, user_id").toArray(),
+            counts: sql.exec("SELECT * FROM counts ORDER BY question, option").toArray(),
+            notifications: sql.exec("SELECT COUNT(*) AS n FROM notifications").one().n,
+            outbox: sql.exec("SELECT COUNT(*) AS n FROM outbox").one().n,
+          };
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Every bad-input case of room-bad-input.test.ts, with its players, host and tokenless socket on
+   * shard k of an n-shard room: the code each case got (OK or the code's name).
+   */
+  async function codesOnShard(n: number, k: number): Promise<Record<string, string>> {
+    const activity = await createActivity({ questions: QUESTIONS, answerWindowMs: 1_000, shards: n });
+    const a = activity.id;
+    const p = uniqueId(`bad${n}`);
+    const [hostId, liveId, outId, lateId, resumerId, anonId, otherId] = [
+      "host",
+      "live",
+      "out",
+      "late",
+      "resumer",
+      "anon",
+      "other",
+    ].map((name) => userOn(`${p}-${name}`, k, n)) as [string, string, string, string, string, string, string];
+    const host = await RawClient.join(a, hostId, "host");
+    const live = await RawClient.join(a, liveId);
+    const out = await RawClient.join(a, outId);
+    const late = await RawClient.join(a, lateId);
+    const got: Record<string, string> = {};
+    const record = async (what: string, res: Promise<liveroom.Response>) => {
+      got[what] = codeOf(await res);
+    };
+
+    await record("open", host.request(T.OPEN, { open: {} }));
+    await record("push q0", host.request(T.PUSH_QUESTION, { pushQuestion: { question: 0 } }));
+    await live.waitForNotification((x) => x.question != null);
+    await record("right answer", live.answer(0, 0));
+    await record("wrong answer", out.answer(0, 1));
+    await record("late's answer", late.answer(0, 0));
+    await record("reveal q0", host.request(T.REVEAL, { reveal: { question: 0 } }));
+    await record("push q1", host.request(T.PUSH_QUESTION, { pushQuestion: { question: 1 } }));
+    await live.waitForNotification((x) => x.question?.question === 1);
+    await record("answer q1", live.answer(1, 0));
+
+    const before = await snapshot(a);
+    const frame = (f: liveroom.Frame.$Properties) => liveroom.Frame.encode(f).finish();
+    const cases: [string, () => Promise<liveroom.Response>][] = [
+      ["malformed bytes", () => raw(live, Uint8Array.of(0x0a, 0xff, 0x01))],
+      [
+        "payload not matching the type",
+        () => raw(live, frame({ type: T.ANSWER, seq: 0, request: { grab: {} } })),
+      ],
+      ["a text frame", () => raw(live, '{"answer":1}')],
+      ["an unknown type", () => raw(live, frame({ type: 77, seq: 0, request: { answer: {} } }))],
+      ["an oversize frame", () => raw(live, new Uint8Array(4096))],
+      ["a past question", () => live.answer(0, 0)],
+      ["a future question", () => live.answer(2, 0)],
+      ["an unknown question", () => live.answer(9, 0)],
+      ["a second answer", () => live.answer(1, 1)],
+      ["an out-of-range option", () => live.answer(1, 2)],
+      ["an eliminated player", () => out.answer(1, 0)],
+      ["a viewer's host operation", () => live.request(T.REVEAL, { reveal: { question: 1 } })],
+      ["a viewer's stats request", () => live.request(T.STATS, { stats: {} })],
+      ["a grab with no rain", () => live.request(T.GRAB, { grab: { rain: 0 } })],
+      ["a vote with no poll", () => live.request(T.POLL_VOTE, { pollVote: { pollId: 1, choice: 0 } })],
+      [
+        "an expired token",
+        async () => live.request(T.AUTH, { auth: { token: await token(liveId, "viewer", -60) } }),
+      ],
+      [
+        "a token signed with another secret",
+        async () =>
+          live.request(T.AUTH, {
+            auth: { token: await sign({ sub: liveId, role: "host", exp: 9e9 }, "another-secret", "HS256") },
+          }),
+      ],
+      ["garbage as a token", () => live.request(T.AUTH, { auth: { token: "not.a.jwt" } })],
+      ["another user's token", async () => live.request(T.AUTH, { auth: { token: await token(otherId) } })],
+    ];
+    for (const [what, send] of cases) await record(what, send());
+    expect(live.closed).toBeNull();
+    expect(await snapshot(a)).toEqual(before);
+
+    // Before auth, then auth on the open socket: a spectator, having missed the first question.
+    const anon = await anonymousOn(a, k);
+    await record("tokenless answer", anon.answer(1, 0));
+    await record("tokenless resume", anon.request(T.RESUME, { resume: { afterSeq: 0 } }));
+    const welcome = await anon.request(T.AUTH, { auth: { token: await token(anonId) } });
+    got["auth on the open socket"] = `${codeOf(welcome)} roomSeq ${welcome.welcome?.roomSeq}`;
+    await record("answer after auth", anon.answer(1, 0));
+
+    // A viewer who leaves at seq 4 and resumes after two more notifications.
+    const resumer = await RawClient.join(a, resumerId);
+    const seen = await resumer.request(T.AUTH, { auth: { token: await token(resumerId) } });
+    got["resumer's welcome"] = `roomSeq ${seen.welcome?.roomSeq}`;
+    resumer.close();
+
+    // Late by the room's clock: past the 1 s window and the 500 ms grace; the alarm closes the window.
+    await advanceClock(a, 1_500);
+    await runDurableObjectAlarm(roomStub(a));
+    got["phase after the window"] = (await stats(a)).phase;
+    await record("a late answer", late.answer(1, 0));
+
+    // Operator steps out of order, from the host's socket on shard k.
+    await record("open again", host.request(T.OPEN, { open: {} }));
+    await record(
+      "push q2 before the reveal",
+      host.request(T.PUSH_QUESTION, { pushQuestion: { question: 2 } }),
+    );
+    await record("reveal a past question", host.request(T.REVEAL, { reveal: { question: 0 } }));
+    await record("end before the last question", host.request(T.END, { end: {} }));
+    await record("reveal q1", host.request(T.REVEAL, { reveal: { question: 1 } }));
+    await record("push q1 again", host.request(T.PUSH_QUESTION, { pushQuestion: { question: 1 } }));
+    await record(
+      "push an unknown question",
+      host.request(T.PUSH_QUESTION, { pushQuestion: { question: 5 } }),
+    );
+    await record("push q2", host.request(T.PUSH_QUESTION, { pushQuestion: { question: 2, streamTsMs: 5 } }));
+
+    const back = await RawClient.join(a, resumerId);
+    const res = await back.request(T.RESUME, { resume: { afterSeq: 4 } });
+    got.resume = `${codeOf(res)} ${res.resumed?.fromSeq}..${res.resumed?.toSeq} gap ${res.resumed?.gap}`;
+    await vi.waitUntil(() => back.notifications().length === 2, { timeout: 5_000 });
+    await back.flush();
+    got.resumed = JSON.stringify(numbered(back));
+    for (const c of [host, live, out, late, anon, back]) c.close();
+    return got;
+  }
+
+  const want: Record<string, string> = {
+    open: "OK",
+    "push q0": "OK",
+    "right answer": "OK",
+    "wrong answer": "OK",
+    "late's answer": "OK",
+    "reveal q0": "OK",
+    "push q1": "OK",
+    "answer q1": "OK",
+    "malformed bytes": "MALFORMED",
+    "payload not matching the type": "MALFORMED",
+    "a text frame": "TEXT_FRAME",
+    "an unknown type": "UNKNOWN_TYPE",
+    "an oversize frame": "TOO_LARGE",
+    "a past question": "NOT_CURRENT_QUESTION",
+    "a future question": "NOT_CURRENT_QUESTION",
+    "an unknown question": "UNKNOWN_QUESTION",
+    "a second answer": "ALREADY_ANSWERED",
+    "an out-of-range option": "BAD_OPTION",
+    "an eliminated player": "ELIMINATED",
+    "a viewer's host operation": "FORBIDDEN",
+    "a viewer's stats request": "FORBIDDEN",
+    "a grab with no rain": "NO_RAIN",
+    "a vote with no poll": "POLL_NOT_OPEN",
+    "an expired token": "TOKEN_INVALID",
+    "a token signed with another secret": "TOKEN_INVALID",
+    "garbage as a token": "TOKEN_INVALID",
+    "another user's token": "ALREADY_AUTHENTICATED",
+    "tokenless answer": "NOT_AUTHENTICATED",
+    "tokenless resume": "NOT_AUTHENTICATED",
+    "auth on the open socket": "OK roomSeq 4",
+    "answer after auth": "MISSED_EARLIER",
+    "resumer's welcome": "roomSeq 4",
+    "phase after the window": "closed",
+    "a late answer": "TOO_LATE",
+    "open again": "NOT_ALLOWED_NOW",
+    "push q2 before the reveal": "NOT_ALLOWED_NOW",
+    "reveal a past question": "WRONG_QUESTION",
+    "end before the last question": "NOT_ALLOWED_NOW",
+    "reveal q1": "OK",
+    "push q1 again": "WRONG_QUESTION",
+    "push an unknown question": "UNKNOWN_QUESTION",
+    "push q2": "OK",
+    resume: "OK 5..6 gap false",
+    resumed: JSON.stringify([
+      [5, T.ANSWER_REVEALED],
+      [6, T.QUESTION],
+    ]),
+  };
+
+  it.each([
+    [1, 0],
+    [4, 1],
+    [4, 2],
+    [4, 3],
+  ])(
+    "answers bad input in a %i-shard room, on shard %i, with the one-shard room's codes",
+    async (n, k) => {
+      expect(await codesOnShard(n, k)).toEqual(want);
+    },
+    30_000,
+  );
 });
