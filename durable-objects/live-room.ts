@@ -82,7 +82,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
   #fanoutMs = 0;
   #reporting: Promise<void> | null = null;
   /** Tests only: calls still to fail (`failNextCall`). */
-  readonly #faults: Record<InjectedFault, number> = { deliver: 0, op: 0 };
+  readonly #faults: { kind: InjectedFault; op: string | null }[] = [];
   #reportAgain = false;
 
   constructor(ctx: DurableObjectState, env: RoomEnv) {
@@ -366,7 +366,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
 
   /** Shard: the coordinator's numbered notifications and room-scoped state, applied once and in order. */
   async shardDeliver(activityId: string, shard: number, d: Delivery): Promise<void> {
-    this.#injectedFault("deliver");
+    this.#injectedFault("deliver", null);
     if (!(await this.#activity.ensure(activityId)))
       throw new Error(`shardDeliver: no activity ${activityId}`);
     this.#store.setShard(shard);
@@ -375,26 +375,27 @@ export class LiveRoom extends DurableObject<RoomEnv> {
 
   /** Shard: an operation its coordinator runs on every shard (`<feature>.<op>` or `kernel.figures`). */
   async shardOp(activityId: string, shard: number, op: string, arg: unknown): Promise<unknown> {
-    this.#injectedFault("op");
+    this.#injectedFault("op", op);
     if (!(await this.#activity.ensure(activityId))) throw new Error(`shardOp: no activity ${activityId}`);
     this.#store.setShard(shard);
     return this.#runOp(op, arg);
   }
 
   /**
-   * Tests only (the LIVEROOM_TEST_CLOCK binding): this object's next `times` calls of `shardDeliver`
-   * ("deliver") or `shardOp` ("op") throw before doing anything, as a call that never reached it.
-   * In memory: an eviction forgets it.
+   * Tests only (the LIVEROOM_TEST_CLOCK binding): this object's next call of `shardDeliver` ("deliver")
+   * or `shardOp` ("op"; only operation `op` when named) throws before doing anything, as a call that
+   * never reached it. Each call arms one failure. In memory: an eviction forgets it.
    */
-  async failNextCall(kind: InjectedFault, times = 1): Promise<void> {
+  async failNextCall(kind: InjectedFault, op: string | null = null): Promise<void> {
     if (this.env.LIVEROOM_TEST_CLOCK !== "1") throw new Error("failNextCall is for tests only");
-    this.#faults[kind] += times;
+    this.#faults.push({ kind, op });
   }
 
-  #injectedFault(kind: InjectedFault): void {
-    if (this.#faults[kind] === 0) return;
-    this.#faults[kind] -= 1;
-    throw new Error(`injected ${kind} fault (test)`);
+  #injectedFault(kind: InjectedFault, op: string | null): void {
+    const i = this.#faults.findIndex((f) => f.kind === kind && (f.op === null || f.op === op));
+    if (i < 0) return;
+    this.#faults.splice(i, 1);
+    throw new Error(`injected ${kind} fault (test)${op === null ? "" : `: ${op}`}`);
   }
 
   /** Tests only: stops or restarts the room's clock (`held`), e.g. to count a burst's cost exactly. */

@@ -406,6 +406,53 @@ describe("a coordinator → shard call failing once", () => {
     await expectPrizes(record, POOL, winners, clients);
     for (const c of all()) c.close();
   }, 60_000);
+
+  it("retries a window's close and a shard's award that failed once, from the coordinator's alarm", async () => {
+    const POOL = 1_001;
+    const { a, byShard, clients, on, all } = await threeShards(POOL);
+    await control(a, { kind: "open" });
+    await control(a, { kind: "push", question: 0, streamTsMs: 0 });
+    await untilSeq(all(), 2);
+    for (const [k, i, option] of [
+      [0, 0, 1],
+      [0, 1, 1],
+      [1, 0, 1],
+      [2, 0, 1],
+      [2, 1, 0],
+    ] as const)
+      expect(codeOf(await on(k, i).answer(0, option))).toBe("OK");
+
+    // The window closes (the `close:0` task) while shard 1 cannot be reached: the task fails and is
+    // retried; shard 1 judges by the deadline meanwhile, and closes (settling its silent player) later.
+    await shardStub(a, 1).failNextCall("op", "quiz.close");
+    await beat(all());
+    await advanceClock(a, 20_000 + 500 + 1);
+    await runDurableObjectAlarm(roomStub(a));
+    expect(codeOf(await on(1, 1).answer(0, 1))).toBe("TOO_LATE");
+    await advanceClock(a, 1_000);
+    await runDurableObjectAlarm(roomStub(a));
+    await vi.waitUntil(async () => (await stats(a)).phase === "closed", { timeout: 10_000 });
+    const revealed = await roomStub(a).control(a, { kind: "reveal", question: 0, streamTsMs: 0 });
+    expect(revealed.ok && revealed.stats).toMatchObject({ counts: [1, 4], alive: 4 });
+
+    await control(a, { kind: "push", question: 1, streamTsMs: 0 });
+    await untilSeq(all(), 4);
+    const winners = [byShard[0]![0]!, byShard[1]![0]!];
+    for (const u of winners) expect(codeOf(await clients.get(u)!.answer(1, 2))).toBe("OK");
+    expect(codeOf(await on(0, 1).answer(1, 0))).toBe("OK");
+    await control(a, { kind: "reveal", question: 1, streamTsMs: 0 });
+
+    // Shard 1's award fails once: the end stands (the split is made once, at the coordinator), and the
+    // `award:1` task is retried until shard 1 wrote its winner's prize — once.
+    await shardStub(a, 1).failNextCall("op", "quiz.award");
+    await control(a, { kind: "end" });
+    await untilSeq(all(), 6);
+    await runDurableObjectAlarm(roomStub(a));
+    const record = await settled(a);
+    await expectPrizes(record, POOL, winners, clients);
+    expect(record.filter((e) => e.kind === "prize").map((e) => e.userId)).toHaveLength(2);
+    for (const c of all()) c.close();
+  }, 60_000);
 });
 
 describe("a sharded room evicted mid-rain", () => {
