@@ -279,6 +279,66 @@ describe("a sharded room evicted mid-game", () => {
     await expectPrizes(record, POOL, winners, new Map([...clients].filter(([u]) => u !== leaver)));
     for (const c of clients.values()) c.close();
   }, 90_000);
+
+  it("a shard evicted with its sockets closed (as a deploy does): its clients reconnect and resume", async () => {
+    const N = 3;
+    const POOL = 999;
+    const activity = await createActivity({
+      questions: [{ text: "q0", options: ["a", "b"], correct: 1 }],
+      prizePoolCents: POOL,
+      answerWindowMs: 20_000,
+      shards: N,
+    });
+    const a = activity.id;
+    const byShard = usersByShard(uniqueId("dep"), N, 3);
+    const clients = new Map<string, RawClient>();
+    for (const u of byShard.flat()) clients.set(u, await RawClient.join(a, u));
+    await control(a, { kind: "open" });
+    await control(a, { kind: "push", question: 0, streamTsMs: 0 });
+    await untilSeq([...clients.values()], 2);
+    // Shard 1's first player answers before the eviction, its second after, its third never.
+    const [s1a, s1b, s1c] = byShard[1] as [string, string, string];
+    expect(codeOf(await clients.get(s1a)!.answer(0, 1))).toBe("OK");
+    const seen = new Map(byShard[1]!.map((u) => [u, numbered(clients.get(u)!)]));
+    await evictDurableObject(shardStub(a, 1), { webSockets: "close" });
+    await vi.waitUntil(() => byShard[1]!.every((u) => clients.get(u)!.closed !== null), { timeout: 10_000 });
+    // Meanwhile the room goes on: shard 0 and 2 answer.
+    for (const k of [0, 2])
+      for (const u of byShard[k]!) expect(codeOf(await clients.get(u)!.answer(0, 1))).toBe("OK");
+    // Back on shard 1, each resumes after what it saw.
+    const back = new Map<string, RawClient>();
+    for (const u of byShard[1]!) {
+      const c = await RawClient.join(a, u);
+      const after = seen.get(u)!.at(-1)![0];
+      expect((await c.request(T.RESUME, { resume: { afterSeq: after } })).resumed).toMatchObject({
+        fromSeq: after + 1,
+        toSeq: 2,
+        gap: false,
+      });
+      back.set(u, c);
+    }
+    expect(codeOf(await back.get(s1a)!.answer(0, 0))).toBe("ALREADY_ANSWERED");
+    expect(codeOf(await back.get(s1b)!.answer(0, 1))).toBe("OK");
+    const revealed = await roomStub(a).control(a, { kind: "reveal", question: 0, streamTsMs: 0 });
+    expect(revealed.ok && revealed.stats.counts).toEqual([0, 8]);
+    await control(a, { kind: "end" });
+    const want: [number, number][] = [
+      [1, T.ROOM_OPENED],
+      [2, T.QUESTION],
+      [3, T.ANSWER_REVEALED],
+      [4, T.GAME_OVER],
+    ];
+    for (const [u, c] of back) clients.set(u, c);
+    await untilSeq([...clients.values()], 4);
+    for (const u of byShard.flat()) {
+      const stream = [...(seen.get(u) ?? []), ...numbered(clients.get(u)!)];
+      expect([u, stream]).toEqual([u, want]);
+    }
+    const winners = byShard.flat().filter((u) => u !== s1c);
+    const record = await settled(a);
+    await expectPrizes(record, POOL, winners, clients);
+    for (const c of clients.values()) c.close();
+  }, 60_000);
 });
 
 describe("a coordinator → shard call failing once", () => {
