@@ -66,6 +66,9 @@ export function benchActivity(
     prizePoolCents: 1_000_000,
     answerWindowMs: opts.windowMs ?? 10_000,
     streamUrl: "https://stream.example/bench/index.m3u8",
+    // No stream-delay budget (docs/protocol.md, "Fair answer windows"): the bench's clients answer
+    // unstamped, judged from the push, and time their answers from deadline − window as before.
+    streamDelayBudgetMs: 0,
     grabCap: 3,
     questions: Array.from({ length: opts.questions }, (_, i) => ({
       text: `Question ${i + 1}: which of these planets is the largest in the solar system?`,
