@@ -359,20 +359,20 @@ export class DanmakuFeature implements Feature {
   }
 
   /**
-   * Schedules the tick unless one is coming; a tick that is due closes now, with this batch in it
-   * (under load the alarm may run after the batches queued before it).
+   * Schedules the tick unless one is coming: a tick after the last one, or now after a quiet spell.
+   * Never closed here: the shard that asked waits for this answer, and a tick fans out to every shard
+   * (with four shards, a tick closed inside a shard's `danmaku.accept` hung that shard's forward and
+   * the coordinator's fan-out on each other), so ticks close only in the coordinator's own alarm.
    */
   #ensureTick(now: number): Effect[] {
-    const at = this.#room.tickAtMs;
-    if (at !== null) return now >= at ? this.#tick(now) : [];
+    if (this.#room.tickAtMs !== null) return [];
     const due = tickDue(this.#room.lastTickMs, now, this.#config.tickMs);
     this.#commitRoom({ ...this.#room, tickAtMs: due });
-    return due <= now ? this.#tick(now) : [{ kind: "schedule", task: TICK_TASK, atMs: due }];
+    return [{ kind: "schedule", task: TICK_TASK, atMs: due }];
   }
 
   #tick(now: number): Effect[] {
     const due = this.#room.tickAtMs;
-    // Closed already by a batch (#ensureTick); a later one keeps its own, later, task.
     if (due === null) return [];
     if (now < due) return [{ kind: "schedule", task: TICK_TASK, atMs: due }];
     const pool = this.#store.pool();

@@ -93,14 +93,18 @@ export function tickDue(lastMs: number | null, nowMs: number, tickMs: number): n
 }
 
 /**
- * When a shard's next forward is due, for a danmaku or like arriving at `nowMs` with none scheduled:
- * on the cadence (a tick after the last forward) while the shard is busy; after a quiet spell, a full
- * tick from now, so the first arrivals travel together (and a quiet room shows them a tick later).
+ * When a shard's next forward is due, for a danmaku or like arriving at `nowMs` with none scheduled.
+ * While the shard is busy (its last forward was due less than two ticks ago) forwards keep the
+ * cadence: a tick after the last one, or now if that is past (a forward that ran late does not push
+ * the next ones back). After a quiet spell, a full tick from now, so the first arrivals travel
+ * together (a quiet room shows them a tick later).
  * @example forwardDue(1000, 1050, 200) // → 1200
- * @example forwardDue(1000, 1500, 200) // → 1700
+ * @example forwardDue(1000, 1300, 200) // → 1300 (the last one ran late)
+ * @example forwardDue(1000, 1500, 200) // → 1700 (quiet since)
  */
 export function forwardDue(lastMs: number | null, nowMs: number, tickMs: number): number {
-  return lastMs !== null && nowMs < lastMs + tickMs ? lastMs + tickMs : nowMs + tickMs;
+  if (lastMs !== null && nowMs < lastMs + 2 * tickMs) return Math.max(nowMs, lastMs + tickMs);
+  return nowMs + tickMs;
 }
 
 /**

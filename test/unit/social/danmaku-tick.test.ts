@@ -50,10 +50,12 @@ describe("the cadence", () => {
     expect(tickDue(1000, 1500, 200)).toBe(1500);
   });
 
-  it("a shard forwards on the cadence while busy, a full tick after a quiet spell", () => {
+  it("a shard forwards on the cadence while busy (at once if the last ran late), a full tick after a quiet spell", () => {
     expect(forwardDue(null, 1000, 200)).toBe(1200);
     expect(forwardDue(1000, 1050, 200)).toBe(1200);
-    expect(forwardDue(1000, 1200, 200)).toBe(1400);
+    expect(forwardDue(1000, 1200, 200)).toBe(1200);
+    expect(forwardDue(1000, 1300, 200)).toBe(1300);
+    expect(forwardDue(1000, 1400, 200)).toBe(1600);
     expect(forwardDue(1000, 1500, 200)).toBe(1700);
   });
 
