@@ -38,7 +38,7 @@ import { failure } from "./protocol/encode";
 import type { RoomEnv } from "./room-env";
 import { SocketRegistry } from "./kernel/socket-registry";
 import { AUTH_DEADLINE_TASK, SocketGuard } from "./kernel/socket-guard";
-import { CATCHUP_TASK, ShardNet } from "./kernel/shard-net";
+import { CATCHUP_ALL, CATCHUP_TASK, ShardNet } from "./kernel/shard-net";
 import { ShardReplica } from "./kernel/shard-replica";
 import type {
   CoordinatorWelcome,
@@ -60,8 +60,11 @@ const REPORT_RETRY_MS = 5_000;
 
 const T = liveroom.Type;
 
-/** The calls a test can make fail once (`failNextCall`): a delivery, or a shard operation. */
-export type InjectedFault = "deliver" | "op";
+/**
+ * The calls a test can make fail once (`failNextCall`): a delivery or a shard operation (on a shard),
+ * or the coordinator's whole fan-out of one step, dropped as if it reset after the commit.
+ */
+export type InjectedFault = "deliver" | "op" | "fanout";
 
 export class LiveRoom extends DurableObject<RoomEnv> {
   readonly #store: RoomStore;
@@ -167,7 +170,10 @@ export class LiveRoom extends DurableObject<RoomEnv> {
         scope: "room",
         run: (status) => this.#effects.retryMirror(status === "ended" ? "ended" : "live"),
       },
-      [CATCHUP_TASK]: { scope: "room", run: (k) => this.#net.catchUp(Number(k)) },
+      [CATCHUP_TASK]: {
+        scope: "room",
+        run: (k) => (k === CATCHUP_ALL ? this.#net.catchUpAll() : this.#net.catchUp(Number(k))),
+      },
       report: {
         scope: "player",
         run: async () => {
@@ -188,8 +194,11 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       clock: this.#clock,
       stats: () => this.#stats(),
       activityId: () => this.#activity.get()!.id,
-      fanout: (batch) => this.#net.deliver(batch),
+      fanout: async (batch) => {
+        if (!this.#takeFault("fanout", null)) await this.#net.deliver(batch);
+      },
       runTask: (name) => this.#runTaskNow(name),
+      logged: () => this.#net.logged((task, atMs) => this.#scheduler.scheduleOnce(task, atMs)),
     });
     this.#frames = new FrameRouter({
       features: this.#f,
@@ -384,7 +393,9 @@ export class LiveRoom extends DurableObject<RoomEnv> {
   /**
    * Tests only (the LIVEROOM_TEST_CLOCK binding): this object's next call of `shardDeliver` ("deliver")
    * or `shardOp` ("op"; only operation `op` when named) throws before doing anything, as a call that
-   * never reached it. Each call arms one failure. In memory: an eviction forgets it.
+   * never reached it; or ("fanout", at the coordinator) its next step's fan-out is never sent, as if
+   * it reset between the commit and the calls. Each call arms one failure. In memory: an eviction
+   * forgets it.
    */
   async failNextCall(kind: InjectedFault, op: string | null = null): Promise<void> {
     if (this.env.LIVEROOM_TEST_CLOCK !== "1") throw new Error("failNextCall is for tests only");
@@ -392,10 +403,16 @@ export class LiveRoom extends DurableObject<RoomEnv> {
   }
 
   #injectedFault(kind: InjectedFault, op: string | null): void {
+    if (this.#takeFault(kind, op))
+      throw new Error(`injected ${kind} fault (test)${op === null ? "" : `: ${op}`}`);
+  }
+
+  /** Whether a test armed a failure of this call (and disarms it). */
+  #takeFault(kind: InjectedFault, op: string | null): boolean {
     const i = this.#faults.findIndex((f) => f.kind === kind && (f.op === null || f.op === op));
-    if (i < 0) return;
+    if (i < 0) return false;
     this.#faults.splice(i, 1);
-    throw new Error(`injected ${kind} fault (test)${op === null ? "" : `: ${op}`}`);
+    return true;
   }
 
   /** Tests only: stops or restarts the room's clock (`held`), e.g. to count a burst's cost exactly. */

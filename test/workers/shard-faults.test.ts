@@ -513,6 +513,53 @@ describe("a coordinator → shard call failing once", () => {
     expect(record.filter((e) => e.kind === "prize").map((e) => e.userId)).toHaveLength(2);
     for (const c of all()) c.close();
   }, 60_000);
+
+  it("heals a fan-out never sent (the coordinator reset after committing the last notification)", async () => {
+    const POOL = 500;
+    const { a, byShard, clients, on, all } = await threeShards(POOL);
+    await control(a, { kind: "open" });
+    await control(a, { kind: "push", question: 0, streamTsMs: 0 });
+    await untilSeq(all(), 2);
+    for (let k = 0; k < 3; k++) expect(codeOf(await on(k, 0).answer(0, 1))).toBe("OK");
+    await control(a, { kind: "reveal", question: 0, streamTsMs: 0 });
+    await control(a, { kind: "push", question: 1, streamTsMs: 0 });
+    await untilSeq(all(), 4);
+    for (let k = 0; k < 3; k++) expect(codeOf(await on(k, 0).answer(1, 2))).toBe("OK");
+    // The reveal of the last question commits, then the coordinator resets before calling any shard,
+    // and nothing is ever broadcast after it: only the coordinator's own sockets have it.
+    await roomStub(a).failNextCall("fanout");
+    await control(a, { kind: "reveal", question: 1, streamTsMs: 0 });
+    await evict(roomStub(a));
+    await untilSeq([on(0, 0), on(0, 1)], 5);
+    // The coordinator's catch-up brings every shard the reveal it never sent.
+    await advanceClock(a, CATCHUP_RETRY_MS);
+    await runDurableObjectAlarm(roomStub(a));
+    await untilSeq(all(), 5);
+    const want: [number, number][] = [
+      [1, T.ROOM_OPENED],
+      [2, T.QUESTION],
+      [3, T.ANSWER_REVEALED],
+      [4, T.QUESTION],
+      [5, T.ANSWER_REVEALED],
+    ];
+    for (const [u, c] of clients) expect([u, numbered(c)]).toEqual([u, want]);
+    // The same for the end: GAME_OVER reaches every shard; the prizes once.
+    await roomStub(a).failNextCall("fanout");
+    await control(a, { kind: "end" });
+    await evict(roomStub(a));
+    await advanceClock(a, CATCHUP_RETRY_MS);
+    await runDurableObjectAlarm(roomStub(a));
+    await untilSeq(all(), 6);
+    for (const [u, c] of clients) expect([u, numbered(c)]).toEqual([u, [...want, [6, T.GAME_OVER]]]);
+    const record = await settled(a);
+    await expectPrizes(
+      record,
+      POOL,
+      byShard.map((s) => s[0]!),
+      clients,
+    );
+    for (const c of all()) c.close();
+  }, 60_000);
 });
 
 describe("a sharded room evicted mid-rain", () => {
