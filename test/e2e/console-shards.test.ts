@@ -113,4 +113,29 @@ describe.sequential("the console's shard table", () => {
     expect(await cell(0, "roomSeq").textContent()).toBe(seq);
     expect(await cell(1, "roomSeq").textContent()).toBe(seq);
   });
+
+  test("the console's create form sizes the room from the expected audience: 25,000 viewers is 3 shards", async () => {
+    browser.screenshotOnFailure();
+    const id = `${run}-form`;
+    await host.locator("#create-box summary").click();
+    await host.getByLabel("Title").fill(`Big show ${run}`);
+    await host.getByLabel("Id (optional)").fill(id);
+    await host.getByLabel("Prize pool").fill("10.00");
+    await host.getByLabel("Expected audience (optional)").fill("25,000");
+    await host.getByLabel("Question 1 text").fill("Big?");
+    await host.getByLabel("Question 1 option 1").fill("yes");
+    await host.getByLabel("Question 1 option 2").fill("no");
+    await host.getByLabel("Question 1: option 1 is correct").check();
+    await host.getByRole("button", { name: "Create activity", exact: true }).click();
+    await seeText(host.locator("#room-title"), id);
+    await seeText(host.locator("#shard-summary"), "3 shards");
+    await seeRows(3);
+    expect(await rows().evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-shard")))).toEqual([
+      "0",
+      "1",
+      "2",
+    ]);
+    const detail = await call<{ activity: { shards: number } }>("GET", `/api/admin/activities/${id}`, admin);
+    expect(detail.activity.shards).toBe(3);
+  });
 });
