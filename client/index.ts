@@ -56,6 +56,7 @@ export {
   type RoomNotification,
   type RoomSnapshot,
   type RoomStats,
+  type ShardStats,
   type Welcome,
 } from "./codec.js";
 export type {
