@@ -21,6 +21,7 @@ import { balance, keyCounts } from "./support/ledger";
 import {
   advanceClock,
   createActivity,
+  createUser,
   RawClient,
   roomStub,
   shardStub,
@@ -148,6 +149,9 @@ describe("a sharded room evicted mid-game", () => {
     const a = activity.id;
     const byShard = usersByShard(uniqueId("ev"), N, 4);
     const users = byShard.flat();
+    // Shard 2's user 1 holds a revival card: it saves them from their wrong answer to q0, after shard 2's eviction.
+    const cardHolder = byShard[2]![1]!;
+    await createUser(cardHolder, 1);
     const clients = new Map<string, RawClient>();
     for (const u of users) clients.set(u, await RawClient.join(a, u));
     const on = (k: number, i: number) => clients.get(byShard[k]![i]!)!;
@@ -200,7 +204,10 @@ describe("a sharded room evicted mid-game", () => {
 
     const alive = new Set<string>();
     for (let k = 0; k < N; k++)
-      for (let i = 0; i < 4; i++) if (q0(k, i) === 1 && !(k === 3 && i === 3)) alive.add(byShard[k]![i]!);
+      for (let i = 0; i < 4; i++) {
+        const u = byShard[k]![i]!;
+        if ((q0(k, i) === 1 && !(k === 3 && i === 3)) || u === cardHolder) alive.add(u);
+      }
     // One survivor of q0 on shard 1 never answers q1, and tries only after shard 1 closed it.
     const skipper = byShard[1]![3]!;
     expect(alive.has(skipper)).toBe(true);
@@ -275,6 +282,16 @@ describe("a sharded room evicted mid-game", () => {
       remainder: split.remainder,
     });
     const record = await settled(a);
+    // The card was spent once, for q0, and is gone from the holder's balance; no other card moved.
+    expect(
+      record
+        .filter((e) => e.kind === "revival_card" || e.kind === "revival_release")
+        .map((e) => [e.kind, e.userId]),
+    ).toEqual([["revival_card", cardHolder]]);
+    const cards = await env.DB.prepare("SELECT revival_cards AS n FROM users WHERE id = ?")
+      .bind(cardHolder)
+      .first<{ n: number }>();
+    expect(cards?.n).toBe(0);
     // The leaver's socket was closed when the prizes went out: its prize is in the record and the ledger.
     await expectPrizes(record, POOL, winners, new Map([...clients].filter(([u]) => u !== leaver)));
     for (const c of clients.values()) c.close();
