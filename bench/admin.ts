@@ -16,11 +16,18 @@ export class Api {
   }
 
   async call(method: string, path: string, token: string, body?: unknown): Promise<unknown> {
-    const res = await fetch(`${this.base}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      // undici's "fetch failed" hides what failed in `cause`.
+      const cause = err instanceof Error && err.cause !== undefined ? `: ${String(err.cause)}` : "";
+      throw new Error(`${method} ${path}: ${String(err)}${cause}`);
+    }
     const text = await res.text();
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
     return text === "" ? null : (JSON.parse(text) as unknown);
@@ -46,15 +53,22 @@ export class Api {
   }
 }
 
-/** A quiz activity for the benchmarks: `questions` four-option questions, rains as given. */
-export function benchActivity(id: string, opts: { questions: number; windowMs?: number; rains?: object[] }) {
+/** A quiz activity for the benchmarks: `questions` four-option questions, rains as given, `shards` shards. */
+export function benchActivity(
+  id: string,
+  opts: { questions: number; windowMs?: number; rains?: object[]; shards?: number },
+) {
   return {
+    ...(opts.shards === undefined ? {} : { shards: opts.shards }),
     id,
     title: `bench ${id}`,
     startAt: Date.now(),
     prizePoolCents: 1_000_000,
     answerWindowMs: opts.windowMs ?? 10_000,
     streamUrl: "https://stream.example/bench/index.m3u8",
+    // No stream-delay budget (docs/protocol.md, "Fair answer windows"): the bench's clients answer
+    // unstamped, judged from the push, and time their answers from deadline − window as before.
+    streamDelayBudgetMs: 0,
     grabCap: 3,
     questions: Array.from({ length: opts.questions }, (_, i) => ({
       text: `Question ${i + 1}: which of these planets is the largest in the solar system?`,

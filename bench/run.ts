@@ -1,6 +1,6 @@
 // `npm run bench` (quick pass) and `npm run bench -- --full`: one workerd through miniflare, the
 // scenarios in order, then docs/benchmarks/results.md, chart.svg and results.json.
-// Options: --only=fanout,answers,rain,storm,probe,danmaku,settlement,settle-rain,wake,flood  --runs=3  --concurrency=64
+// Options: --only=fanout,answers,rain,storm,probe,danmaku,settlement,settle-rain,wake,flood,shards  --runs=3  --concurrency=64
 //          --n=2000 (one size for every scenario, for development)  --settle-events=10000 (scenario 6)
 //          --out=docs/benchmarks  --report (re-render the markdown and chart from results.json)
 import { execSync } from "node:child_process";
@@ -21,6 +21,7 @@ import { floodScenario } from "./scenarios/flood";
 import { connectProbe, fanoutProbe } from "./scenarios/probe";
 import { redPacketStorm } from "./scenarios/rain";
 import { settlementRain, settlementScenario } from "./scenarios/settlement";
+import { type ShardsPlan, shardsScenario } from "./scenarios/shards";
 import { connectStorm } from "./scenarios/storm";
 import { idleWakeups } from "./scenarios/wakeups";
 import { wireSizes } from "./scenarios/wire";
@@ -35,20 +36,37 @@ const logFile = join(ROOT, "bench/.workerd.log");
 
 /** The sizes of each pass: the quick one stays within a few minutes on 2 cores. */
 const SIZES = flag("n")?.split(",").map(Number);
+// Answers and rain at 1,000 / 2,500 / 5,000 players are also one shard's ceiling (issue 11).
 const PASS = full
   ? {
       fanout: [1000, 2000, 5000],
-      answers: [1000, 5000],
-      rain: [1000, 5000],
+      answers: [1000, 2500, 5000],
+      rain: [1000, 2500, 5000],
       storm: [1000, 5000],
       danmaku: [1000, 5000],
       idle: 1000,
     }
-  : { fanout: [1000, 2000], answers: [1000], rain: [1000], storm: [1000], danmaku: [1000], idle: 1000 };
+  : {
+      fanout: [1000, 2000],
+      answers: [1000, 2500, 5000],
+      rain: [1000, 2500, 5000],
+      storm: [1000],
+      danmaku: [1000],
+      idle: 1000,
+    };
 const PLAN =
   SIZES === undefined
     ? PASS
     : { fanout: SIZES, answers: SIZES, rain: SIZES, storm: SIZES, danmaku: SIZES, idle: SIZES[0] ?? 1000 };
+/** Scenario 8 (issue 11): the quick pass uses 2,000 sockets, the full one 5,000. */
+const SHARDS: ShardsPlan = {
+  n: SIZES?.[0] ?? (full ? 5000 : 2000),
+  shardCounts: [1, 2, 4, 8],
+  emptyShards: [1, 8, 32, 128],
+  emptyRounds: full ? 10 : 5,
+  reconnectN: SIZES?.[0] ?? (full ? 5000 : 2000),
+  reconnectShards: [1, 8],
+};
 
 /** results.md, results.json and chart.svg in the output directory. */
 function writeReport(results: AllResults): void {
@@ -72,7 +90,7 @@ if (args.includes("--report")) {
 }
 
 const fdLimit = Number(execSync("ulimit -n", { shell: "/bin/sh" }).toString().trim());
-const need = Math.max(...PLAN.fanout) * 2 + 1000;
+const need = Math.max(...PLAN.fanout, ...PLAN.answers, ...PLAN.rain, SHARDS.n) * 2 + 1000;
 if (Number.isFinite(fdLimit) && fdLimit < need) {
   process.stderr.write(
     `ulimit -n is ${fdLimit}; ${need} file descriptors are needed: run through npm run bench\n`,
@@ -116,6 +134,7 @@ const results: AllResults = {
   settlementRain: null,
   wake: null,
   flood: null,
+  shards: null,
   wire: wireSizes(),
   extra: [],
   errors: [],
@@ -144,6 +163,9 @@ try {
     results.fanoutProbe = await scenario("probe", () => fanoutProbe(ctx, 2000, 10));
   }
   results.danmaku = await scenario("danmaku", () => danmakuScenario(ctx, PLAN.danmaku));
+  // Issue 11: the same sockets as 1 room and as N shards, the per-shard cost, the reconnect storm
+  // (last: it restarts workerd).
+  results.shards = await scenario("shards", () => shardsScenario(ctx, SHARDS));
   // Issue 12 item 1: 44,000 frames from one tokenless socket against 3 and 200 honest answers.
   if (full || only?.includes("flood")) {
     results.flood = await scenario("flood", () => floodScenario(ctx, [3, 200], 44_000, [500, 44_000]));

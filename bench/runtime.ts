@@ -32,6 +32,12 @@ export interface Runtime {
   mf: Miniflare;
   /** http://127.0.0.1:<port> of workerd's own listener. */
   base: string;
+  /**
+   * A simulated deploy: workerd is stopped and started again with the same options (miniflare's
+   * `setOptions`), so every socket of every object closes and every object starts cold; storage (D1,
+   * the objects' SQLite, in miniflare's temporary directory) and the port are kept.
+   */
+  restart(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -91,6 +97,12 @@ export async function startRuntime(script: string, opts: RuntimeOptions): Promis
   return {
     mf,
     base: url.origin,
+    async restart() {
+      await mf.setOptions(options);
+      const again = await mf.ready;
+      if (again.origin !== url.origin)
+        throw new Error(`workerd came back on ${again.origin}, not ${url.origin}`);
+    },
     async dispose() {
       await mf.dispose();
       log.end();

@@ -1,5 +1,5 @@
 import { liveroom } from "../schema/generated/live.js";
-import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./backoff.js";
+import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF, roomWentAway, spreadDelay } from "./backoff.js";
 import { CLOSE_CODES, type CloseReason, closeReason } from "./close.js";
 import {
   type AnswerAck,
@@ -82,11 +82,14 @@ export interface ClientOptions {
   deadAfterMs?: number;
   /** How long a missing room sequence may hold later notifications back before a re-sync. Default 3 000. */
   holeTimeoutMs?: number;
-  /** Reconnect back-off, or false to never reconnect on its own. */
+  /**
+   * Reconnect back-off (and `defaultWindowMs`, the spread window for rooms whose Welcome has none), or
+   * false to never reconnect on its own.
+   */
   reconnect?: Partial<BackoffOptions> | false;
   /** A room sequence persisted by the app (e.g. across a page reload): the first connect resumes after it. */
   lastRoomSeq?: number;
-  /** Random source in [0, 1) for jitter and tap throttling. Default Math.random. */
+  /** Random source in [0, 1) for jitter, the reconnect spread and tap throttling. Default Math.random. */
   random?: () => number;
   /**
    * Fetches a new token for the same user. With it, the client sends REFRESH before the current
@@ -757,7 +760,7 @@ export class LiveroomClient {
     this.#events.emit("disconnect", { ...seen, reconnect });
     // While connecting, the handshake sees its requests fail and the attempt decides what next.
     if (!wasOpen || this.#closedByUser) return;
-    if (allowed) this.#scheduleReconnect(reason);
+    if (allowed) this.#scheduleReconnect(reason, roomWentAway(seen.code));
     else this.#setState({ state: "closed", reason: seen.reason });
   }
 
@@ -772,14 +775,29 @@ export class LiveroomClient {
     for (const p of pending) p.fail(code, reason);
   }
 
-  #scheduleReconnect(reason: string): void {
+  /**
+   * Arms the next attempt. `roomGone`: the open socket went down in a way every socket of the room
+   * may have at once (a deploy): the first attempt then waits a uniform draw over the room's window,
+   * so that the room's viewers come back spread over it; later attempts back off as usual.
+   */
+  #scheduleReconnect(reason: string, roomGone = false): void {
     if (!this.#backoff || this.#attempt >= this.#backoff.maxAttempts) {
       this.#setState({ state: "closed", reason });
       return;
     }
-    const delayMs = backoffDelay(this.#attempt, this.#backoff, this.#random);
+    const spread =
+      roomGone && this.#attempt === 0
+        ? spreadDelay(this.#welcome?.reconnectWindowMs ?? 0, this.#backoff.defaultWindowMs, this.#random)
+        : undefined;
+    const delayMs = spread?.delayMs ?? backoffDelay(this.#attempt, this.#backoff, this.#random);
     this.#attempt++;
-    this.#setState({ state: "reconnecting", reason, attempt: this.#attempt, delayMs });
+    this.#setState({
+      state: "reconnecting",
+      reason,
+      attempt: this.#attempt,
+      delayMs,
+      ...(spread ? { windowMs: spread.windowMs } : {}),
+    });
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = undefined;
       void this.#attemptNow(false);

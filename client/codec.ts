@@ -151,7 +151,24 @@ export interface GrabResult {
  * The room's figures as the STATS frame carries them: every field of `RoomStats` in schema/live.proto,
  * defaults filled in (the server's `RoomStatsView` with the phase as the wire enum).
  */
-export type RoomStats = Omit<liveroom.RoomStats, "$unknowns">;
+export type RoomStats = Omit<liveroom.RoomStats, "$unknowns" | "shards"> & { shards: ShardStats[] };
+
+/** One shard's figures in a STATS frame (`ShardStats` in schema/live.proto), defaults filled in. */
+export interface ShardStats {
+  shard: number;
+  /** Distinct authenticated users on this shard. */
+  online: number;
+  players: number;
+  /** Answers accepted to the current question. */
+  answers: number;
+  answersPerSec: number;
+  /** The last numbered notification: from its arrival at the shard to its send to the last socket. */
+  fanoutMs: number;
+  /** Settlement events not yet accepted by the Queue. */
+  outboxBacklog: number;
+  /** The last numbered notification this shard applied. */
+  roomSeq: number;
+}
 
 /** One danmaku as shown: `streamTsMs` is where the sender's player was. */
 export interface DanmakuItem {

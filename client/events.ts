@@ -14,6 +14,11 @@ export interface ConnectionEvent {
   attempt?: number;
   /** Delay before that attempt while "reconnecting". */
   delayMs?: number;
+  /**
+   * Set when the delay was drawn over the room's reconnect window (the socket went down as a deploy
+   * takes every socket down): that window, from the Welcome or the default.
+   */
+  windowMs?: number;
 }
 
 /** Emitted when notifications were lost for good: rebuild the view from `welcome`. */

@@ -8,7 +8,14 @@
  * await client.connect();
  */
 export { liveroom } from "../schema/generated/live.js";
-export { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./backoff.js";
+export {
+  type BackoffOptions,
+  backoffDelay,
+  DEFAULT_BACKOFF,
+  MAX_RECONNECT_WINDOW_MS,
+  roomWentAway,
+  spreadDelay,
+} from "./backoff.js";
 export { CLOSE_CODES, type CloseReason, closeReason } from "./close.js";
 export {
   type ClientOptions,
@@ -49,6 +56,7 @@ export {
   type RoomNotification,
   type RoomSnapshot,
   type RoomStats,
+  type ShardStats,
   type Welcome,
 } from "./codec.js";
 export type {

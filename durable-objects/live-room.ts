@@ -38,7 +38,7 @@ import { failure } from "./protocol/encode";
 import type { RoomEnv } from "./room-env";
 import { SocketRegistry } from "./kernel/socket-registry";
 import { AUTH_DEADLINE_TASK, SocketGuard } from "./kernel/socket-guard";
-import { CATCHUP_TASK, ShardNet } from "./kernel/shard-net";
+import { CATCHUP_ALL, CATCHUP_TASK, ShardNet } from "./kernel/shard-net";
 import { ShardReplica } from "./kernel/shard-replica";
 import type {
   CoordinatorWelcome,
@@ -60,6 +60,12 @@ const REPORT_RETRY_MS = 5_000;
 
 const T = liveroom.Type;
 
+/**
+ * The calls a test can make fail once (`failNextCall`): a delivery or a shard operation (on a shard),
+ * or the coordinator's whole fan-out of one step, dropped as if it reset after the commit.
+ */
+export type InjectedFault = "deliver" | "op" | "fanout";
+
 export class LiveRoom extends DurableObject<RoomEnv> {
   readonly #store: RoomStore;
   readonly #clock: RoomClock;
@@ -78,6 +84,8 @@ export class LiveRoom extends DurableObject<RoomEnv> {
   /** How long this shard's last numbered delivery took to reach its last socket. */
   #fanoutMs = 0;
   #reporting: Promise<void> | null = null;
+  /** Tests only: calls still to fail (`failNextCall`). */
+  readonly #faults: { kind: InjectedFault; op: string | null }[] = [];
   #reportAgain = false;
 
   constructor(ctx: DurableObjectState, env: RoomEnv) {
@@ -162,7 +170,10 @@ export class LiveRoom extends DurableObject<RoomEnv> {
         scope: "room",
         run: (status) => this.#effects.retryMirror(status === "ended" ? "ended" : "live"),
       },
-      [CATCHUP_TASK]: { scope: "room", run: (k) => this.#net.catchUp(Number(k)) },
+      [CATCHUP_TASK]: {
+        scope: "room",
+        run: (k) => (k === CATCHUP_ALL ? this.#net.catchUpAll() : this.#net.catchUp(Number(k))),
+      },
       report: {
         scope: "player",
         run: async () => {
@@ -183,8 +194,11 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       clock: this.#clock,
       stats: () => this.#stats(),
       activityId: () => this.#activity.get()!.id,
-      fanout: (batch) => this.#net.deliver(batch),
+      fanout: async (batch) => {
+        if (!this.#takeFault("fanout", null)) await this.#net.deliver(batch);
+      },
       runTask: (name) => this.#runTaskNow(name),
+      logged: () => this.#net.logged((task, atMs) => this.#scheduler.scheduleOnce(task, atMs)),
     });
     this.#frames = new FrameRouter({
       features: this.#f,
@@ -361,17 +375,51 @@ export class LiveRoom extends DurableObject<RoomEnv> {
 
   /** Shard: the coordinator's numbered notifications and room-scoped state, applied once and in order. */
   async shardDeliver(activityId: string, shard: number, d: Delivery): Promise<void> {
+    this.#injectedFault("deliver", null);
     if (!(await this.#activity.ensure(activityId)))
       throw new Error(`shardDeliver: no activity ${activityId}`);
     this.#store.setShard(shard);
     await this.#replica.deliver(d);
   }
 
-  /** Shard: an operation its coordinator runs on every shard (`<feature>.<op>` or `kernel.figures`). */
-  async shardOp(activityId: string, shard: number, op: string, arg: unknown): Promise<unknown> {
+  /**
+   * Shard: an operation its coordinator runs on every shard (`<feature>.<op>` or `kernel.figures`).
+   * A shard behind the coordinator's `head` (a delivery not yet retried) catches up first: a reveal
+   * never closes a question on a shard whose players were not sent it.
+   */
+  async shardOp(activityId: string, shard: number, op: string, arg: unknown, head = 0): Promise<unknown> {
+    this.#injectedFault("op", op);
     if (!(await this.#activity.ensure(activityId))) throw new Error(`shardOp: no activity ${activityId}`);
     this.#store.setShard(shard);
+    if (head > this.#effects.seq) {
+      await this.#replica.deliver({ head, entries: [], replica: null, notify: [], users: [] });
+    }
     return this.#runOp(op, arg);
+  }
+
+  /**
+   * Tests only (the LIVEROOM_TEST_CLOCK binding): this object's next call of `shardDeliver` ("deliver")
+   * or `shardOp` ("op"; only operation `op` when named) throws before doing anything, as a call that
+   * never reached it; or ("fanout", at the coordinator) its next step's fan-out is never sent, as if
+   * it reset between the commit and the calls. Each call arms one failure. In memory: an eviction
+   * forgets it.
+   */
+  async failNextCall(kind: InjectedFault, op: string | null = null): Promise<void> {
+    if (this.env.LIVEROOM_TEST_CLOCK !== "1") throw new Error("failNextCall is for tests only");
+    this.#faults.push({ kind, op });
+  }
+
+  #injectedFault(kind: InjectedFault, op: string | null): void {
+    if (this.#takeFault(kind, op))
+      throw new Error(`injected ${kind} fault (test)${op === null ? "" : `: ${op}`}`);
+  }
+
+  /** Whether a test armed a failure of this call (and disarms it). */
+  #takeFault(kind: InjectedFault, op: string | null): boolean {
+    const i = this.#faults.findIndex((f) => f.kind === kind && (f.op === null || f.op === op));
+    if (i < 0) return false;
+    this.#faults.splice(i, 1);
+    return true;
   }
 
   /** Tests only: stops or restarts the room's clock (`held`), e.g. to count a burst's cost exactly. */
@@ -493,6 +541,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
     return {
       quiz,
       rain: this.#f.rain.shardFigures(this.#clock.now()),
+      danmaku: this.#f.danmaku.shardFigures(),
       figures: {
         shard: this.#store.shard(),
         online: this.#sockets.onlineUsers(),

@@ -4,6 +4,7 @@ import { DanmakuRun } from "./danmaku";
 import { flood } from "./flood";
 import { GrabRun } from "./grabs";
 import { openSockets } from "./open";
+import { ReconnectStorm } from "./reconnect";
 import type { CollectResult, Command, HeartbeatCmd, HeartbeatResult, Reply, Request } from "./protocol";
 import { type Sock, sleep, toBytes, until } from "./socks";
 
@@ -14,6 +15,7 @@ let armed = false;
 let answers: AnswerRun | null = null;
 let grabs: GrabRun | null = null;
 let danmaku: DanmakuRun | null = null;
+let storm: ReconnectStorm | null = null;
 
 async function dispatch(c: Command): Promise<unknown> {
   switch (c.cmd) {
@@ -47,7 +49,16 @@ async function dispatch(c: Command): Promise<unknown> {
       return heartbeat(c);
     case "flood":
       return flood(c, socks[0]);
+    case "authAll":
+      storm = new ReconnectStorm(socks);
+      return storm.authAll(c.timeoutMs);
+    case "stormArm":
+      return storm?.arm(c) ?? Promise.reject(new Error("stormArm before authAll"));
+    case "stormWait":
+      return storm?.wait(c.targetSeq, c.timeoutMs) ?? Promise.reject(new Error("stormWait before authAll"));
     case "close":
+      storm?.stop();
+      storm = null;
       return close(c.timeoutMs);
   }
 }

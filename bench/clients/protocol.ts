@@ -161,6 +161,57 @@ export interface FloodResult {
   closedBeforeLoopEnd: boolean;
 }
 
+export interface AuthAllResult {
+  /** Sockets that got their Welcome. */
+  welcomed: number;
+  failed: number;
+  errors: string[];
+  /** The Welcome's reconnect_window_ms, smallest and largest seen. */
+  windowMinMs: number;
+  windowMaxMs: number;
+  /** Sockets per shard, from the Welcome's `shard`. */
+  perShard: Record<string, number>;
+  roomSeq: number;
+}
+
+export interface StormArmCmd {
+  cmd: "stormArm";
+  /** ws://127.0.0.1:<port> and the room's path: where each client reconnects. */
+  wsBase: string;
+  path: string;
+  /** No reconnect attempt starts after this long. */
+  maxMs: number;
+}
+
+/** One client of a reconnect storm: what it did from its socket's close until it was back. */
+export interface StormRecord {
+  shard: number;
+  windowMs: number;
+  /** Epoch ms of the close the deploy caused. */
+  closedAt: number;
+  /** Epoch ms when the runner said the new version is up: the jitter is counted from here. */
+  goAt: number;
+  /** The uniform jitter drawn in [0, windowMs). */
+  delayMs: number;
+  attempts: number;
+  /** Attempts refused or dropped before the Welcome (retried with the SDK's backoff). */
+  failedAttempts: number;
+  /** Epoch ms of the Welcome; NaN if none came. */
+  welcomedAt: number;
+  /** Epoch ms when the client held every numbered notification up to the target; NaN if never. */
+  backAt: number;
+  /** RESUME was sent (the Welcome's room_seq was past the last one this client had). */
+  resumed: boolean;
+  replayed: number;
+  /** Sequence numbers between the close and the target that never came (a gap). */
+  missing: number;
+}
+
+export interface StormWaitResult {
+  records: StormRecord[];
+  errors: string[];
+}
+
 export type Command =
   | OpenCmd
   | { cmd: "arm" }
@@ -173,6 +224,9 @@ export type Command =
   | { cmd: "danmakuWait"; timeoutMs: number }
   | HeartbeatCmd
   | FloodCmd
+  | { cmd: "authAll"; timeoutMs: number }
+  | StormArmCmd
+  | { cmd: "stormWait"; targetSeq: number; timeoutMs: number }
   | { cmd: "close"; timeoutMs: number };
 
 export interface ResultOf {
@@ -187,6 +241,9 @@ export interface ResultOf {
   danmakuArm: null;
   danmakuWait: DanmakuResult;
   flood: FloodResult;
+  authAll: AuthAllResult;
+  stormArm: null;
+  stormWait: StormWaitResult;
   close: { closed: number; elapsedMs: number };
 }
 

@@ -7,6 +7,7 @@ import { type FloodCase, floodMarkdown } from "../scenarios/flood";
 import type { FanoutProbeRow, ProbeRow } from "../scenarios/probe";
 import type { RainCase } from "../scenarios/rain";
 import type { SettlementCase, SettlementRainCase } from "../scenarios/settlement";
+import { type ShardsResult, shardsMarkdown } from "../scenarios/shards";
 import type { StormCase } from "../scenarios/storm";
 import type { WakeResult } from "../scenarios/wakeups";
 import type { WireRow } from "../scenarios/wire";
@@ -34,6 +35,8 @@ export interface AllResults {
   wake: WakeResult | null;
   /** Issue 12 item 1 over real sockets (`--only=flood` or `--full`); absent in older results.json. */
   flood?: FloodCase[] | null;
+  /** Issue 11: one room across shards (scenario 8); absent in older results.json. */
+  shards?: ShardsResult | null;
   wire: WireRow[];
   /** Extra sections from scenarios that render themselves (danmaku, settlement). */
   extra: { title: string; markdown: string }[];
@@ -436,6 +439,8 @@ export function resultsMarkdown(r: AllResults): string {
   }
   for (const x of r.extra) parts.push("", `## ${x.title}`, "", x.markdown);
   if (r.flood != null) parts.push("", "## Flood (issue 12)", "", floodMarkdown(r.flood));
+  if (r.shards != null)
+    parts.push("", "## One room across shards (issue 11)", "", shardsMarkdown(r.shards, r.answers, r.rain));
   parts.push(
     "",
     "## 7. Wire sizes",

@@ -14,6 +14,7 @@ import type { RoomServices } from "../kernel/services";
 import { answerRevealed, gameOver, PHASE, PLAYER_STATUS, questionPushed } from "../protocol/encode";
 import { DanmakuFeature } from "./danmaku/feature";
 import { danmakuMigrations } from "./danmaku/migrations";
+import type { ShardCounters } from "./danmaku/tick";
 import { GiftsFeature } from "./gifts/feature";
 import { giftMigrations } from "./gifts/migrations";
 import { PollFeature } from "./poll/feature";
@@ -76,11 +77,12 @@ export interface RoomFacts {
   shard: number;
 }
 
-/** One shard's row of the stats: the kernel's figures and the quiz's. */
+/** One shard's row of the stats: the kernel's figures, the quiz's and the danmaku's. */
 export interface ShardRow {
   figures: ShardStatsView;
   quiz: QuizShardFigures;
   rain: RainShardFigures;
+  danmaku: ShardCounters;
 }
 
 /**
@@ -163,7 +165,7 @@ export function statsOf(f: Features, facts: RoomFacts, rows: readonly ShardRow[]
       facts.nowMs,
       rows.map((r) => r.rain),
     ),
-    ...f.danmaku.stats(),
+    ...f.danmaku.stats(rows.map((r) => r.danmaku)),
     ...f.gifts.stats(),
     ...f.poll.stats(),
     shards: rows.map((r) => r.figures),

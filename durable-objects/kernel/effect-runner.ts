@@ -56,6 +56,11 @@ export interface EffectPorts {
   fanout(batch: FanoutBatch): Promise<void>;
   /** Runs a named task now; it stays scheduled (the alarm retries it) if it throws. */
   runTask(name: string): Promise<void>;
+  /**
+   * Called inside the transaction of a step that logged numbered notifications: the coordinator
+   * schedules their delivery to its shards there, so a reset before its fan-out loses none (DESIGN §8).
+   */
+  logged(): void;
 }
 
 export class EffectRunner {
@@ -73,7 +78,9 @@ export class EffectRunner {
     const nowMs = this.#p.clock.now();
     const applied = this.#p.transaction(() => {
       const out: Applied[] = [];
+      const before = this.seq;
       this.#stage(step(), nowMs, out);
+      if (this.seq !== before) this.#p.logged();
       return out;
     });
     return this.#deliver(applied, target);

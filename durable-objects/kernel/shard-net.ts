@@ -9,6 +9,8 @@ import type { Delivery, LogEntry, Replica, RoomRpc } from "./shard-protocol";
 /** A failed delivery is tried again by the `catchup:<k>` task, this long after. */
 export const CATCHUP_RETRY_MS = 1_000;
 export const CATCHUP_TASK = "catchup";
+/** `catchup:*`: every shard, scheduled with every logged notification (`logged`). */
+export const CATCHUP_ALL = "*";
 
 /** What one committed step sent, for the other shards. */
 export interface FanoutBatch {
@@ -65,7 +67,7 @@ export class ShardNet {
     const activityId = this.#p.activityId() ?? "";
     const calls: Promise<unknown>[] = [this.#p.local(op, arg)];
     for (let k = 1; k < this.count(); k++) {
-      calls.push(this.#p.stub(shardObjectName(activityId, k)).shardOp(activityId, k, op, arg));
+      calls.push(this.#p.stub(shardObjectName(activityId, k)).shardOp(activityId, k, op, arg, this.#p.head()));
     }
     return (await Promise.all(calls)) as T[];
   }
@@ -81,7 +83,9 @@ export class ShardNet {
   async one<T>(k: number, op: string, arg: unknown): Promise<T> {
     if (k === 0) return (await this.#p.local(op, arg)) as T;
     const activityId = this.#p.activityId() ?? "";
-    return (await this.#p.stub(shardObjectName(activityId, k)).shardOp(activityId, k, op, arg)) as T;
+    return (await this.#p
+      .stub(shardObjectName(activityId, k))
+      .shardOp(activityId, k, op, arg, this.#p.head())) as T;
   }
 
   /**
@@ -119,6 +123,31 @@ export class ShardNet {
         failed.map((k) => ({ kind: "scheduleOnce", task: `${CATCHUP_TASK}:${k}`, atMs })),
       );
     }
+  }
+
+  /**
+   * Called in the transaction that logged numbered notifications: `catchup:*` is due shortly after, so
+   * they reach every shard even if this object resets before its fan-out (which makes the task a
+   * no-op round of calls otherwise). One row for a burst: a task already due is left as it is.
+   */
+  logged(schedule: (task: string, atMs: number) => void): void {
+    if (this.count() > 1 && this.isCoordinator())
+      schedule(`${CATCHUP_TASK}:${CATCHUP_ALL}`, this.#p.now() + CATCHUP_RETRY_MS);
+  }
+
+  /** The `catchup:*` task: every shard pulls what it missed; one that cannot be reached gets its own task. */
+  async catchUpAll(): Promise<Effect[]> {
+    const failed: number[] = [];
+    await Promise.all(
+      Array.from({ length: this.count() - 1 }, (_, i) =>
+        this.catchUp(i + 1).catch((err: unknown) => {
+          console.error("liveroom catch-up of a shard failed", { shard: i + 1, err: String(err) });
+          failed.push(i + 1);
+        }),
+      ),
+    );
+    const atMs = this.#p.now() + CATCHUP_RETRY_MS;
+    return failed.map((k) => ({ kind: "scheduleOnce", task: `${CATCHUP_TASK}:${k}`, atMs }));
   }
 
   /** The `catchup:<k>` task: shard k pulls what it missed (throws, so the task retries, until it did). */

@@ -57,7 +57,8 @@ export interface RoomRpc {
   roomOp(activityId: string, shard: number, op: string, arg: unknown): Promise<unknown>;
   roomWelcome(activityId: string, userId: string): Promise<CoordinatorWelcome>;
   shardDeliver(activityId: string, shard: number, d: Delivery): Promise<void>;
-  shardOp(activityId: string, shard: number, op: string, arg: unknown): Promise<unknown>;
+  /** `head`: the coordinator's sequence; a shard behind it catches up before it runs the operation. */
+  shardOp(activityId: string, shard: number, op: string, arg: unknown, head: number): Promise<unknown>;
   advanceClock(ms: number): Promise<number>;
 }
 

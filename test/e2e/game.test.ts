@@ -106,6 +106,10 @@ describe.sequential("a whole game in the browser", () => {
     for (const page of Object.values(viewer))
       await seeText(page.locator("#lobby-title"), "Waiting for the first question");
     await seeText(host.locator("#f-online"), "3");
+    // A room created without `shards` is one shard: one row in the console's shard table, no total.
+    await seeText(host.locator('#shard-rows tr[data-shard="0"] td[data-col="online"]'), "3");
+    expect(await host.locator("#shard-rows tr").count()).toBe(1);
+    expect(await host.locator("#shard-total tr").count()).toBe(0);
   });
 
   test("question 1: answers stay sealed until the reveal; Carol's card saves her", async () => {

@@ -32,7 +32,8 @@ function setup(opts: Partial<ClientOptions> = {}) {
     connector: room.connector,
     token: jwt("u1", inSec(3600)),
     random: () => 0,
-    reconnect: { initialDelayMs: 100 },
+    // These tests time the back-off; the spread over the room's window is client-reconnect-window.test.ts's.
+    reconnect: { initialDelayMs: 100, defaultWindowMs: 0 },
     ...opts,
   });
   const log: string[] = [];

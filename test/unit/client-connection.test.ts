@@ -79,7 +79,8 @@ describe("reconnect", () => {
   it("backs off exponentially with jitter from the injected random, then resumes", async () => {
     const { room, client, states } = setup({
       random: () => 0.5,
-      reconnect: { initialDelayMs: 100, factor: 2, jitter: 0.5 },
+      // No spread window (the Welcome advertises none): the back-off alone.
+      reconnect: { initialDelayMs: 100, factor: 2, jitter: 0.5, defaultWindowMs: 0 },
     });
     await client.connect();
     room.connectFailures = 3;

@@ -45,6 +45,13 @@ export class FakeSocket implements SocketLike {
     this.#fire("close", { code, reason });
   }
 
+  /** The connection breaks as a browser reports it: an error event, then a close without a frame (1006). */
+  fail(): void {
+    if (this.readyState === 3) return;
+    this.#fire("error", {});
+    this.drop(1006);
+  }
+
   /** The binary frames the client sent, decoded. */
   frames(): liveroom.Frame[] {
     return this.sent

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { atGrabCap, backoffDelay, DEFAULT_BACKOFF, SeqTracker, shouldSendTap } from "../../client/index.js";
+import {
+  atGrabCap,
+  backoffDelay,
+  DEFAULT_BACKOFF,
+  roomWentAway,
+  SeqTracker,
+  shouldSendTap,
+  spreadDelay,
+} from "../../client/index.js";
 
 describe("SeqTracker", () => {
   it("holds everything until a baseline, then drops what the baseline covers", () => {
@@ -51,6 +59,25 @@ describe("backoffDelay", () => {
     expect(backoffDelay(3, DEFAULT_BACKOFF, () => 0.999999)).toBe(2000);
     expect(backoffDelay(2, { ...DEFAULT_BACKOFF, jitter: 1 }, () => 0.75)).toBe(500);
     expect(backoffDelay(2, { ...DEFAULT_BACKOFF, jitter: 0 }, () => 0.75)).toBe(2000);
+  });
+});
+
+describe("the reconnect spread", () => {
+  it("draws uniformly in [0, window): the Welcome's, else the default, capped at 60 s", () => {
+    expect(spreadDelay(10_000, 5_000, () => 0)).toEqual({ delayMs: 0, windowMs: 10_000 });
+    expect(spreadDelay(10_000, 5_000, () => 0.25)).toEqual({ delayMs: 2_500, windowMs: 10_000 });
+    expect(spreadDelay(10_000, 5_000, () => 0.9999999)).toEqual({ delayMs: 9_999, windowMs: 10_000 });
+    // A random source that breaks its contract still lands inside the window.
+    expect(spreadDelay(10_000, 5_000, () => 1)).toEqual({ delayMs: 9_999, windowMs: 10_000 });
+    expect(spreadDelay(0, 5_000, () => 0.5)).toEqual({ delayMs: 2_500, windowMs: 5_000 });
+    expect(spreadDelay(120_000, 5_000, () => 0.5)).toEqual({ delayMs: 30_000, windowMs: 60_000 });
+    expect(spreadDelay(0, 0, () => 0.5)).toBe(undefined);
+  });
+
+  it("counts every drop but the room's own 4000–4999 closes as the room going away", () => {
+    expect(
+      [0, 1000, 1001, 1006, 1011, 1012, 1013, 3000, 4000, 4001, 4008, 4009, 4999, 5000].map(roomWentAway),
+    ).toEqual([true, true, true, true, true, true, true, true, false, false, false, false, false, true]);
   });
 });
 

@@ -70,6 +70,7 @@ const form = (over: Partial<ActivityFormValues> = {}): ActivityFormValues => ({
   windowSec: "10",
   streamUrl: "",
   delaySec: "",
+  audience: "",
   questions: [{ text: "Red planet?", options: ["Venus", "Mars", "", ""], correct: 1 }],
   rainTotal: "",
   rainCount: "",
@@ -88,6 +89,7 @@ describe("the create-activity form", () => {
         rainCount: "2",
         rainSec: "15",
         delaySec: " 8 ",
+        audience: " 1,000,000 ",
       }),
       1000,
     );
@@ -101,6 +103,7 @@ describe("the create-activity form", () => {
         answerWindowMs: 10_000,
         streamUrl: "https://s.example/x.m3u8",
         streamDelayBudgetMs: 8_000,
+        expectedAudience: 1_000_000,
         questions: [{ text: "Q", options: ["a", "c"], correct: 1 }],
         rains: [{ totalCents: 250, count: 2, durationMs: 15_000 }],
       },
@@ -122,6 +125,14 @@ describe("the create-activity form", () => {
     expect(field({ delaySec: "61" })).toBe("delaySec");
     expect(field({ delaySec: "1.5" })).toBe("delaySec");
     expect(field({ delaySec: "60" })).toBe("ok");
+    expect(field({ audience: "0" })).toBe("audience");
+    expect(field({ audience: "100,000,001" })).toBe("audience");
+    expect(field({ audience: "a lot" })).toBe("audience");
+    expect(field({ audience: "2.5" })).toBe("audience");
+    expect(field({ audience: "100_000_000" })).toBe("ok");
+    // Blank: no expectedAudience in the body, and the API makes a one-shard room.
+    const blank = activityInput(form(), 0);
+    expect(blank.ok && "expectedAudience" in blank.body).toBe(false);
     expect(field({ questions: [] })).toBe("questions");
     expect(field({ questions: [{ text: "", options: ["a", "b"], correct: 0 }] })).toBe("questions.0.text");
     expect(field({ questions: [{ text: "q", options: ["a", "", "", ""], correct: 0 }] })).toBe(

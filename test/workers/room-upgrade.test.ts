@@ -275,6 +275,7 @@ describe("a room written before migrations", () => {
         rains: sql.exec("SELECT * FROM activity_rains ORDER BY idx").toArray(),
         quiz: JSON.parse(String(sql.exec("SELECT body FROM quiz_state").one().body)) as unknown,
         danmaku: JSON.parse(String(sql.exec("SELECT body FROM danmaku_state").one().body)) as unknown,
+        danmakuShard: JSON.parse(String(sql.exec("SELECT body FROM danmaku_shard").one().body)) as unknown,
         giftTotals: sql.exec("SELECT * FROM gift_totals").toArray(),
         anchor: sql.exec("SELECT * FROM replay_anchor").toArray(),
         over: valuesOver(sql, MAX_VALUE_BYTES),
@@ -323,8 +324,28 @@ describe("a room written before migrations", () => {
     // The shared legacy value is gone once danmaku, gifts and the replay took their parts; no row keeps
     // a card no escrow covers.
     expect([storage.legacySocial, storage.legacyCards]).toEqual([false, 0]);
-    const { anchor: _a, gifts: _g, giftCoins: _gc, ...danmakuPart } = social;
-    expect(storage.danmaku).toEqual({ v: 1, ...danmakuPart });
+    // Danmaku migration 2 (split per shard): the room's counters stay with the coordinator, its
+    // decisions (in, blocked, refused) and its numbering move to its shard part, shard 0.
+    const { in: dIn, blocked, refused, ...roomCounters } = social.counters;
+    expect(storage.danmaku).toEqual({
+      v: 2,
+      counters: roomCounters,
+      droppedSince: 0,
+      tickAtMs: null,
+      lastTickMs: null,
+    });
+    expect(storage.danmakuShard).toEqual({
+      v: 1,
+      counters: { in: dIn, blocked, refused },
+      seen: 0,
+      likes: 0,
+      nextLocal: 12,
+      nextBatch: 1,
+      sealed: null,
+      forwardAtMs: null,
+      lastForwardMs: null,
+      mutesV: 0,
+    });
     expect(storage.giftTotals).toEqual([{ id: 1, gifts: 7, coins: 70 }]);
     expect(storage.anchor).toEqual([{ id: 1, stream_ts_ms: 90_000, at_ms: t0 - 2_000 }]);
     // No packet amounts anywhere: the rain rows above have no column for them, and no value of the

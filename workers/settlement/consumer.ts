@@ -1,4 +1,4 @@
-// The settlement Queue consumer. A batch is settled with one D1 batch of writes, and each message is
+// The settlement Queue consumer. A batch is settled with one D1 batch, and each message is
 // acknowledged on its own: applied or a duplicate → ack; an expected refusal (invalid body, key
 // conflict, ...) → recorded as a settlement issue, then ack, so that a poison message never blocks
 // the rest. If the batch's D1 batch fails, its messages are settled one by one, and only those that

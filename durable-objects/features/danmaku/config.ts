@@ -62,10 +62,20 @@ export function danmakuConfig(vars: Readonly<Record<string, unknown>>): DanmakuC
 
 /**
  * Danmaku shown per tick: the per-second cap spread over the ticks of a second, at least one.
- * Ticks are at least `tickMs` apart, so no second ever shows more than `showPerSec`
+ * Ticks are due at least `tickMs` apart, so no second ever shows more than `showPerSec`
  * (rounded down to a whole number per tick).
  * @example tickCap({ showPerSec: 20, tickMs: 200 }) // → 4
  */
 export function tickCap(config: Pick<DanmakuConfig, "showPerSec" | "tickMs">): number {
   return Math.max(1, Math.floor((config.showPerSec * config.tickMs) / 1000));
+}
+
+/**
+ * Danmaku a pool keeps: two ticks' worth. A shard's batch and the coordinator's waiting pool each keep
+ * this many, so a tick that got a few more than its cap (arrivals are never evenly spread over ticks)
+ * hands them to the next tick instead of dropping them; only a room over its show rate drops.
+ * @example poolCap({ showPerSec: 20, tickMs: 200 }) // → 8
+ */
+export function poolCap(config: Pick<DanmakuConfig, "showPerSec" | "tickMs">): number {
+  return 2 * tickCap(config);
 }

@@ -1,30 +1,36 @@
-// Danmaku and likes as a feature: DANMAKU and LIKE (player-scoped: per-user limits and the word
-// filter), the host's DELETE_DANMAKU and MUTE, and the tick (room-scoped) that shows a sample of at
-// most `showPerSec` danmaku and the likes total. Likes ride the danmaku tick: one cadence, one alarm.
+// Danmaku and likes as a feature, split per shard (DESIGN §8, docs/live-room.md). On the player's
+// shard: DANMAKU and LIKE (per-user limits, text checks, mutes, the word filter), collected into a
+// batch that the `danmakuForward` task hands to the coordinator once a tick (`danmaku.accept`). At the
+// coordinator: the waiting pool those batches merge into, the tick that shows at most `showPerSec`
+// a second and the likes total, the room's totals, and the host's DELETE_DANMAKU and MUTE (the mutes
+// are pushed to every shard). One shard is the same code: shard 0 asks itself.
 import { liveroom } from "../../../schema/proto";
 import { loadDanmakuWords } from "../../../schema/queries/danmaku-words";
 import type { RoomStatsView } from "../../../schema/room-stats";
-import { type DanmakuConfig, danmakuConfig, tickCap } from "./config";
-import { decideDanmaku, decideLike } from "./decide";
-import { compileFilter, type WordFilter } from "./filter";
-import { decideDelete, decideMute } from "./moderation";
-import { type PlayerBuckets, pruneBuckets } from "./rate";
-import { cryptoRng, offer } from "./sampler";
-import { closeTick, nextTickAt } from "./tick";
 import type { ModerationOp } from "../../control";
 import { type Effect, notify, refuse, reply } from "../../kernel/effects";
 import { type Feature, frames } from "../../kernel/feature";
 import type { RoomServices } from "../../kernel/services";
 import { senderStreamTs } from "../replay/stream-clock";
 import type { ShownDanmaku } from "../replay/timeline";
-import { type DanmakuState, DanmakuStore } from "./store";
+import { type DanmakuConfig, danmakuConfig, poolCap, tickCap } from "./config";
+import { decideDanmaku, decideLike } from "./decide";
+import { compileFilter, type WordFilter } from "./filter";
+import { mergeSamples } from "./merge";
+import { decideDelete, decideMute } from "./moderation";
+import { type PlayerBuckets, pruneBuckets } from "./rate";
+import { cryptoRng, offer } from "./sampler";
+import { type DanmakuItem, type DanmakuState, DanmakuStore, type MuteList, type ShardState } from "./store";
+import { closeTick, danmakuId, forwardDue, type ShardCounters, tickDue } from "./tick";
 
 const T = liveroom.Type;
 export const TICK_TASK = "danmakuTick";
-/** How long the word list is cached in a room. */
+export const FORWARD_TASK = "danmakuForward";
+export const MUTES_TASK = "danmakuMutes";
+/** How long the word list is cached in a room object. */
 const CACHE_MS = 30_000;
-/** A tick overdue by this much was lost: schedule a new one. */
-const STALE_TICK_MS = 1_000;
+/** A forward overdue by this much was lost: schedule a new one. */
+const STALE_MS = 1_000;
 
 export type DanmakuStats = Pick<
   RoomStatsView,
@@ -37,16 +43,31 @@ export type DanmakuStats = Pick<
   | "likes"
 >;
 
+/** What a shard hands the coordinator once a tick: a uniform sample of the danmaku it accepted, and its likes. */
+export interface ForwardBatch {
+  /** 1, 2, 3 … per shard: the coordinator takes each once, so a batch sent again is not counted twice. */
+  batch: number;
+  /** Danmaku accepted into this batch; `items` is a uniform sample of them (at most the pool's size). */
+  seen: number;
+  items: DanmakuItem[];
+  likes: number;
+}
+
 export class DanmakuFeature implements Feature {
   readonly name = "danmaku";
   readonly #s: RoomServices;
   readonly #store: DanmakuStore;
   readonly #config: DanmakuConfig;
   readonly #cap: number;
+  readonly #keep: number;
   readonly #stream: (nowMs: number) => number;
-  #state: DanmakuState;
-  /** Ids in the current tick's reservoir slots, mirrored from storage. */
+  /** The coordinator's part (unused on other shards). */
+  #room: DanmakuState;
+  /** This object's shard part. */
+  #shard: ShardState;
+  /** Ids in the collected batch's reservoir slots, mirrored from storage. */
   #slots: number[];
+  #forwarding = false;
   // In memory only: after an eviction every player starts with a full bucket again, which lets one
   // extra burst through; nothing stored depends on them.
   #buckets: PlayerBuckets = new Map();
@@ -60,18 +81,16 @@ export class DanmakuFeature implements Feature {
     this.#store = new DanmakuStore(s.sql);
     this.#config = danmakuConfig(s.env as unknown as Record<string, unknown>);
     this.#cap = tickCap(this.#config);
+    this.#keep = poolCap(this.#config);
     this.#stream = stream;
-    this.#state = this.#store.load();
-    this.#slots = this.#store
-      .pending()
-      .sort((a, b) => a.slot - b.slot)
-      .map((p) => p.id);
+    this.#room = this.#store.load();
+    this.#shard = this.#store.loadShard();
+    this.#slots = this.#store.collectingSlots();
   }
 
   readonly frames = frames({
     [T.DANMAKU]: {
-      // At the coordinator, with the whole room's state, until this feature is split per shard (docs/scale.md).
-      scope: "room",
+      scope: "player",
       role: "viewer",
       prepare: async (_req, ctx) => {
         if (this.#filter !== null && ctx.nowMs - this.#filter.atMs < CACHE_MS) return;
@@ -80,7 +99,6 @@ export class DanmakuFeature implements Feature {
       },
       handle: (req, ctx) => {
         const now = ctx.nowMs;
-        const effects = this.#catchUp(now);
         const d = decideDanmaku({
           userId: ctx.userId,
           text: req.text,
@@ -92,50 +110,44 @@ export class DanmakuFeature implements Feature {
           config: this.#config,
         });
         this.#buckets = d.buckets;
-        const c = this.#state.counters;
+        const sh = this.#shard;
+        const c = sh.counters;
         switch (d.kind) {
           case "refused":
-            // Not stored on its own: the count rides along with the room's next write.
-            this.#state = { ...this.#state, counters: { ...c, refused: c.refused + 1 } };
-            return [...effects, refuse(d.code, d.message)];
+            // Not stored on its own: the count rides along with this object's next write.
+            this.#shard = { ...sh, counters: { ...c, refused: c.refused + 1 } };
+            return [refuse(d.code, d.message)];
           case "blocked":
-            this.#commit({ ...this.#state, counters: { ...c, in: c.in + 1, blocked: c.blocked + 1 } });
-            return [...effects, refuse("DANMAKU_BLOCKED", "this danmaku contains a blocked word")];
+            this.#commitShard({ ...sh, counters: { ...c, in: c.in + 1, blocked: c.blocked + 1 } });
+            return [refuse("DANMAKU_BLOCKED", "this danmaku contains a blocked word")];
           case "accepted": {
-            const id = this.#state.nextId;
+            const id = danmakuId(sh.nextLocal, this.#s.shards.index(), this.#s.shards.count());
             const streamTsMs = senderStreamTs(req.streamTsMs, this.#stream(now));
-            const o = offer({ seen: this.#state.seen, slots: this.#slots }, id, this.#cap, this.#rng);
+            const o = offer({ seen: sh.seen, slots: this.#slots }, id, this.#keep, this.#rng);
             if (o.slot !== null)
-              this.#store.putPending({
-                slot: o.slot,
+              this.#store.putOutgoing(o.slot, {
                 id,
                 userId: ctx.userId,
                 text: d.text,
                 streamTsMs,
                 atMs: now,
               });
-            this.#commit({
-              ...this.#state,
+            this.#slots = [...o.reservoir.slots];
+            this.#commitShard({
+              ...sh,
               counters: { ...c, in: c.in + 1 },
               seen: o.reservoir.seen,
-              nextId: id + 1,
+              nextLocal: sh.nextLocal + 1,
             });
-            this.#slots = [...o.reservoir.slots];
-            return [
-              ...effects,
-              ...this.#ensureTick(now),
-              reply({ danmaku: { id, text: d.text, streamTsMs } }),
-            ];
+            return [reply({ danmaku: { id, text: d.text, streamTsMs } }), ...this.#ensureForward(now)];
           }
         }
       },
     },
     [T.LIKE]: {
-      // At the coordinator, with the whole room's state, until this feature is split per shard (docs/scale.md).
-      scope: "room",
+      scope: "player",
       role: "viewer",
       handle: (req, ctx) => {
-        const effects = this.#catchUp(ctx.nowMs);
         const d = decideLike({
           userId: ctx.userId,
           count: req.count,
@@ -145,10 +157,9 @@ export class DanmakuFeature implements Feature {
           config: this.#config,
         });
         this.#likeBuckets = d.buckets;
-        if (d.kind === "refused") return [...effects, refuse(d.code, d.message)];
-        const c = this.#state.counters;
-        this.#commit({ ...this.#state, counters: { ...c, likes: c.likes + d.count } });
-        return [...effects, ...this.#ensureTick(ctx.nowMs), reply()];
+        if (d.kind === "refused") return [refuse(d.code, d.message)];
+        this.#commitShard({ ...this.#shard, likes: this.#shard.likes + d.count });
+        return [reply(), ...this.#ensureForward(ctx.nowMs)];
       },
     },
     [T.DELETE_DANMAKU]: {
@@ -169,85 +180,216 @@ export class DanmakuFeature implements Feature {
   });
 
   readonly tasks = {
-    /** `danmakuTick`: shows the sampled danmaku and the likes total; schedules nothing. */
+    /** `danmakuTick` (coordinator): shows the oldest waiting danmaku and the likes total. */
     [TICK_TASK]: { scope: "room" as const, run: (_arg: string, nowMs: number) => this.#tick(nowMs) },
+    /** `danmakuForward` (every shard): hands the collected batch to the coordinator; throws to be retried. */
+    [FORWARD_TASK]: {
+      scope: "player" as const,
+      run: (_arg: string, nowMs: number) => this.#forward(nowMs),
+    },
+    /** `danmakuMutes` (coordinator): the room's mutes to every shard; throws (retried) until all have them. */
+    [MUTES_TASK]: {
+      scope: "room" as const,
+      run: async (): Promise<Effect[]> => {
+        await this.#s.shards.each("danmaku.mutes", this.#muteList());
+        return [];
+      },
+    },
+  };
+
+  /** What the coordinator does for a shard (DESIGN §8). */
+  readonly coordinatorOps = {
+    /** Takes a shard's batch (once: a batch sent again is recognised by its number) into the pool. */
+    accept: (arg: unknown, nowMs: number) => {
+      const { shard, arg: batch } = arg as { shard: number; arg: ForwardBatch };
+      return { result: null, effects: this.#accept(shard, batch, nowMs) };
+    },
+  };
+
+  /** What a shard does for its coordinator. */
+  readonly shardOps = {
+    /** Takes the room's mutes, if newer than the copy here. */
+    mutes: (arg: unknown) => {
+      const list = arg as MuteList;
+      if (list.v > this.#shard.mutesV) {
+        this.#store.replaceMutes(list.mutes);
+        this.#commitShard({ ...this.#shard, mutesV: list.v });
+      }
+      return { result: null, effects: [] };
+    },
   };
 
   /** Called after a deletion once the game ended, so that the replay is archived again without it. */
   onDeleted: (nowMs: number) => Effect[] = () => [];
 
   /**
-   * Host moderation, the same for host frames and the HTTP API: mute a player, or delete a shown
-   * danmaku from every screen and from the replay. Ends with a reply or a refusal.
+   * Host moderation at the coordinator, the same for host frames and the HTTP API: mute a player
+   * (pushed to every shard before the answer), or delete a shown danmaku from every screen and from
+   * the replay. Ends with a reply or a refusal.
    */
   moderate(hostId: string, op: ModerationOp, nowMs: number): Effect[] {
     if (op.kind === "mute") {
       const d = decideMute({ hostId, userId: op.userId, durationMs: op.durationMs, nowMs });
       if (!d.ok) return [refuse(d.code, d.message)];
-      this.#store.setMute(op.userId, d.untilMs);
-      return [reply()];
+      this.#store.setMute(op.userId, d.untilMs, nowMs);
+      this.#commitShard({ ...this.#shard, mutesV: this.#shard.mutesV + 1 });
+      // Every shard has the mute before the host is answered; one that could not be reached gets it
+      // from the task's retries.
+      return [{ kind: "runTask", task: MUTES_TASK }, reply()];
     }
     const d = decideDelete(this.#store.shownState(op.id));
     if (d.kind === "unknown") return [refuse("DANMAKU_UNKNOWN", `no shown danmaku ${op.id}`)];
     if (d.kind === "already") return [reply()];
-    const c = this.#state.counters;
+    const c = this.#room.counters;
     this.#store.markDeleted(op.id);
-    this.#commit({ ...this.#state, counters: { ...c, deleted: c.deleted + 1 } });
+    this.#commitRoom({ ...this.#room, counters: { ...c, deleted: c.deleted + 1 } });
     return [...this.onDeleted(nowMs), notify(T.DANMAKU_DELETED, { danmakuDeleted: { id: op.id } }), reply()];
   }
 
   likesTotal(): number {
-    return this.#state.counters.likes;
+    return this.#room.counters.likes;
   }
 
   shown(): ShownDanmaku[] {
     return this.#store.shown();
   }
 
-  stats(): DanmakuStats {
-    const c = this.#state.counters;
+  /** This shard's figures, for the coordinator's totals. */
+  shardFigures(): ShardCounters {
+    return this.#shard.counters;
+  }
+
+  /** The room's figures: the coordinator's and every shard's. */
+  stats(shards: readonly ShardCounters[]): DanmakuStats {
+    const c = this.#room.counters;
+    const sum = (k: keyof ShardCounters) => shards.reduce((n, s) => n + s[k], 0);
     return {
-      danmakuIn: c.in,
+      danmakuIn: sum("in"),
       danmakuShown: c.shown,
       danmakuDropped: c.dropped,
-      danmakuBlocked: c.blocked,
-      danmakuRefused: c.refused,
+      danmakuBlocked: sum("blocked"),
+      danmakuRefused: sum("refused"),
       danmakuDeleted: c.deleted,
       likes: c.likes,
     };
   }
 
-  /** Schedules the tick unless one is coming: the first danmaku or like after a quiet spell wakes the room. */
-  #ensureTick(now: number): Effect[] {
-    const at = this.#state.tickAtMs;
-    if (at !== null && now <= at + STALE_TICK_MS) return [];
-    const next = nextTickAt(now, this.#config.tickMs);
-    this.#commit({ ...this.#state, tickAtMs: next });
-    return [{ kind: "schedule", task: TICK_TASK, atMs: next }];
+  #muteList(): MuteList {
+    return { v: this.#shard.mutesV, mutes: this.#store.mutes() };
+  }
+
+  // ---- a shard's side ----
+
+  /** Schedules the forward unless one is coming: a tick after the last one, or a tick from now after a quiet spell. */
+  #ensureForward(now: number): Effect[] {
+    const at = this.#shard.forwardAtMs;
+    if (at !== null && now <= at + STALE_MS) return [];
+    const due = forwardDue(this.#shard.lastForwardMs, now, this.#config.tickMs);
+    this.#commitShard({ ...this.#shard, forwardAtMs: due });
+    return [{ kind: "schedule", task: FORWARD_TASK, atMs: due }];
   }
 
   /**
-   * Closes a tick that is due before taking the next frame. Under a flood the runtime may run the
-   * alarm only after the queued frames, so the frames themselves keep the ticks on time.
+   * Hands the collected batch to the coordinator: sealed first (numbered, so a batch sent again after
+   * a failure or a lost answer is taken once), confirmed after. Throws when the coordinator could not
+   * be reached: the alarm sends the same sealed batch again.
    */
-  #catchUp(now: number): Effect[] {
-    const at = this.#state.tickAtMs;
-    return at !== null && now >= at ? this.#tick(now) : [];
+  async #forward(now: number): Promise<Effect[]> {
+    // One forward at a time; the one running schedules what arrived meanwhile.
+    if (this.#forwarding) return [{ kind: "schedule", task: FORWARD_TASK, atMs: now + this.#config.tickMs }];
+    this.#forwarding = true;
+    try {
+      let sh = this.#shard;
+      if (sh.sealed === null) {
+        if (sh.seen === 0 && sh.likes === 0) {
+          this.#commitShard({ ...sh, forwardAtMs: null });
+          return [];
+        }
+        this.#store.seal(sh.nextBatch);
+        sh = {
+          ...sh,
+          sealed: { batch: sh.nextBatch, seen: sh.seen, likes: sh.likes },
+          seen: 0,
+          likes: 0,
+          nextBatch: sh.nextBatch + 1,
+          forwardAtMs: null,
+          lastForwardMs: sh.forwardAtMs ?? now,
+        };
+        this.#slots = [];
+        this.#commitShard(sh);
+      }
+      const sealed = sh.sealed!;
+      const batch: ForwardBatch = { ...sealed, items: this.#store.outgoing(sealed.batch) };
+      await this.#s.shards.ask("danmaku.accept", batch);
+      this.#store.dropOutgoing(sealed.batch);
+      this.#commitShard({ ...this.#shard, sealed: null });
+      this.#buckets = pruneBuckets(this.#buckets, now);
+      this.#likeBuckets = pruneBuckets(this.#likeBuckets, now);
+      const more = this.#shard.seen > 0 || this.#shard.likes > 0;
+      return more && this.#shard.forwardAtMs === null ? this.#ensureForward(now) : [];
+    } finally {
+      this.#forwarding = false;
+    }
+  }
+
+  // ---- the coordinator's side ----
+
+  /** A shard's batch: merged into the waiting pool (a uniform sample of at most two ticks' worth). */
+  #accept(shard: number, batch: ForwardBatch, now: number): Effect[] {
+    if (batch.batch <= this.#store.lastBatch(shard)) return [];
+    this.#store.setLastBatch(shard, batch.batch);
+    const pool = this.#store.pool();
+    const m = mergeSamples(
+      [
+        { seen: pool.length, items: pool },
+        { seen: batch.seen, items: batch.items },
+      ],
+      this.#keep,
+      this.#rng,
+    );
+    this.#store.setPool(m.kept);
+    const r = this.#room;
+    const c = r.counters;
+    this.#commitRoom({
+      ...r,
+      counters: { ...c, dropped: c.dropped + m.dropped, likes: c.likes + batch.likes },
+      droppedSince: r.droppedSince + m.dropped,
+    });
+    return this.#ensureTick(now);
+  }
+
+  /**
+   * Schedules the tick unless one is coming: a tick after the last one, or now after a quiet spell.
+   * Never closed here: the shard that asked waits for this answer, and a tick fans out to every shard
+   * (with four shards, a tick closed inside a shard's `danmaku.accept` hung that shard's forward and
+   * the coordinator's fan-out on each other), so ticks close only in the coordinator's own alarm.
+   */
+  #ensureTick(now: number): Effect[] {
+    if (this.#room.tickAtMs !== null) return [];
+    const due = tickDue(this.#room.lastTickMs, now, this.#config.tickMs);
+    this.#commitRoom({ ...this.#room, tickAtMs: due });
+    return [{ kind: "schedule", task: TICK_TASK, atMs: due }];
   }
 
   #tick(now: number): Effect[] {
-    const at = this.#state.tickAtMs;
-    // Closed already by a frame (#catchUp); a later batch keeps its own, later, task.
-    if (at === null) return [];
-    if (now < at) return [{ kind: "schedule", task: TICK_TASK, atMs: at }];
-    const kept = this.#store.pending();
-    const t = closeTick(this.#state.counters, this.#state.seen, kept);
-    const streamTsMs = this.#stream(now);
-    if (kept.length > 0) this.#store.showPending(t.tick, streamTsMs, now);
-    this.#commit({ ...this.#state, counters: t.counters, seen: 0, tickAtMs: null });
-    this.#slots = [];
-    this.#buckets = pruneBuckets(this.#buckets, now);
-    this.#likeBuckets = pruneBuckets(this.#likeBuckets, now);
+    const due = this.#room.tickAtMs;
+    if (due === null) return [];
+    if (now < due) return [{ kind: "schedule", task: TICK_TASK, atMs: due }];
+    const pool = this.#store.pool();
+    const c = this.#room.counters;
+    if (pool.length === 0 && c.likes === c.likesShown) {
+      // Nothing to show: this tick takes no place in the cadence.
+      this.#commitRoom({ ...this.#room, tickAtMs: null });
+      return [];
+    }
+    const t = closeTick(c, pool, this.#cap);
+    // A tick is stamped with its due time: ticks are a fixed cadence even when one closes late.
+    const streamTsMs = this.#stream(due);
+    this.#store.setPool(t.waiting);
+    this.#store.addShown(t.shown, t.tick, streamTsMs, due);
+    const next = t.waiting.length > 0 ? tickDue(due, now, this.#config.tickMs) : null;
+    const dropped = this.#room.droppedSince;
+    this.#commitRoom({ counters: t.counters, droppedSince: 0, tickAtMs: next, lastTickMs: due });
     const effects: Effect[] = [];
     if (t.shown.length > 0) {
       const items = t.shown.map(({ id, userId, text, streamTsMs: ts }) => ({
@@ -256,16 +398,20 @@ export class DanmakuFeature implements Feature {
         text,
         streamTsMs: ts,
       }));
-      effects.push(
-        notify(T.DANMAKU_TICK, { danmakuTick: { tick: t.tick, streamTsMs, items, dropped: t.dropped } }),
-      );
+      effects.push(notify(T.DANMAKU_TICK, { danmakuTick: { tick: t.tick, streamTsMs, items, dropped } }));
     }
     if (t.likes !== null) effects.push(notify(T.LIKES, { likes: t.likes }));
+    if (next !== null) effects.push({ kind: "schedule", task: TICK_TASK, atMs: next });
     return effects;
   }
 
-  #commit(state: DanmakuState): void {
-    this.#state = state;
+  #commitRoom(state: DanmakuState): void {
+    this.#room = state;
     this.#store.save(state);
+  }
+
+  #commitShard(state: ShardState): void {
+    this.#shard = state;
+    this.#store.saveShard(state);
   }
 }

@@ -39,4 +39,66 @@ export const danmakuMigrations: readonly Migration[] = [
       }
     },
   },
+  {
+    id: 2,
+    name: "split per shard: a shard's batches and counters, the coordinator's pool and shards' batch numbers",
+    up: (sql) => {
+      sql.exec(`CREATE TABLE danmaku_outgoing (
+  batch INTEGER NOT NULL, slot INTEGER NOT NULL, id INTEGER NOT NULL, user_id TEXT NOT NULL,
+  text TEXT NOT NULL, stream_ts_ms INTEGER NOT NULL, at_ms INTEGER NOT NULL, PRIMARY KEY (batch, slot))`);
+      sql.exec("CREATE TABLE danmaku_shard (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL)");
+      sql.exec("CREATE TABLE danmaku_batches (shard INTEGER PRIMARY KEY, batch INTEGER NOT NULL)");
+      const row = sql.exec<{ body: string }>("SELECT body FROM danmaku_state WHERE id = 1").toArray()[0];
+      if (row === undefined) return;
+      // A room from before the split was one object: its decisions move to its shard part (shard 0),
+      // the tick's reservoir becomes the waiting pool (what it saw beyond its slots was dropped).
+      const old = JSON.parse(row.body) as {
+        counters?: Partial<
+          Record<
+            "in" | "shown" | "dropped" | "blocked" | "refused" | "deleted" | "likes" | "likesShown" | "ticks",
+            number
+          >
+        >;
+        seen?: number;
+        nextId?: number;
+        tickAtMs?: number | null;
+      };
+      const c = old.counters ?? {};
+      const kept = Number(sql.exec<{ n: number }>("SELECT count(*) AS n FROM danmaku_pending").one().n);
+      const lost = Math.max(0, (old.seen ?? 0) - kept);
+      const counters = {
+        shown: c.shown ?? 0,
+        dropped: (c.dropped ?? 0) + lost,
+        deleted: c.deleted ?? 0,
+        likes: c.likes ?? 0,
+        likesShown: c.likesShown ?? 0,
+        ticks: c.ticks ?? 0,
+      };
+      sql.exec(
+        "UPDATE danmaku_state SET body = ? WHERE id = 1",
+        JSON.stringify({
+          v: 2,
+          counters,
+          droppedSince: lost,
+          tickAtMs: old.tickAtMs ?? null,
+          lastTickMs: null,
+        }),
+      );
+      sql.exec(
+        "INSERT INTO danmaku_shard (id, body) VALUES (1, ?)",
+        JSON.stringify({
+          v: 1,
+          counters: { in: c.in ?? 0, blocked: c.blocked ?? 0, refused: c.refused ?? 0 },
+          seen: 0,
+          likes: 0,
+          nextLocal: old.nextId ?? 1,
+          nextBatch: 1,
+          sealed: null,
+          forwardAtMs: null,
+          lastForwardMs: null,
+          mutesV: 0,
+        }),
+      );
+    },
+  },
 ];

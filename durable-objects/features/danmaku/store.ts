@@ -1,26 +1,45 @@
-// The danmaku and likes rows of a room's SQLite: the tick's state, the pending reservoir, the shown
-// danmaku and the mutes. Synchronous on purpose: the kernel commits a handler's writes with its effects.
-import { type DanmakuCounters, ZERO_COUNTERS } from "./tick";
+// The danmaku and likes rows of a room object's SQLite. A shard's part: its counters, the batch it
+// collects for the coordinator (and the one it sent until it is confirmed), the copy of the room's
+// mutes. The coordinator's part: the room's counters and tick, the waiting pool, the shown danmaku,
+// the last batch taken from each shard. Synchronous on purpose: the kernel commits a handler's writes
+// with its effects.
 import type { ShownDanmaku } from "../replay/timeline";
+import { type DanmakuCounters, type ShardCounters, ZERO_COUNTERS, ZERO_SHARD_COUNTERS } from "./tick";
 
-/** The room's danmaku state between events: counters (likes included) and the tick being collected. */
+/** The coordinator's danmaku state between events. */
 export interface DanmakuState {
   counters: DanmakuCounters;
-  /** Danmaku offered to the current tick's reservoir (its `seen`). */
-  seen: number;
-  /** The id the next accepted danmaku gets. */
-  nextId: number;
-  /** When the scheduled tick fires, or null when none is (a quiet room sleeps). */
+  /** Dropped since the last tick frame (the frame's `dropped`). */
+  droppedSince: number;
+  /** When the scheduled tick is due, or null when none is (a quiet room sleeps). */
   tickAtMs: number | null;
+  /** When the last tick that sent something was due: the next is due a tick later (the cadence). */
+  lastTickMs: number | null;
 }
 
-const INITIAL: DanmakuState = { counters: ZERO_COUNTERS, seen: 0, nextId: 1, tickAtMs: null };
-/** Version of the stored state value; another version is refused, never cast. */
-const STATE_VERSION = 1;
+/** A shard's danmaku state between events. */
+export interface ShardState {
+  counters: ShardCounters;
+  /** Danmaku offered to the batch being collected (its reservoir's `seen`). */
+  seen: number;
+  /** Likes counted into the batch being collected. */
+  likes: number;
+  /** This shard's next own number (the room-wide id is `danmakuId(nextLocal, shard, shards)`). */
+  nextLocal: number;
+  /** The number the next batch gets: the coordinator takes each shard's batches once, in order. */
+  nextBatch: number;
+  /** The batch sent and not yet confirmed: sent again, as it is, until it is. */
+  sealed: { batch: number; seen: number; likes: number } | null;
+  /** When the scheduled forward is due, or null. */
+  forwardAtMs: number | null;
+  /** When the last forward that sent something was due: the next is due a tick later. */
+  lastForwardMs: number | null;
+  /** The version of the room's mutes this object holds (the coordinator's own is the room's). */
+  mutesV: number;
+}
 
-/** One danmaku waiting for its tick, in reservoir slot `slot`. */
-export interface PendingDanmaku {
-  slot: number;
+/** A danmaku on its way to a tick: accepted by a shard, waiting in a batch or in the coordinator's pool. */
+export interface DanmakuItem {
   id: number;
   userId: string;
   text: string;
@@ -28,7 +47,41 @@ export interface PendingDanmaku {
   atMs: number;
 }
 
+/** The room's mutes at version `v`: user id and until when (room clock). */
+export interface MuteList {
+  v: number;
+  mutes: { userId: string; untilMs: number }[];
+}
+
+const INITIAL: DanmakuState = { counters: ZERO_COUNTERS, droppedSince: 0, tickAtMs: null, lastTickMs: null };
+export const INITIAL_SHARD: ShardState = {
+  counters: ZERO_SHARD_COUNTERS,
+  seen: 0,
+  likes: 0,
+  nextLocal: 1,
+  nextBatch: 1,
+  sealed: null,
+  forwardAtMs: null,
+  lastForwardMs: null,
+  mutesV: 0,
+};
+/** Versions of the stored values; another version is refused, never cast (migration 2 wrote version 2). */
+export const STATE_VERSION = 2;
+export const SHARD_STATE_VERSION = 1;
+/** The batch being collected: sealed batches take their own number. */
+const COLLECTING = 0;
+
 type Row = Record<string, SqlStorageValue>;
+
+function item(r: Row): DanmakuItem {
+  return {
+    id: Number(r.id),
+    userId: String(r.user_id),
+    text: String(r.text),
+    streamTsMs: Number(r.stream_ts_ms),
+    atMs: Number(r.at_ms),
+  };
+}
 
 export class DanmakuStore {
   constructor(private readonly sql: SqlStorage) {}
@@ -42,18 +95,37 @@ export class DanmakuStore {
   }
 
   save(state: DanmakuState): void {
-    const { counters, seen, nextId, tickAtMs } = state;
+    const { counters, droppedSince, tickAtMs, lastTickMs } = state;
     this.sql.exec(
       "INSERT INTO danmaku_state (id, body) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-      JSON.stringify({ v: STATE_VERSION, counters, seen, nextId, tickAtMs }),
+      JSON.stringify({ v: STATE_VERSION, counters, droppedSince, tickAtMs, lastTickMs }),
     );
   }
 
-  /** Puts a danmaku in a reservoir slot, replacing whatever the slot held (that one is dropped). */
-  putPending(d: PendingDanmaku): void {
+  loadShard(): ShardState {
+    const row = this.sql.exec<Row>("SELECT body FROM danmaku_shard WHERE id = 1").toArray()[0];
+    if (row === undefined) return INITIAL_SHARD;
+    const { v, ...stored } = JSON.parse(String(row.body)) as ShardState & { v: number };
+    if (v !== SHARD_STATE_VERSION)
+      throw new Error(`danmaku_shard version ${v} is not ${SHARD_STATE_VERSION}`);
+    return { ...INITIAL_SHARD, ...stored };
+  }
+
+  saveShard(state: ShardState): void {
     this.sql.exec(
-      "INSERT OR REPLACE INTO danmaku_pending (slot, id, user_id, text, stream_ts_ms, at_ms) VALUES (?, ?, ?, ?, ?, ?)",
-      d.slot,
+      "INSERT INTO danmaku_shard (id, body) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+      JSON.stringify({ v: SHARD_STATE_VERSION, ...state }),
+    );
+  }
+
+  // ---- a shard's batches ----
+
+  /** Puts a danmaku in a slot of the batch being collected, replacing what the slot held (that one is dropped). */
+  putOutgoing(slot: number, d: DanmakuItem): void {
+    this.sql.exec(
+      "INSERT OR REPLACE INTO danmaku_outgoing (batch, slot, id, user_id, text, stream_ts_ms, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      COLLECTING,
+      slot,
       d.id,
       d.userId,
       d.text,
@@ -62,31 +134,81 @@ export class DanmakuStore {
     );
   }
 
-  /** The current tick's kept danmaku, in arrival (id) order. */
-  pending(): PendingDanmaku[] {
+  /** The ids in the batch being collected, by slot. */
+  collectingSlots(): number[] {
     return this.sql
-      .exec<Row>("SELECT * FROM danmaku_pending ORDER BY id")
+      .exec<Row>("SELECT id FROM danmaku_outgoing WHERE batch = ? ORDER BY slot", COLLECTING)
       .toArray()
-      .map((r) => ({
-        slot: Number(r.slot),
-        id: Number(r.id),
-        userId: String(r.user_id),
-        text: String(r.text),
-        streamTsMs: Number(r.stream_ts_ms),
-        atMs: Number(r.at_ms),
-      }));
+      .map((r) => Number(r.id));
   }
 
-  /** Moves the tick's kept danmaku to the shown list, stamped with the tick. */
-  showPending(tick: number, tickStreamTsMs: number, tickAtMs: number): void {
+  /** Gives the batch being collected its number: it is sent, and sent again, as it is now. */
+  seal(batch: number): void {
+    this.sql.exec("UPDATE danmaku_outgoing SET batch = ? WHERE batch = ?", batch, COLLECTING);
+  }
+
+  outgoing(batch: number): DanmakuItem[] {
+    return this.sql
+      .exec<Row>("SELECT * FROM danmaku_outgoing WHERE batch = ? ORDER BY id", batch)
+      .toArray()
+      .map(item);
+  }
+
+  /** The coordinator took the batch. */
+  dropOutgoing(batch: number): void {
+    this.sql.exec("DELETE FROM danmaku_outgoing WHERE batch = ?", batch);
+  }
+
+  // ---- the coordinator's pool, ticks and shown list ----
+
+  /** The last batch taken from shard k (0: none yet). */
+  lastBatch(shard: number): number {
+    const row = this.sql.exec<Row>("SELECT batch FROM danmaku_batches WHERE shard = ?", shard).toArray()[0];
+    return row === undefined ? 0 : Number(row.batch);
+  }
+
+  setLastBatch(shard: number, batch: number): void {
     this.sql.exec(
-      "INSERT INTO danmaku_shown (id, tick, user_id, text, stream_ts_ms, tick_stream_ts_ms, tick_at_ms) " +
-        "SELECT id, ?, user_id, text, stream_ts_ms, ?, ? FROM danmaku_pending",
-      tick,
-      tickStreamTsMs,
-      tickAtMs,
+      "INSERT INTO danmaku_batches (shard, batch) VALUES (?, ?) ON CONFLICT (shard) DO UPDATE SET batch = excluded.batch",
+      shard,
+      batch,
     );
+  }
+
+  /** The danmaku waiting for a tick. */
+  pool(): DanmakuItem[] {
+    return this.sql.exec<Row>("SELECT * FROM danmaku_pending ORDER BY slot").toArray().map(item);
+  }
+
+  setPool(items: readonly DanmakuItem[]): void {
     this.sql.exec("DELETE FROM danmaku_pending");
+    for (const [slot, d] of items.entries()) {
+      this.sql.exec(
+        "INSERT INTO danmaku_pending (slot, id, user_id, text, stream_ts_ms, at_ms) VALUES (?, ?, ?, ?, ?, ?)",
+        slot,
+        d.id,
+        d.userId,
+        d.text,
+        d.streamTsMs,
+        d.atMs,
+      );
+    }
+  }
+
+  /** Records a tick's danmaku as shown, stamped with the tick. */
+  addShown(items: readonly DanmakuItem[], tick: number, tickStreamTsMs: number, tickAtMs: number): void {
+    for (const d of items) {
+      this.sql.exec(
+        "INSERT INTO danmaku_shown (id, tick, user_id, text, stream_ts_ms, tick_stream_ts_ms, tick_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        d.id,
+        tick,
+        d.userId,
+        d.text,
+        d.streamTsMs,
+        tickStreamTsMs,
+        tickAtMs,
+      );
+    }
   }
 
   shownState(id: number): "shown" | "deleted" | "unknown" {
@@ -115,12 +237,16 @@ export class DanmakuStore {
       }));
   }
 
+  // ---- mutes: the coordinator's are the room's; a shard holds a copy ----
+
   mutedUntil(userId: string): number | null {
     const row = this.sql.exec<Row>("SELECT until_ms FROM mutes WHERE user_id = ?", userId).toArray()[0];
     return row === undefined ? null : Number(row.until_ms);
   }
 
-  setMute(userId: string, untilMs: number | null): void {
+  /** Sets or lifts a mute, and forgets the mutes over by `nowMs` (the list a shard gets stays short). */
+  setMute(userId: string, untilMs: number | null, nowMs: number): void {
+    this.sql.exec("DELETE FROM mutes WHERE until_ms <= ?", nowMs);
     if (untilMs === null) this.sql.exec("DELETE FROM mutes WHERE user_id = ?", userId);
     else
       this.sql.exec(
@@ -128,5 +254,18 @@ export class DanmakuStore {
         userId,
         untilMs,
       );
+  }
+
+  mutes(): { userId: string; untilMs: number }[] {
+    return this.sql
+      .exec<Row>("SELECT user_id, until_ms FROM mutes ORDER BY user_id")
+      .toArray()
+      .map((r) => ({ userId: String(r.user_id), untilMs: Number(r.until_ms) }));
+  }
+
+  replaceMutes(mutes: readonly { userId: string; untilMs: number }[]): void {
+    this.sql.exec("DELETE FROM mutes");
+    for (const m of mutes)
+      this.sql.exec("INSERT INTO mutes (user_id, until_ms) VALUES (?, ?)", m.userId, m.untilMs);
   }
 }

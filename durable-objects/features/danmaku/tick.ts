@@ -1,23 +1,18 @@
-// The room's danmaku and likes counters and what closing a tick does to them. Pure: the room keeps
-// the counters in storage and sends the frames.
+// The room's danmaku and likes counters, the cadence of ticks and forwards, and what closing a tick
+// does. Pure: the room keeps the counters in storage and sends the frames.
 
 /**
- * A room's danmaku and likes figures. At any moment `in = shown + dropped + blocked + pending`,
- * where pending is the current tick's `seen` (decided when the tick closes).
+ * The coordinator's figures. With every shard's `ShardCounters`, at any moment
+ * `in = shown + dropped + blocked + pending`, where pending is what waits in the shards' batches and
+ * in the coordinator's pool.
  */
 export interface DanmakuCounters {
-  /** Danmaku that passed the text checks and the rate limit and reached the filter. */
-  in: number;
   shown: number;
-  /** Accepted but not sampled: over the room's show rate. */
+  /** Accepted but not sampled: over the room's show rate (let go by a merge). */
   dropped: number;
-  /** Stopped by the keyword filter (the sender was told). */
-  blocked: number;
-  /** Refused before the filter: bad text, rate limited, muted, ended. Never stored. */
-  refused: number;
   /** Shown, then deleted by a host. */
   deleted: number;
-  /** Likes counted in the room. */
+  /** Likes counted in the room (every shard's, as their batches arrived). */
   likes: number;
   /** The likes total last broadcast. */
   likesShown: number;
@@ -25,64 +20,98 @@ export interface DanmakuCounters {
   ticks: number;
 }
 
+/** A shard's own figures: what its players sent and how it decided. */
+export interface ShardCounters {
+  /** Danmaku that passed the text checks and the rate limit and reached the filter. */
+  in: number;
+  /** Stopped by the keyword filter (the sender was told). */
+  blocked: number;
+  /** Refused before the filter: bad text, rate limited, muted, ended. Never stored on its own. */
+  refused: number;
+}
+
 export const ZERO_COUNTERS: DanmakuCounters = {
-  in: 0,
   shown: 0,
   dropped: 0,
-  blocked: 0,
-  refused: 0,
   deleted: 0,
   likes: 0,
   likesShown: 0,
   ticks: 0,
 };
 
-/** What closing a tick shows: the sampled danmaku (if any) and the likes total (if it moved). */
+export const ZERO_SHARD_COUNTERS: ShardCounters = { in: 0, blocked: 0, refused: 0 };
+
+/** What closing a tick shows: the oldest waiting danmaku (at most the tick's cap) and the likes total if it moved. */
 export interface TickClose<T> {
   counters: DanmakuCounters;
   tick: number;
   /** The danmaku to show, in arrival order; empty: no DANMAKU_TICK frame. */
   shown: T[];
-  /** Danmaku of this tick not sampled. */
-  dropped: number;
+  /** What stays in the pool for the next tick. */
+  waiting: T[];
   /** The likes to broadcast, or null when the total did not move. */
   likes: { total: number; added: number } | null;
 }
 
 /**
- * Closes a tick in which `seen` danmaku arrived and `kept` (at most the tick's cap) were sampled.
- * `kept` must already be in arrival order (e.g. by danmaku id).
- * @example closeTick(ZERO_COUNTERS, 10, ["a", "b", "c", "d"]).dropped // → 6
+ * Closes a tick over the waiting pool: shows the `cap` that arrived first (arrival order: `atMs`,
+ * then id), keeps the rest waiting for the next tick, which shows them before anything newer. A pool
+ * is never more than two ticks' worth (the merges let the rest go), so nothing waits long.
+ * @example closeTick(ZERO_COUNTERS, items, 4).shown.length // → min(4, items.length)
  */
-export function closeTick<T>(counters: DanmakuCounters, seen: number, kept: readonly T[]): TickClose<T> {
-  if (kept.length > seen) throw new RangeError(`tick kept ${kept.length} of ${seen}`);
-  const dropped = seen - kept.length;
+export function closeTick<T extends { id: number; atMs: number }>(
+  counters: DanmakuCounters,
+  pool: readonly T[],
+  cap: number,
+): TickClose<T> {
+  const ordered = [...pool].sort((a, b) => a.atMs - b.atMs || a.id - b.id);
+  const shown = ordered.slice(0, cap);
   const tick = counters.ticks + 1;
   const likes =
     counters.likes > counters.likesShown
       ? { total: counters.likes, added: counters.likes - counters.likesShown }
       : null;
   return {
-    counters: {
-      ...counters,
-      shown: counters.shown + kept.length,
-      dropped: counters.dropped + dropped,
-      likesShown: counters.likes,
-      ticks: tick,
-    },
+    counters: { ...counters, shown: counters.shown + shown.length, likesShown: counters.likes, ticks: tick },
     tick,
-    shown: [...kept],
-    dropped,
+    shown,
+    waiting: ordered.slice(cap),
     likes,
   };
 }
 
 /**
- * When the next tick fires, for an arrival at `nowMs` with no tick scheduled: a full tick later.
- * The batch opens only after the previous tick closed, so ticks are always at least `tickMs`
- * apart, and no second holds more than 1000 / tickMs ticks.
- * @example nextTickAt(1000, 200) // → 1200
+ * When the next tick (or a shard's next forward) is due, for work arriving at `nowMs`: a full tick
+ * after the last one that sent something, or now if that is past. Ticks keep a fixed cadence on the
+ * room's clock (a late one does not push the next ones back), and their due times are always at
+ * least `tickMs` apart, so no second of due times holds more than 1000 / tickMs ticks.
+ * @example tickDue(1000, 1050, 200) // → 1200
+ * @example tickDue(1000, 1500, 200) // → 1500
  */
-export function nextTickAt(nowMs: number, tickMs: number): number {
+export function tickDue(lastMs: number | null, nowMs: number, tickMs: number): number {
+  return lastMs === null ? nowMs : Math.max(nowMs, lastMs + tickMs);
+}
+
+/**
+ * When a shard's next forward is due, for a danmaku or like arriving at `nowMs` with none scheduled.
+ * While the shard is busy (its last forward was due less than two ticks ago) forwards keep the
+ * cadence: a tick after the last one, or now if that is past (a forward that ran late does not push
+ * the next ones back). After a quiet spell, a full tick from now, so the first arrivals travel
+ * together (a quiet room shows them a tick later).
+ * @example forwardDue(1000, 1050, 200) // → 1200
+ * @example forwardDue(1000, 1300, 200) // → 1300 (the last one ran late)
+ * @example forwardDue(1000, 1500, 200) // → 1700 (quiet since)
+ */
+export function forwardDue(lastMs: number | null, nowMs: number, tickMs: number): number {
+  if (lastMs !== null && nowMs < lastMs + 2 * tickMs) return Math.max(nowMs, lastMs + tickMs);
   return nowMs + tickMs;
+}
+
+/**
+ * A danmaku's room-wide id: shard k of n numbers its own 1, 2, 3 … and interleaves them with the
+ * other shards', so no two shards ever give the same id (n is fixed for an activity). One shard: 1, 2, 3 ….
+ * @example danmakuId(2, 1, 4) // → 6 (shard 1's second)
+ */
+export function danmakuId(local: number, shard: number, shards: number): number {
+  return (local - 1) * shards + shard + 1;
 }

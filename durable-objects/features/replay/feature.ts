@@ -36,6 +36,18 @@ export class ReplayFeature implements Feature {
     return streamPosition(this.#anchor, nowMs);
   }
 
+  /** The stream anchor is room-scoped: shards stamp their players' danmaku with the room's stream clock. */
+  replica(): unknown {
+    return this.#anchor;
+  }
+
+  applyReplica(state: unknown): void {
+    const anchor = state as StreamAnchor | null;
+    if (anchor === null) return;
+    this.#anchor = anchor;
+    this.#store.setAnchor(anchor);
+  }
+
   onBroadcast(type: number, event: NotificationEvent, nowMs: number): Effect[] {
     const anchor = nextAnchor(this.#anchor, type, event, nowMs);
     const entry = timelineEntry(type, event, anchor, nowMs);

@@ -86,6 +86,7 @@ export function createActivityForm(): ActivityForm {
         windowSec: field("windowSec"),
         streamUrl: field("streamUrl"),
         delaySec: field("delaySec"),
+        audience: field("audience"),
         questions,
         rainTotal: field("rainTotal"),
         rainCount: field("rainCount"),

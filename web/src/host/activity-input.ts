@@ -18,6 +18,8 @@ export interface ActivityFormValues {
   streamUrl: string;
   /** The stream-delay budget in seconds; blank: the API's default (10 s with a stream, 0 without). */
   delaySec: string;
+  /** Viewers expected, which sizes the room's shards (README, "Sharded activities"); blank: one shard. */
+  audience: string;
   questions: QuestionValues[];
   rainTotal: string;
   rainCount: string;
@@ -32,6 +34,7 @@ export interface ActivityBody {
   answerWindowMs: number;
   streamUrl?: string;
   streamDelayBudgetMs?: number;
+  expectedAudience?: number;
   questions: Array<{ text: string; options: string[]; correct: number }>;
   rains: Array<{ totalCents: number; count: number; durationMs: number }>;
 }
@@ -39,6 +42,9 @@ export interface ActivityBody {
 export type ActivityInputResult =
   | { ok: true; body: ActivityBody }
   | { ok: false; field: string; message: string };
+
+/** The API's bound on `expectedAudience` (workers/input/activity.ts). */
+const MAX_AUDIENCE = 100_000_000;
 
 const fail = (field: string, message: string): ActivityInputResult => ({ ok: false, field, message });
 
@@ -70,6 +76,12 @@ export function activityInput(v: ActivityFormValues, nowMs: number): ActivityInp
   const delaySec = v.delaySec.trim() === "" ? undefined : wholeNumber(v.delaySec);
   if (v.delaySec.trim() !== "" && (delaySec === undefined || delaySec > 60)) {
     return fail("delaySec", "Stream delay budget: 0 to 60 seconds, or blank for the default.");
+  }
+  // Big numbers are typed with separators: "1,000,000", "1 000 000", "1_000_000".
+  const audienceText = v.audience.trim().replace(/[,_ ]/g, "");
+  const audience = audienceText === "" ? undefined : wholeNumber(audienceText);
+  if (audienceText !== "" && (audience === undefined || audience < 1 || audience > MAX_AUDIENCE)) {
+    return fail("audience", "Expected audience: 1 to 100,000,000 viewers, or blank for a one-shard room.");
   }
   if (v.questions.length === 0) return fail("questions", "Add at least one question.");
   const questions: ActivityBody["questions"] = [];
@@ -105,5 +117,6 @@ export function activityInput(v: ActivityFormValues, nowMs: number): ActivityInp
   if (id) body.id = id;
   if (streamUrl) body.streamUrl = streamUrl;
   if (delaySec !== undefined) body.streamDelayBudgetMs = delaySec * 1000;
+  if (audience !== undefined) body.expectedAudience = audience;
   return { ok: true, body };
 }

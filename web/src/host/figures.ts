@@ -1,9 +1,10 @@
-// The live figures panel: numbers, answers per option and the chart, from the room's stats.
+// The live figures panel: numbers, the per-shard table, answers per option and the chart, from the room's stats.
 import { type HostStats, PHASE_LABEL } from "./stats";
 import { byId, h, setText } from "../shared/dom";
 import { formatCents } from "../shared/money";
 import { drawChart, type Sample } from "./chart";
 import { ratePerSec } from "./chart-math";
+import { type ShardRowView, shardTable } from "./shard-table";
 
 export interface QuestionDetail {
   text: string;
@@ -14,6 +15,23 @@ export interface QuestionDetail {
 export interface Figures {
   render(stats: HostStats, questions: QuestionDetail[] | undefined): void;
   clear(): void;
+}
+
+const SHARD_COLUMNS = [
+  "shard",
+  "online",
+  "players",
+  "answers",
+  "answersPerSec",
+  "fanoutMs",
+  "outboxBacklog",
+  "roomSeq",
+] as const satisfies ReadonlyArray<keyof ShardRowView>;
+
+function shardRow(r: ShardRowView): HTMLTableRowElement {
+  const attrs: Record<string, string> = { "data-shard": r.shard };
+  if (r.behind > 0) attrs["data-behind"] = String(r.behind);
+  return h("tr", attrs, ...SHARD_COLUMNS.map((c) => h("td", { "data-col": c }, r[c])));
 }
 
 function svgById(id: string): SVGSVGElement {
@@ -37,6 +55,9 @@ export function createFigures(): Figures {
     giftCoins: byId("f-gift-coins", HTMLElement),
     granted: byId("f-granted", HTMLElement),
     counts: byId("counts", HTMLElement),
+    shardSummary: byId("shard-summary", HTMLElement),
+    shardRows: byId("shard-rows", HTMLTableSectionElement),
+    shardTotal: byId("shard-total", HTMLTableSectionElement),
     chart: svgById("chart"),
   };
   let samples: Sample[] = [];
@@ -75,6 +96,10 @@ export function createFigures(): Figures {
           return row;
         }),
       );
+      const shards = shardTable(s);
+      setText($.shardSummary, shards.summary);
+      $.shardRows.replaceChildren(...shards.rows.map(shardRow));
+      $.shardTotal.replaceChildren(...(shards.rows.length > 1 ? [shardRow(shards.total)] : []));
       samples = [...samples.slice(-200), { atMs: Date.now(), online: s.online, answers }];
       drawChart($.chart, samples);
     },
@@ -82,6 +107,9 @@ export function createFigures(): Figures {
       samples = [];
       lastDanmaku = undefined;
       $.counts.replaceChildren();
+      setText($.shardSummary, "");
+      $.shardRows.replaceChildren();
+      $.shardTotal.replaceChildren();
       $.chart.replaceChildren();
     },
   };

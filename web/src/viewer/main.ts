@@ -99,7 +99,11 @@ function flush(): void {
   if (hold.size === 0) return;
   const p = playing();
   const released = p === undefined ? hold.drain(Date.now()) : hold.release(p.position(), Date.now());
-  for (const r of released) dispatch(shown(r));
+  for (const r of released) {
+    // The last release and why, for people debugging a show (and the browser tests).
+    document.body.dataset.released = `${r.item.type}:${r.reason}`;
+    dispatch(shown(r));
+  }
 }
 
 /**
@@ -134,14 +138,39 @@ function shown(r: Released<Action>): Action {
   return { ...a, question: countdown(a.question, r.aheadMs) };
 }
 
-/** A snapshot replaces whatever was held; its current question counts down as if shown now. */
+/**
+ * A snapshot (a reconnect — a deploy disconnects everyone — or a reload). Its question and reveal wait
+ * for the picture like live ones when the player has not reached their stamps yet; otherwise they show
+ * at once. What was held stays held: older than the snapshot, the reducer ignores what it overtook,
+ * and a live reveal keeps its `verified`.
+ */
 function welcomed(w: Welcome): void {
   ensurePlayer(w.room.streamUrl);
-  hold.clear();
-  if (w.room.current !== undefined) holdMs = w.room.current.delayBudgetMs;
-  const current = w.room.current === undefined ? undefined : countdown(w.room.current, undefined);
-  if (current !== undefined) shownBy("snapshot");
-  dispatch({ type: "welcome", welcome: { ...w, room: { ...w.room, current } }, memo: loadMemo() });
+  const { current, lastReveal } = w.room;
+  if (current !== undefined) holdMs = current.delayBudgetMs;
+  const position = playing()?.position() ?? null;
+  const ahead = (stamp: number) =>
+    position !== null && stamp !== 0 && stampDiff(toStamp(position), stamp) < 0;
+  const reveal = lastReveal?.question === current?.question ? lastReveal : undefined;
+  const holdQuestion = current !== undefined && ahead(current.streamTsMs);
+  const holdReveal = reveal !== undefined && (holdQuestion || ahead(reveal.streamTsMs));
+  const room = {
+    ...w.room,
+    current: current === undefined || holdQuestion ? undefined : countdown(current, undefined),
+    lastReveal: holdReveal ? undefined : lastReveal,
+  };
+  if (room.current !== undefined) shownBy("snapshot");
+  document.body.dataset.released = "welcome:snapshot";
+  dispatch({ type: "welcome", welcome: { ...w, room }, memo: loadMemo() });
+  if (holdQuestion) {
+    // What is left of the budget since the push: past it the room would refuse the answer anyway.
+    const left = current.deadlineMs - current.windowMs - (client?.serverNow() ?? Date.now());
+    held({ type: "question", question: current }, current.streamTsMs, Math.max(0, left));
+  }
+  if (holdReveal) {
+    // A reveal first seen in a snapshot proves nothing (client/commitment.ts): not verified.
+    held({ type: "reveal", reveal: { ...reveal, verified: false } }, reveal.streamTsMs);
+  }
 }
 
 /** Where the player is, as the answer reports it (0: no position to report). */
