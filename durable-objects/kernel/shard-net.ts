@@ -67,7 +67,9 @@ export class ShardNet {
     const activityId = this.#p.activityId() ?? "";
     const calls: Promise<unknown>[] = [this.#p.local(op, arg)];
     for (let k = 1; k < this.count(); k++) {
-      calls.push(this.#p.stub(shardObjectName(activityId, k)).shardOp(activityId, k, op, arg, this.#p.head()));
+      calls.push(
+        this.#p.stub(shardObjectName(activityId, k)).shardOp(activityId, k, op, arg, this.#p.head()),
+      );
     }
     return (await Promise.all(calls)) as T[];
   }

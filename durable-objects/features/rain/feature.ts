@@ -155,8 +155,14 @@ export class RainFeature implements Feature {
           rain: req.rain,
           nowMs: now,
           // The room's run over this shard's slice: what this shard can grant now. With no slice, the
-          // room's own run, so that the refusal is the room's (a capped player: CAP_REACHED).
-          run: record === null ? null : holding === undefined ? record.run : { ...record.run, ...holding },
+          // room's run as if a packet were left, so that the refusal is the room's (ended: NONE_LEFT via
+          // refusalCode; a capped player: CAP_REACHED); one that would be granted is NONE_LEFT below.
+          run:
+            record === null
+              ? null
+              : holding === undefined
+                ? { ...record.run, cursor: 0, end: 1 }
+                : { ...record.run, ...holding },
           packets: config === undefined ? [] : rainPackets(config),
           player: { grabbed: this.#rains.grabbed(ctx.userId) },
           cap: activity.grabCap,
