@@ -159,7 +159,9 @@ export class ReconnectStorm {
       this.#error(`${c.sock.user} gave up after ${c.attempts} attempts: ${why}`);
       return;
     }
-    this.#later(backoffDelay(c.failedAttempts - 1, DEFAULT_BACKOFF, Math.random), () => this.#attempt(c));
+    // As the SDK (client/README.md, "Reconnect window"): after the jittered first attempt fails, the
+    // back-off goes on from its second step (1 s, 2 s …).
+    this.#later(backoffDelay(c.failedAttempts, DEFAULT_BACKOFF, Math.random), () => this.#attempt(c));
   }
 
   #attempt(c: Client): void {

@@ -355,20 +355,22 @@ export class DanmakuFeature implements Feature {
       counters: { ...c, dropped: c.dropped + m.dropped, likes: c.likes + batch.likes },
       droppedSince: r.droppedSince + m.dropped,
     });
-    return this.#ensureTick(now);
+    return this.#ensureTick(now, shard === 0);
   }
 
   /**
    * Schedules the tick unless one is coming: a tick after the last one, or now after a quiet spell.
-   * Never closed here: the shard that asked waits for this answer, and a tick fans out to every shard
-   * (with four shards, a tick closed inside a shard's `danmaku.accept` hung that shard's forward and
-   * the coordinator's fan-out on each other), so ticks close only in the coordinator's own alarm.
+   * A due tick closes here only for the coordinator's own batch (`local`: its own alarm, one alarm a
+   * cycle instead of two in a one-shard room). Never for another shard's: that shard waits for this
+   * answer and a tick fans out to every shard — with four shards, a tick closed inside a shard's
+   * `danmaku.accept` hung that shard's forward and the coordinator's fan-out on each other.
    */
-  #ensureTick(now: number): Effect[] {
-    if (this.#room.tickAtMs !== null) return [];
+  #ensureTick(now: number, local: boolean): Effect[] {
+    const at = this.#room.tickAtMs;
+    if (at !== null) return local && now >= at ? this.#tick(now) : [];
     const due = tickDue(this.#room.lastTickMs, now, this.#config.tickMs);
     this.#commitRoom({ ...this.#room, tickAtMs: due });
-    return [{ kind: "schedule", task: TICK_TASK, atMs: due }];
+    return local && due <= now ? this.#tick(now) : [{ kind: "schedule", task: TICK_TASK, atMs: due }];
   }
 
   #tick(now: number): Effect[] {
