@@ -317,6 +317,10 @@ export class DanmakuFeature implements Feature {
         };
         this.#slots = [];
         this.#commitShard(sh);
+      } else if (sh.forwardAtMs !== null) {
+        // Sending again a batch that failed: this run took the schedule row an arrival had set.
+        sh = { ...sh, forwardAtMs: null };
+        this.#commitShard(sh);
       }
       const sealed = sh.sealed!;
       const batch: ForwardBatch = { ...sealed, items: this.#store.outgoing(sealed.batch) };
