@@ -46,14 +46,16 @@ export interface ActivityConfig {
 export const DEFAULT_ANSWER_WINDOW_MS = 10_000;
 export const DEFAULT_GRAB_CAP = 3;
 /** The most shards one room may have. */
-export const MAX_SHARDS = 128;
-/** Viewers one shard is sized for (docs/scale.md): well under a Durable Object's 32,768 sockets, and
- * 20% of them answering within one second stays under one shard's measured answer rate. */
-export const VIEWERS_PER_SHARD = 10_000;
+export const MAX_SHARDS = 256;
+/**
+ * Viewers one shard is sized for (docs/scale.md, "Does the sizing rule hold?"): a 20% answer burst is
+ * 1,000 answers a second per shard, and five danmaku ticks a second to its sockets about half of it.
+ */
+export const VIEWERS_PER_SHARD = 5_000;
 
 /**
  * The default shard count for an expected audience (docs/scale.md).
- * @example shardsFor(1_000_000) // 100
+ * @example shardsFor(1_000_000) // 200
  */
 export function shardsFor(expectedAudience: number): number {
   return Math.min(MAX_SHARDS, Math.max(1, Math.ceil(expectedAudience / VIEWERS_PER_SHARD)));

@@ -114,14 +114,14 @@ describe.sequential("the console's shard table", () => {
     expect(await cell(1, "roomSeq").textContent()).toBe(seq);
   });
 
-  test("the console's create form sizes the room from the expected audience: 25,000 viewers is 3 shards", async () => {
+  test("the console's create form sizes the room from the expected audience: 15,000 viewers is 3 shards", async () => {
     browser.screenshotOnFailure();
     const id = `${run}-form`;
     await host.locator("#create-box summary").click();
     await host.getByLabel("Title").fill(`Big show ${run}`);
     await host.getByLabel("Id (optional)").fill(id);
     await host.getByLabel("Prize pool").fill("10.00");
-    await host.getByLabel("Expected audience (optional)").fill("25,000");
+    await host.getByLabel("Expected audience (optional)").fill("15,000");
     await host.getByLabel("Question 1 text").fill("Big?");
     await host.getByLabel("Question 1 option 1").fill("yes");
     await host.getByLabel("Question 1 option 2").fill("no");

@@ -260,6 +260,14 @@ async function play(players: readonly PlanPlayer[], shards: number): Promise<Run
   }
   const grants = Object.fromEntries(Object.entries(amounts).map(([name, a]) => [name, a.length]));
   for (const c of clients.values()) c.close();
+  // Every shard has told the coordinator its sockets left: no call between the objects outlives the test.
+  await vi.waitUntil(
+    async () => {
+      const s = await roomStub(a).control(a, { kind: "stats" });
+      return s.ok && s.stats.online === 0;
+    },
+    { timeout: 10_000, interval: 50 },
+  );
   const g = over.gameOver!;
   return {
     codes,

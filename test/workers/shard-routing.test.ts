@@ -43,19 +43,19 @@ describe("the shard count", () => {
       });
     expect((await create(uniqueId("s"), {})).body.activity.shards).toBe(1);
     expect((await create(uniqueId("s"), { shards: 8 })).body.activity.shards).toBe(8);
-    expect((await create(uniqueId("s"), { expectedAudience: 25_000 })).body.activity.shards).toBe(3);
+    expect((await create(uniqueId("s"), { expectedAudience: 25_000 })).body.activity.shards).toBe(5);
     // An explicit count wins over the audience.
     expect(
       (await create(uniqueId("s"), { shards: 2, expectedAudience: 1_000_000 })).body.activity.shards,
     ).toBe(2);
-    for (const shards of [0, 129, 1.5, "4"]) {
+    for (const shards of [0, 257, 1.5, "4"]) {
       const bad = await create(uniqueId("s"), { shards });
       expect(bad.status).toBe(400);
       expect(bad.body).toEqual({
         error: {
           code: "VALIDATION_FAILED",
           field: "shards",
-          message: "shards must be an integer from 1 to 128",
+          message: "shards must be an integer from 1 to 256",
         },
       });
     }

@@ -39,12 +39,12 @@ describe("shardOf", () => {
 });
 
 describe("shardsFor", () => {
-  it("is one shard per 10,000 expected viewers, from 1 to 128", () => {
+  it("is one shard per 5,000 expected viewers, from 1 to 256", () => {
     expect(shardsFor(1)).toBe(1);
-    expect(shardsFor(10_000)).toBe(1);
-    expect(shardsFor(10_001)).toBe(2);
-    expect(shardsFor(1_000_000)).toBe(100);
-    expect(shardsFor(50_000_000)).toBe(128);
+    expect(shardsFor(5_000)).toBe(1);
+    expect(shardsFor(5_001)).toBe(2);
+    expect(shardsFor(1_000_000)).toBe(200);
+    expect(shardsFor(50_000_000)).toBe(256);
   });
 });
 
