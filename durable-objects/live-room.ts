@@ -374,7 +374,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
   /** Coordinator: its parts of a welcome for a user of another shard. */
   async roomWelcome(activityId: string, userId: string): Promise<CoordinatorWelcome> {
     if (!(await this.#activity.ensure(activityId))) throw new Error(`roomWelcome: no activity ${activityId}`);
-    return coordinatorWelcome(this.#f, userId, this.#online(), this.#clock.now());
+    return coordinatorWelcome(this.#f, userId, this.#online());
   }
 
   /** Shard: the coordinator's numbered notifications and room-scoped state, applied once and in order. */
@@ -566,8 +566,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
   }
 
   async #coordinatorWelcome(userId: string): Promise<CoordinatorWelcome> {
-    if (this.#net.isCoordinator())
-      return coordinatorWelcome(this.#f, userId, this.#online(), this.#clock.now());
+    if (this.#net.isCoordinator()) return coordinatorWelcome(this.#f, userId, this.#online());
     return this.#net.coordinator().roomWelcome(this.#activity.get()!.id, userId);
   }
 

@@ -87,13 +87,12 @@ export interface ShardRow {
 
 /**
  * The coordinator's parts of a welcome (DESIGN §8): the room-wide figures and the features it decides
- * for (the rain, the poll, likes). A shard asks its coordinator for them; shard 0 computes them here.
+ * for (the poll, likes). A shard asks its coordinator for them; shard 0 computes them here.
  */
 export function coordinatorWelcome(
   f: Features,
   userId: string,
   online: number,
-  nowMs: number,
 ): CoordinatorWelcome {
   return {
     online,
