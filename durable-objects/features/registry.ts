@@ -89,11 +89,7 @@ export interface ShardRow {
  * The coordinator's parts of a welcome (DESIGN §8): the room-wide figures and the features it decides
  * for (the poll, likes). A shard asks its coordinator for them; shard 0 computes them here.
  */
-export function coordinatorWelcome(
-  f: Features,
-  userId: string,
-  online: number,
-): CoordinatorWelcome {
+export function coordinatorWelcome(f: Features, userId: string, online: number): CoordinatorWelcome {
   return {
     online,
     likes: f.danmaku.likesTotal(),
