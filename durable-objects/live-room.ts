@@ -513,6 +513,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
     const ops = side === "shard" ? feature?.shardOps : feature?.coordinatorOps;
     const run = ops?.[op.slice(dot + 1)];
     if (run === undefined) throw new Error(`unknown shard operation ${op}`);
+    if (side === "coordinator") await feature?.coordinatorPrepare?.[op.slice(dot + 1)]?.(arg);
     let result: unknown = null;
     await this.#effects.run(() => {
       const out = run(arg, this.#clock.now());

@@ -81,6 +81,8 @@ export interface Feature {
    * what), and its result goes back to the shard.
    */
   readonly coordinatorOps?: Readonly<Record<string, ShardOp>>;
+  /** Awaited before the coordinator operation of the same name runs (e.g. a reclaim in flight). */
+  readonly coordinatorPrepare?: Readonly<Record<string, (arg: unknown) => Promise<void>>>;
   /** The room-scoped state a shard decides its players' frames with (plain data), sent when it changed. */
   replica?(): unknown;
   /** A shard takes the coordinator's newer room-scoped state. */

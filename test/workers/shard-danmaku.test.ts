@@ -3,7 +3,8 @@
 // coordinator samples, ticks and keeps the totals. The room's clocks are held, so every limit is
 // exact and every tick comes when the test moves time.
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
 import { liveroom } from "../../schema/proto";
 import { replaceDanmakuWords } from "../../schema/queries/danmaku-words";
 import { shardOf } from "../../schema/shards";
@@ -171,5 +172,16 @@ describe("danmaku and likes across four shards", () => {
     await advanceClock(a.id, 1_000);
     expect(codeOf(await say(clients.get(muted)!, "thanks"))).toBe("OK");
     for (const c of all) c.close();
+    // The last batch forwarded and every shard's report of its sockets leaving received: no call
+    // between the room's objects outlives the test.
+    await advanceClock(a.id, 1_000);
+    for (const stub of await shardStubs(a.id)) await runDurableObjectAlarm(stub);
+    await vi.waitUntil(
+      async () => {
+        const s = await roomStub(a.id).control(a.id, { kind: "stats" });
+        return s.ok && s.stats.online === 0;
+      },
+      { timeout: 10_000, interval: 50 },
+    );
   }, 30_000);
 });

@@ -98,7 +98,7 @@ export class RainFeature implements Feature {
   /** The slices a GRAB's `prepare` got from the coordinator, for its `handle`. */
   readonly #fetched = new WeakMap<object, SliceAnswer>();
   /** Rains whose reclaim is running at the coordinator (one at a time). */
-  readonly #reclaiming = new Set<number>();
+  readonly #reclaiming = new Map<number, { done: Promise<void>; resolve: () => void }>();
   // This shard's part of each rain, written with its next grant: a refused tap is not a write of its
   // own (a storm of refusals costs no storage); an eviction may lose the count of refused taps since.
   readonly #parts = new Map<number, ShardPart>();
@@ -217,17 +217,18 @@ export class RainFeature implements Feature {
             },
           },
         ];
-        // This shard granted the pool's last slice: the coordinator takes back what quiet shards hold, or
-        // ends the rain if none holds any — before this answer, so the next tap finds the pool settled.
-        if (next.tail && this.#rains.holdings(rain).length === 0) {
-          this.#setPart(rain, { ...next, tail: false });
-          effects.push({ kind: "runTask", task: `${DRAINED}:${rain}` });
-        }
         // The output gate holds this answer until the transaction is durable.
         effects.push({
           kind: "reply",
           result: { grab: { rain, amountCents, grabbed: decision.player.grabbed } },
         });
+        // This shard granted the pool's last slice: the coordinator takes back what quiet shards hold, or
+        // ends the rain if none holds any (after this answer: the player learns their grant first; a tap
+        // that asks meanwhile waits for the reclaim, `coordinatorPrepare`).
+        if (next.tail && this.#rains.holdings(rain).length === 0) {
+          this.#setPart(rain, { ...next, tail: false });
+          effects.push({ kind: "runTask", task: `${DRAINED}:${rain}` });
+        }
         return effects;
       },
     },
@@ -290,6 +291,7 @@ export class RainFeature implements Feature {
           // Ended only when every packet was granted: a slice on its way to a shard is held by none.
           return await this.#end(rain, true);
         } finally {
+          this.#reclaiming.get(rain)?.resolve();
           this.#reclaiming.delete(rain);
         }
       },
@@ -301,6 +303,14 @@ export class RainFeature implements Feature {
         await this.#s.shards.ask("rain.drained", Number(arg));
         return [];
       },
+    },
+  };
+
+  /** A slice asked for while packets are being taken back waits for them (none is refused meanwhile). */
+  readonly coordinatorPrepare = {
+    slice: async (raw: unknown) => {
+      const { arg } = raw as { shard: number; arg: { rain: number } };
+      await this.#reclaiming.get(arg.rain)?.done;
     },
   };
 
@@ -447,7 +457,11 @@ export class RainFeature implements Feature {
   /** The reclaim task, at once after the commit, unless one is already running. */
   #reclaim(rain: number): Effect[] {
     if (this.#reclaiming.has(rain)) return [];
-    this.#reclaiming.add(rain);
+    let resolve = () => {};
+    const done = new Promise<void>((r) => {
+      resolve = r;
+    });
+    this.#reclaiming.set(rain, { done, resolve });
     return [{ kind: "runTask", task: `${RECLAIM}:${rain}` }];
   }
 
