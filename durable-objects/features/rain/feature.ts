@@ -12,6 +12,8 @@ import { rainPackets } from "./packets";
 import { createRateWindow, ratePerSec, recordEvents } from "../../kernel/rate-window";
 import {
   bucketLimits,
+  countGrant,
+  countTap,
   decideRainStart,
   endRecord,
   type RainRecord,
@@ -144,7 +146,7 @@ export class RainFeature implements Feature {
         const part = this.#part(req.rain);
         const prior = this.#rains.grantFor(ctx.userId, req.rain, replay);
         if (prior !== null) {
-          this.#setPart(req.rain, { ...part, grabs: part.grabs + 1 }, false);
+          this.#setPart(req.rain, countTap(part), false);
           const { rain, amountCents, grabbed } = prior;
           return [{ kind: "reply", result: { grab: { rain, amountCents, grabbed } } }];
         }
@@ -173,26 +175,13 @@ export class RainFeature implements Feature {
           const code =
             decision.kind === "rejected" ? refusalCode(decision.code, record, req.rain) : "NONE_LEFT";
           if (record !== null && record.run.rain === req.rain) {
-            this.#setPart(
-              req.rain,
-              {
-                ...part,
-                grabs: part.grabs + 1,
-                throttled: part.throttled + (code === "RATE_LIMITED" ? 1 : 0),
-              },
-              false,
-            );
+            this.#setPart(req.rain, countTap(part, code), false);
           }
           return [refuse(code, GRAB_MESSAGE[code])];
         }
         const { rain, packetIndex, amountCents } = decision;
         this.#rains.putHolding(rain, { ...holding, cursor: packetIndex + 1 });
-        const next: ShardPart = {
-          ...part,
-          grabs: part.grabs + 1,
-          grantedCents: part.grantedCents + amountCents,
-          grantedPackets: part.grantedPackets + 1,
-        };
+        const next: ShardPart = countGrant(part, amountCents);
         this.#setPart(rain, next);
         this.#rains.addGrant({
           rain,

@@ -2,7 +2,7 @@
 // tap counting, throttle updates, end. Pure: the LiveRoom stores the record and sends the frames.
 
 import type { Phase } from "../quiz/state";
-import type { GrabGranted, GrabRejectCode } from "./grab";
+import type { GrabRejectCode } from "./grab";
 import { endRain, isRainActive, packetsLeft, type RainRun, type StartRainRejectCode, startRain } from "./run";
 import { shouldResend, throttlePpm } from "./throttle";
 
@@ -119,25 +119,25 @@ function startMessage(code: StartRainRejectCode, rain: number): string {
   }
 }
 
+/** What a rain counts of its taps and grants: a record's, or one shard's part of them. */
+export interface RainTallies {
+  grantedCents: number;
+  grantedPackets: number;
+  grabs: number;
+  throttled: number;
+}
+
 /**
- * The record after a granted grab: the run advanced, the grant counted, and the run ended when the
- * pool is now empty (`emptied`: announce RAIN_ENDED and cancel the end alarm).
+ * The tallies after a granted grab: the tap and the grant counted (a shard's slice, not the room's
+ * run, tells whether the pool is empty: DESIGN §8).
  *
- * @example applyGrant(record, granted) // → { record: { grantedCents: +amount, grantedPackets: +1, ... }, emptied: false }
+ * @example countGrant(part, 120) // → { grabs: +1, grantedCents: +120, grantedPackets: +1, ... }
  */
-export function applyGrant(
-  record: RainRecord,
-  granted: GrabGranted,
-): { record: RainRecord; emptied: boolean } {
-  const emptied = packetsLeft(granted.run) === 0;
+export function countGrant<T extends RainTallies>(tallies: T, amountCents: number): T {
   return {
-    record: {
-      ...record,
-      run: emptied ? endRain(granted.run) : granted.run,
-      grantedCents: record.grantedCents + granted.amountCents,
-      grantedPackets: record.grantedPackets + 1,
-    },
-    emptied,
+    ...countTap(tallies),
+    grantedCents: tallies.grantedCents + amountCents,
+    grantedPackets: tallies.grantedPackets + 1,
   };
 }
 
@@ -159,7 +159,10 @@ export function refusalCode(code: GrabRejectCode, record: RainRecord | null, rai
  *
  * @example countTap(record, "RATE_LIMITED") // → { grabs: +1, throttled: +1, ... }
  */
-export function countTap(record: RainRecord, refused?: GrabRejectCode): RainRecord {
+export function countTap<T extends Pick<RainTallies, "grabs" | "throttled">>(
+  record: T,
+  refused?: GrabRejectCode,
+): T {
   return {
     ...record,
     grabs: record.grabs + 1,

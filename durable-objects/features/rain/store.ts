@@ -1,7 +1,7 @@
 // The red-packet tables of a room's Durable Object SQLite storage, beside RoomStore's (same
 // database). Keyed so that a room split into shards by player hash keeps working: grants are keyed
 // by packet (rain, packet_index) and looked up by player; a player's count is derived from them.
-import type { RainRecord } from "./record";
+import type { RainRecord, RainTallies } from "./record";
 
 /** One granted packet: who got it, under which replay id, and the answer they were given. */
 export interface GrantRow {
@@ -18,11 +18,7 @@ export interface GrantRow {
 type Row = Record<string, SqlStorageValue>;
 
 /** A shard's own part of a rain: what it granted and refused (the room's totals are their sums). */
-export interface ShardPart {
-  grantedCents: number;
-  grantedPackets: number;
-  grabs: number;
-  throttled: number;
+export interface ShardPart extends RainTallies {
   /** It holds (or held) the pool's last slice: when its holdings run out it tells the coordinator. */
   tail: boolean;
 }

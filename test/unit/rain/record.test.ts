@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { GrabGranted } from "../../../durable-objects/features/rain/grab";
 import { replayId } from "../../../durable-objects/features/rain/grab-id";
 import { createRateWindow, ratePerSec, recordEvents } from "../../../durable-objects/kernel/rate-window";
 import {
-  applyGrant,
   bucketLimits,
+  countGrant,
   countTap,
   decideRainStart,
   endRecord,
@@ -13,7 +12,6 @@ import {
   refusalCode,
   throttleUpdate,
 } from "../../../durable-objects/features/rain/record";
-import { createBucket } from "../../../durable-objects/kernel/token-bucket";
 
 const RAINS = [
   { durationMs: 20_000, targetTapsPerSec: 1000, count: 3 },
@@ -40,15 +38,6 @@ const record = (over: Partial<RainRecord> = {}): RainRecord => ({
   throttled: 0,
   throttlePpm: 1_000_000,
   ...over,
-});
-const granted = (cursor: number, amountCents: number): GrabGranted => ({
-  kind: "granted",
-  rain: 0,
-  packetIndex: cursor - 1,
-  amountCents,
-  run: { rain: 0, phase: "running", endsAtMs: 21_000, cursor, end: 3 },
-  player: { grabbed: 1 },
-  bucket: createBucket({ capacity: 1, ratePerSec: 1 }, 0),
 });
 
 describe("decideRainStart", () => {
@@ -87,19 +76,16 @@ describe("decideRainStart", () => {
   });
 });
 
-describe("applyGrant, countTap, refusalCode, endRecord", () => {
-  it("counts the grant exactly and ends the run with the last packet", () => {
-    const one = applyGrant(record(), granted(1, 5));
-    expect(one).toEqual({
-      record: record({ run: { ...record().run, cursor: 1 }, grantedCents: 5, grantedPackets: 1 }),
-      emptied: false,
-    });
-    const last = applyGrant(record({ grantedCents: 8, grantedPackets: 2 }), granted(3, 2));
-    expect(last.emptied).toBe(true);
-    expect(last.record).toMatchObject({
-      run: { phase: "ended", cursor: 3 },
+describe("countGrant, countTap, refusalCode, endRecord", () => {
+  it("counts the grant and its tap exactly, and nothing else", () => {
+    expect(countGrant(record(), 5)).toEqual(record({ grantedCents: 5, grantedPackets: 1, grabs: 1 }));
+    const part = { grantedCents: 8, grantedPackets: 2, grabs: 7, throttled: 3, tail: true };
+    expect(countGrant(part, 2)).toEqual({
       grantedCents: 10,
       grantedPackets: 3,
+      grabs: 8,
+      throttled: 3,
+      tail: true,
     });
   });
 
