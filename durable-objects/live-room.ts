@@ -50,7 +50,7 @@ import type {
 } from "./kernel/shard-protocol";
 import type { ClientRequest } from "./protocol/decode";
 import type { FrameContext } from "./kernel/feature";
-import { shardObjectName, shardOf } from "../schema/shards";
+import { shardOf } from "../schema/shards";
 import type { RoomStatsView } from "../schema/room-stats";
 
 /** Log entries one catch-up page carries. */
@@ -177,9 +177,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       report: {
         scope: "player",
         run: async () => {
-          await this.#net
-            .coordinator()
-            .roomReport(this.#activity.get()!.id, this.#store.shard(), this.#sockets.onlineUsers());
+          await this.#sendReport();
           return [];
         },
       },
@@ -323,11 +321,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
     if (this.env.LIVEROOM_TEST_CLOCK !== "1") throw new Error("advanceClock is for tests only");
     const activityId = this.#activity.get()?.id;
     if (this.#net.isCoordinator() && activityId !== undefined) {
-      for (let k = 1; k < this.#net.count(); k++) {
-        await (
-          this.env.LIVE_ROOM.get(this.env.LIVE_ROOM.idFromName(shardObjectName(activityId, k))) as RoomRpc
-        ).advanceClock(ms);
-      }
+      for (let k = 1; k < this.#net.count(); k++) await this.#net.shard(k).advanceClock(ms);
     }
     this.#clock.advance(ms);
     this.#store.setClockOffsetMs(this.#clock.offsetMs);
@@ -609,6 +603,13 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       .catch((err: unknown) => console.error("liveroom online update failed", { err: String(err) }));
   }
 
+  /** This shard's count of authenticated users, to its coordinator (throws if it cannot be reached). */
+  #sendReport(): Promise<void> {
+    return this.#net
+      .coordinator()
+      .roomReport(this.#activity.get()!.id, this.#store.shard(), this.#sockets.onlineUsers());
+  }
+
   /** Sends this shard's online count to the coordinator: one call at a time, the latest count last. */
   async #report(): Promise<void> {
     if (this.#reporting !== null) {
@@ -619,9 +620,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       do {
         this.#reportAgain = false;
         try {
-          await this.#net
-            .coordinator()
-            .roomReport(this.#activity.get()!.id, this.#store.shard(), this.#sockets.onlineUsers());
+          await this.#sendReport();
         } catch (err) {
           console.error("liveroom online report failed", { err: String(err) });
           const atMs = this.#clock.now() + REPORT_RETRY_MS;

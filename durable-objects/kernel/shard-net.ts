@@ -56,22 +56,20 @@ export class ShardNet {
 
   /** The coordinator's object, from a shard. */
   coordinator(): RoomRpc {
-    return this.#p.stub(this.#p.activityId() ?? "");
+    return this.shard(0);
+  }
+
+  /** Shard k's object of this room. */
+  shard(k: number): RoomRpc {
+    return this.#p.stub(shardObjectName(this.#p.activityId() ?? "", k));
   }
 
   /**
    * Runs `op` on every shard, this object's own first, and returns their results in shard order.
    * Rejects when any shard could not be reached: a gather is never answered from part of the room.
    */
-  async each<T>(op: string, arg: unknown): Promise<T[]> {
-    const activityId = this.#p.activityId() ?? "";
-    const calls: Promise<unknown>[] = [this.#p.local(op, arg)];
-    for (let k = 1; k < this.count(); k++) {
-      calls.push(
-        this.#p.stub(shardObjectName(activityId, k)).shardOp(activityId, k, op, arg, this.#p.head()),
-      );
-    }
-    return (await Promise.all(calls)) as T[];
+  each<T>(op: string, arg: unknown): Promise<T[]> {
+    return Promise.all(Array.from({ length: this.count() }, (_, k) => this.one<T>(k, op, arg)));
   }
 
   /** Asks the coordinator to run `op` (a feature's `coordinatorOps`); on shard 0 it runs here. */
@@ -84,10 +82,7 @@ export class ShardNet {
   /** Runs `op` on shard k (this object's own part for k = 0). */
   async one<T>(k: number, op: string, arg: unknown): Promise<T> {
     if (k === 0) return (await this.#p.local(op, arg)) as T;
-    const activityId = this.#p.activityId() ?? "";
-    return (await this.#p
-      .stub(shardObjectName(activityId, k))
-      .shardOp(activityId, k, op, arg, this.#p.head())) as T;
+    return (await this.shard(k).shardOp(this.#p.activityId() ?? "", k, op, arg, this.#p.head())) as T;
   }
 
   /**
@@ -112,7 +107,7 @@ export class ShardNet {
           users: batch.users.filter((u) => shardOf(u.userId, n) === k),
         };
         try {
-          await this.#p.stub(shardObjectName(activityId, k)).shardDeliver(activityId, k, d);
+          await this.shard(k).shardDeliver(activityId, k, d);
         } catch (err) {
           console.error("liveroom delivery to a shard failed", { activityId, shard: k, err: String(err) });
           failed.push(k);
@@ -162,7 +157,7 @@ export class ShardNet {
       notify: [],
       users: [],
     };
-    await this.#p.stub(shardObjectName(activityId, k)).shardDeliver(activityId, k, d);
+    await this.shard(k).shardDeliver(activityId, k, d);
     return [];
   }
 }
