@@ -1122,6 +1122,9 @@ export class LiveroomClient {
       case "likes":
         this.#events.emit("likes", n);
         break;
+      case "onlineCount":
+        this.#events.emit("onlineCount", n);
+        break;
       case "giftShown":
         this.#events.emit("giftShown", n);
         break;

@@ -210,6 +210,8 @@ export type RoomNotification =
     }
   /** Unnumbered: the room's likes total, once per tick when it moved. */
   | { kind: "likes"; roomSeq: number; total: number; added: number }
+  /** The room's online count (every shard's users), at most once a second and only when it changed; unnumbered. */
+  | { kind: "onlineCount"; roomSeq: number; online: number }
   | ({ kind: "giftShown"; roomSeq: number } & GiftShownInfo)
   /** Unnumbered: a host deleted a shown danmaku; remove it from the screen. */
   | { kind: "danmakuDeleted"; roomSeq: number; id: number }
@@ -526,6 +528,8 @@ function notification(type: number, n: liveroom.Notification): RoomNotification 
     }
     case "likes":
       return { kind: "likes", roomSeq, total: num(n.likes!.total), added: n.likes!.added ?? 0 };
+    case "onlineCount":
+      return { kind: "onlineCount", roomSeq, online: n.onlineCount!.online ?? 0 };
     case "giftShown": {
       const g = n.giftShown!;
       return {

@@ -101,6 +101,8 @@ export interface ClientEvents {
   danmakuTick: NotificationOf<"danmakuTick">;
   /** The room's likes total, once per tick when it moved; unnumbered. */
   likes: NotificationOf<"likes">;
+  /** The room's online count over every shard, at most once a second and only when it changed; unnumbered. */
+  onlineCount: NotificationOf<"onlineCount">;
   giftShown: NotificationOf<"giftShown">;
   /** A host deleted a shown danmaku: remove it from the screen. */
   danmakuDeleted: NotificationOf<"danmakuDeleted">;
