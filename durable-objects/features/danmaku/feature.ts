@@ -13,7 +13,7 @@ import { type Feature, frames } from "../../kernel/feature";
 import type { RoomServices } from "../../kernel/services";
 import { senderStreamTs } from "../replay/stream-clock";
 import type { ShownDanmaku } from "../replay/timeline";
-import { type DanmakuConfig, danmakuConfig, poolCap, tickCap } from "./config";
+import { type DanmakuConfig, danmakuConfig, poolCap } from "./config";
 import { decideDanmaku, decideLike } from "./decide";
 import { compileFilter, type WordFilter } from "./filter";
 import { mergeSamples } from "./merge";
@@ -21,7 +21,16 @@ import { decideDelete, decideMute } from "./moderation";
 import { type PlayerBuckets, pruneBuckets } from "./rate";
 import { cryptoRng, offer } from "./sampler";
 import { type DanmakuItem, type DanmakuState, DanmakuStore, type MuteList, type ShardState } from "./store";
-import { closeTick, danmakuId, forwardDue, type ShardCounters, tickDue } from "./tick";
+import {
+  closeTick,
+  danmakuId,
+  forwardDue,
+  keepRecent,
+  type RecentTick,
+  type ShardCounters,
+  tickDue,
+  tickShowCap,
+} from "./tick";
 
 const T = liveroom.Type;
 export const TICK_TASK = "danmakuTick";
@@ -58,7 +67,6 @@ export class DanmakuFeature implements Feature {
   readonly #s: RoomServices;
   readonly #store: DanmakuStore;
   readonly #config: DanmakuConfig;
-  readonly #cap: number;
   readonly #keep: number;
   readonly #stream: (nowMs: number) => number;
   /** The coordinator's part (unused on other shards). */
@@ -74,13 +82,14 @@ export class DanmakuFeature implements Feature {
   #likeBuckets: PlayerBuckets = new Map();
   #filter: { value: WordFilter; atMs: number } | null = null;
   readonly #rng = cryptoRng();
+  /** The coordinator's ticks of the last second (`tickShowCap`); read from storage after a restart. */
+  #recent: RecentTick[] | null = null;
 
   /** `stream`: the room's stream position estimate (the replay feature's clock). */
   constructor(s: RoomServices, stream: (nowMs: number) => number) {
     this.#s = s;
     this.#store = new DanmakuStore(s.sql);
     this.#config = danmakuConfig(s.env as unknown as Record<string, unknown>);
-    this.#cap = tickCap(this.#config);
     this.#keep = poolCap(this.#config);
     this.#stream = stream;
     this.#room = this.#store.load();
@@ -388,7 +397,9 @@ export class DanmakuFeature implements Feature {
       this.#commitRoom({ ...this.#room, tickAtMs: null });
       return [];
     }
-    const t = closeTick(c, pool, this.#cap);
+    this.#recent ??= this.#store.recentTicks(c.ticks - Math.ceil(1000 / this.#config.tickMs));
+    const t = closeTick(c, pool, tickShowCap(this.#recent, due, this.#config));
+    this.#recent = keepRecent([...this.#recent, { atMs: due, shown: t.shown.length }], due);
     // A tick is stamped with its due time: ticks are a fixed cadence even when one closes late.
     const streamTsMs = this.#stream(due);
     this.#store.setPool(t.waiting);

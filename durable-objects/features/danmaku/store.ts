@@ -211,6 +211,17 @@ export class DanmakuStore {
     }
   }
 
+  /** How many danmaku each tick after `afterTick` showed, with its due time (ticks that showed none are not here). */
+  recentTicks(afterTick: number): { atMs: number; shown: number }[] {
+    return this.sql
+      .exec<Row>(
+        "SELECT tick_at_ms, COUNT(*) AS n FROM danmaku_shown WHERE tick > ? GROUP BY tick ORDER BY tick",
+        afterTick,
+      )
+      .toArray()
+      .map((r) => ({ atMs: Number(r.tick_at_ms), shown: Number(r.n) }));
+  }
+
   shownState(id: number): "shown" | "deleted" | "unknown" {
     const row = this.sql.exec<Row>("SELECT deleted FROM danmaku_shown WHERE id = ?", id).toArray()[0];
     if (row === undefined) return "unknown";

@@ -1,6 +1,8 @@
 // The room's danmaku and likes counters, the cadence of ticks and forwards, and what closing a tick
 // does. Pure: the room keeps the counters in storage and sends the frames.
 
+import { type DanmakuConfig, poolCap, tickCap } from "./config";
+
 /**
  * The coordinator's figures. With every shard's `ShardCounters`, at any moment
  * `in = shown + dropped + blocked + pending`, where pending is what waits in the shards' batches and
@@ -114,4 +116,38 @@ export function forwardDue(lastMs: number | null, nowMs: number, tickMs: number)
  */
 export function danmakuId(local: number, shard: number, shards: number): number {
   return (local - 1) * shards + shard + 1;
+}
+
+/** A closed tick as the cadence remembers it: when it was due and how many danmaku it showed. */
+export interface RecentTick {
+  atMs: number;
+  shown: number;
+}
+
+/**
+ * How many danmaku the tick due at `dueMs` may show, given the ticks of the second before it. The
+ * room earns `showPerSec` slots a second from one tick length before the oldest of those ticks; a
+ * slot a tick could not use (its pool was short because the shards' forwards arrived unevenly, or
+ * it ran late and the cadence slipped) is owed to the next ones, so a room sent 20 a second shows
+ * 20 a second. Never more than the pool keeps (`poolCap`), and never more than `showPerSec` in any
+ * second of due times. A tick after a quiet second shows `tickCap`, so a burst starts at the usual pace.
+ * @example tickShowCap([{ atMs: 800, shown: 3 }], 1000, { showPerSec: 20, tickMs: 200 }) // → 5
+ * @example tickShowCap([], 1000, { showPerSec: 20, tickMs: 200 }) // → 4
+ */
+export function tickShowCap(
+  recent: readonly RecentTick[],
+  dueMs: number,
+  config: Pick<DanmakuConfig, "showPerSec" | "tickMs">,
+): number {
+  const inSecond = recent.filter((t) => t.atMs > dueMs - 1000 && t.atMs < dueMs);
+  if (inSecond.length === 0) return tickCap(config);
+  const shown = inSecond.reduce((n, t) => n + t.shown, 0);
+  const since = Math.min(...inSecond.map((t) => t.atMs)) - config.tickMs;
+  const owed = Math.floor((config.showPerSec * (dueMs - since)) / 1000) - shown;
+  return Math.max(0, Math.min(owed, poolCap(config), config.showPerSec - shown));
+}
+
+/** The ticks `tickShowCap` still reads after one due at `dueMs`: those of the last second. */
+export function keepRecent(recent: readonly RecentTick[], dueMs: number): RecentTick[] {
+  return recent.filter((t) => t.atMs > dueMs - 1000);
 }
