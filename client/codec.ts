@@ -94,6 +94,8 @@ export interface RoomSnapshot {
   likes: number;
   /** The open poll with its totals now; POLL_TOTALS and POLL_CLOSED carry it on. */
   poll: PollInfo | undefined;
+  /** Slow mode now: one danmaku per this many seconds per player (0: off); SLOW_MODE_CHANGED carries it on. */
+  slowModeSeconds: number;
 }
 
 export interface PlayerSnapshot {
@@ -228,6 +230,8 @@ export type RoomNotification =
       votes: number;
       timedOut: boolean;
     }
+  /** A host set slow mode (numbered): one danmaku per `seconds` per player, 0 when lifted. */
+  | { kind: "slowMode"; roomSeq: number; seconds: number }
   /** A notification this SDK version does not know; still counted so that sequencing holds. */
   | { kind: "unknown"; roomSeq: number; type: number };
 
@@ -243,7 +247,19 @@ export type ResponseResult =
   | { kind: "poll"; poll: PollInfo }
   | { kind: "pollVote"; pollId: number; choice: number }
   /** The REFRESH answer: the socket now lives until `expMs` (the new token's expiry). */
-  | { kind: "refreshed"; expMs: number };
+  | { kind: "refreshed"; expMs: number }
+  /** The room's moderation after a host's SLOW_MODE, SHADOW_MUTE, SET_WORDS or MODERATION. */
+  | { kind: "moderation"; moderation: ModerationInfo };
+
+/** The room's moderation, as a host reads it. */
+export interface ModerationInfo {
+  slowModeSeconds: number;
+  /** In force now; `untilMs` 0 (room clock) when `forShow`. */
+  mutes: { userId: string; untilMs: number; forShow: boolean }[];
+  shadowMuted: string[];
+  /** The room's own blocked words (the platform's list applies too). */
+  words: string[];
+}
 
 export interface DecodedResponse {
   ok: boolean;
@@ -357,6 +373,7 @@ function welcome(w: liveroom.Welcome.$Properties): Welcome {
       rain: r.rain ? rain(r.rain) : undefined,
       likes: num(r.likes),
       poll: r.poll ? poll(r.poll) : undefined,
+      slowModeSeconds: r.slowModeSeconds ?? 0,
     },
     player: {
       status: p.status ?? liveroom.PlayerStatus.SPECTATOR,
@@ -465,6 +482,22 @@ function result(r: liveroom.Response): ResponseResult | undefined {
       return { kind: "pollVote", pollId: r.pollVote!.pollId ?? 0, choice: r.pollVote!.choice ?? 0 };
     case "refreshed":
       return { kind: "refreshed", expMs: num(r.refreshed!.expMs) };
+    case "moderation": {
+      const m = r.moderation!;
+      return {
+        kind: "moderation",
+        moderation: {
+          slowModeSeconds: m.slowModeSeconds ?? 0,
+          mutes: (m.mutes ?? []).map((x) => ({
+            userId: x.userId ?? "",
+            untilMs: num(x.untilMs),
+            forShow: x.forShow ?? false,
+          })),
+          shadowMuted: [...(m.shadowMuted ?? [])],
+          words: [...(m.words ?? [])],
+        },
+      };
+    }
     case undefined:
       return undefined;
   }
@@ -569,6 +602,8 @@ function notification(type: number, n: liveroom.Notification): RoomNotification 
         timedOut: c.timedOut ?? false,
       };
     }
+    case "slowMode":
+      return { kind: "slowMode", roomSeq, seconds: n.slowMode!.seconds ?? 0 };
     case undefined:
       return { kind: "unknown", roomSeq, type };
   }

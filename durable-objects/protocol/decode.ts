@@ -27,7 +27,12 @@ export type ClientRequest =
   | { type: typeof T.GIFT; seq: number; giftId: string; quantity: number; key: string }
   | { type: typeof T.GIFTERS; seq: number; limit: number }
   | { type: typeof T.DELETE_DANMAKU; seq: number; id: number }
-  | { type: typeof T.MUTE; seq: number; userId: string; durationMs: number }
+  | { type: typeof T.MUTE; seq: number; userId: string; durationMs: number; forShow: boolean }
+  | { type: typeof T.SLOW_MODE; seq: number; seconds: number }
+  | { type: typeof T.SHADOW_MUTE; seq: number; userId: string; on: boolean }
+  // The words' content (count, lengths, characters) is the moderation rule's to refuse (MODERATION_BAD_REQUEST).
+  | { type: typeof T.SET_WORDS; seq: number; words: string[] }
+  | { type: typeof T.MODERATION; seq: number }
   // Poll content (lengths, 2–4 choices, the duration) is the poll rule's to refuse (POLL_BAD_REQUEST).
   | { type: typeof T.POLL_OPEN; seq: number; question: string; choices: string[]; durationMs: number }
   | { type: typeof T.POLL_CLOSE; seq: number; pollId: number }
@@ -144,8 +149,24 @@ export function decodeClientFrame(message: ArrayBuffer | string): Decoded {
       return r.deleteDanmaku ? ok({ type, seq, id: r.deleteDanmaku.id ?? 0 }) : mismatch();
     case T.MUTE:
       return r.mute
-        ? ok({ type, seq, userId: r.mute.userId ?? "", durationMs: r.mute.durationMs ?? 0 })
+        ? ok({
+            type,
+            seq,
+            userId: r.mute.userId ?? "",
+            durationMs: r.mute.durationMs ?? 0,
+            forShow: r.mute.forShow ?? false,
+          })
         : mismatch();
+    case T.SLOW_MODE:
+      return r.slowMode ? ok({ type, seq, seconds: r.slowMode.seconds ?? 0 }) : mismatch();
+    case T.SHADOW_MUTE:
+      return r.shadowMute
+        ? ok({ type, seq, userId: r.shadowMute.userId ?? "", on: r.shadowMute.on ?? false })
+        : mismatch();
+    case T.SET_WORDS:
+      return r.setWords ? ok({ type, seq, words: [...(r.setWords.words ?? [])] }) : mismatch();
+    case T.MODERATION:
+      return r.moderation ? ok({ type, seq }) : mismatch();
     case T.POLL_OPEN:
       return r.pollOpen
         ? ok({

@@ -37,12 +37,25 @@ const CONTROL: { [K in ControlOp["kind"]]: [Extract<ControlOp, { kind: K }>, Cli
 const MODERATION: { [K in ModerationOp["kind"]]: [Extract<ModerationOp, { kind: K }>, ClientRequest] } = {
   mute: [
     { kind: "mute", userId: "u7", durationMs: 60_000 },
-    { type: T.MUTE, seq: 0, userId: "u7", durationMs: 60_000 },
+    { type: T.MUTE, seq: 0, userId: "u7", durationMs: 60_000, forShow: false },
   ],
   delete: [
     { kind: "delete", id: 42 },
     { type: T.DELETE_DANMAKU, seq: 0, id: 42 },
   ],
+  shadow: [
+    { kind: "shadow", userId: "u7", on: true },
+    { type: T.SHADOW_MUTE, seq: 0, userId: "u7", on: true },
+  ],
+  slowMode: [
+    { kind: "slowMode", seconds: 10 },
+    { type: T.SLOW_MODE, seq: 0, seconds: 10 },
+  ],
+  words: [
+    { kind: "words", words: ["spam"] },
+    { type: T.SET_WORDS, seq: 0, words: ["spam"] },
+  ],
+  read: [{ kind: "read" }, { type: T.MODERATION, seq: 0 }],
 };
 
 describe("controlRequest", () => {

@@ -51,6 +51,7 @@ function welcome(
       rain: undefined,
       likes: 0,
       poll: undefined,
+      slowModeSeconds: 0,
       ...over.room,
     },
     player: {

@@ -2,16 +2,20 @@ import { Hono } from "hono";
 import type { AppEnv } from "../http/app-env";
 import { route } from "../http/route";
 import { StreamTsInput } from "../input/control";
-import { MuteInput } from "../input/social";
+import { MuteInput, RoomWordsInput, ShadowMuteInput, SlowModeInput } from "../input/social";
 import { DanmakuParams, QuestionParams, RainParams, RoomParams } from "../rooms/control";
 import { roomDanmakuDelete } from "../routes/room-danmaku-delete";
 import { roomEnd } from "../routes/room-end";
+import { roomModeration } from "../routes/room-moderation";
 import { roomMute } from "../routes/room-mute";
 import { roomOpen } from "../routes/room-open";
 import { roomPush } from "../routes/room-push";
 import { roomRainStart } from "../routes/room-rain-start";
 import { roomReveal } from "../routes/room-reveal";
+import { roomShadowMute } from "../routes/room-shadow-mute";
+import { roomSlowMode } from "../routes/room-slow-mode";
 import { roomStats } from "../routes/room-stats";
+import { roomWordsPut } from "../routes/room-words-put";
 
 /**
  * Mounted at `/api/rooms`: the operator's controls and moderation of a live room, for the activity's
@@ -58,4 +62,32 @@ route(
   "/:id/mutes",
   { role: "host", activityHost: "id", param: RoomParams, json: MuteInput },
   roomMute,
+);
+route(
+  roomsArea,
+  "post",
+  "/:id/shadow-mutes",
+  { role: "host", activityHost: "id", param: RoomParams, json: ShadowMuteInput },
+  roomShadowMute,
+);
+route(
+  roomsArea,
+  "post",
+  "/:id/slow-mode",
+  { role: "host", activityHost: "id", param: RoomParams, json: SlowModeInput },
+  roomSlowMode,
+);
+route(
+  roomsArea,
+  "put",
+  "/:id/danmaku/words",
+  { role: "host", activityHost: "id", param: RoomParams, json: RoomWordsInput },
+  roomWordsPut,
+);
+route(
+  roomsArea,
+  "get",
+  "/:id/moderation",
+  { role: "host", activityHost: "id", param: RoomParams },
+  roomModeration,
 );

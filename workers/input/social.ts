@@ -1,5 +1,10 @@
 import { z } from "zod";
 import { intIn, text } from "./fields";
+import {
+  MAX_ROOM_WORDS,
+  MAX_SLOW_MODE_SEC,
+  MAX_WORD_CHARS,
+} from "../../durable-objects/features/danmaku/moderation";
 import { MAX_GIFT_KEY_CHARS } from "../../durable-objects/features/gifts/gift";
 import { UserId } from "./ids";
 import { must } from "./messages";
@@ -85,14 +90,53 @@ export const ListLimitQuery = z.object({
 });
 
 const DURATION = "must be an integer from 0 (unmute) to 86400000 ms";
-/** The body of `POST /api/rooms/:id/mutes`. */
-export const MuteInput = z.strictObject(
+/**
+ * The body of `POST /api/rooms/:id/mutes`: `durationMs` (0 lifts the mute), or `forShow: true` for the
+ * rest of the show (then `durationMs` may be left out).
+ */
+export const MuteInput = z
+  .strictObject(
+    {
+      userId: UserId,
+      durationMs: z
+        .int({ error: must(DURATION) })
+        .min(0, { error: DURATION })
+        .max(86_400_000, { error: DURATION })
+        .optional(),
+      forShow: z.boolean({ error: must("must be true or false") }).default(false),
+    },
+    { error: must("must be a JSON object") },
+  )
+  .refine((m) => m.forShow || m.durationMs !== undefined, {
+    error: "give durationMs, or forShow: true",
+    path: ["durationMs"],
+  });
+
+const SLOW = `must be an integer from 0 (off) to ${MAX_SLOW_MODE_SEC} seconds`;
+/** The body of `POST /api/rooms/:id/slow-mode`. */
+export const SlowModeInput = z.strictObject(
   {
-    userId: UserId,
-    durationMs: z
-      .int({ error: must(DURATION) })
-      .min(0, { error: DURATION })
-      .max(86_400_000, { error: DURATION }),
+    seconds: z
+      .int({ error: must(SLOW) })
+      .min(0, { error: SLOW })
+      .max(MAX_SLOW_MODE_SEC, { error: SLOW }),
+  },
+  { error: must("must be a JSON object") },
+);
+
+/** The body of `POST /api/rooms/:id/shadow-mutes`: `on: false` lifts the shadow mute. */
+export const ShadowMuteInput = z.strictObject(
+  { userId: UserId, on: z.boolean({ error: must("must be true or false") }) },
+  { error: must("must be a JSON object") },
+);
+
+const ROOM_WORDS = `must be a list of at most ${MAX_ROOM_WORDS} words`;
+/** The body of `PUT /api/rooms/:id/danmaku/words`: the room's own words, replacing the previous ones. */
+export const RoomWordsInput = z.strictObject(
+  {
+    words: z
+      .array(text(MAX_WORD_CHARS), { error: must(ROOM_WORDS) })
+      .max(MAX_ROOM_WORDS, { error: ROOM_WORDS }),
   },
   { error: must("must be a JSON object") },
 );

@@ -22,6 +22,15 @@ const ACTIVITY_404 = "ACTIVITY_NOT_FOUND: no activity has this id";
 const Gift = z.strictObject({ id: z.string(), name: z.string(), priceCoins: z.int().min(1) });
 const GiftView = Gift.extend({ enabled: z.boolean(), createdAtMs: z.int(), updatedAtMs: z.int() });
 const Words = z.strictObject({ words: z.array(z.string()) });
+const ModerationAnswer = z.strictObject({
+  ok: z.literal(true),
+  moderation: z.strictObject({
+    slowModeSeconds: z.int().min(0).max(300),
+    mutes: z.array(z.strictObject({ userId: z.string(), untilMs: z.int().nullable(), forShow: z.boolean() })),
+    shadowMuted: z.array(z.string()),
+    words: z.array(z.string()),
+  }),
+});
 const UserView = z.strictObject({
   user: z.strictObject({
     id: z.string(),
@@ -212,9 +221,40 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   "POST /api/rooms/:id/mutes": {
     summary: "Mute a player's danmaku for a while",
     description: "`durationMs: 0` lifts the mute.",
-    ok: ok200("`{ ok: true }`"),
+    ok: ok200("`{ ok: true }`", z.strictObject({ ok: z.literal(true) })),
     errors: { 400: "MUTE_BAD_REQUEST", 404: ACTIVITY_404 },
     example: { userId: "bob", durationMs: 600000 },
+  },
+  "POST /api/rooms/:id/shadow-mutes": {
+    summary: "Shadow mute a player, or lift it",
+    description:
+      "The player's danmaku are acknowledged and shown to them alone; nobody else sees them and the replay does not keep them. `on: false` lifts it.",
+    ok: ok200("`{ ok: true, moderation }`: the room's moderation after it", ModerationAnswer),
+    errors: { 400: "MUTE_BAD_REQUEST", 404: ACTIVITY_404 },
+    example: { userId: "bob", on: true },
+  },
+  "POST /api/rooms/:id/slow-mode": {
+    summary: "Set slow mode",
+    description:
+      "One danmaku per `seconds` per player, 0–300 (0 turns it off); viewers get SLOW_MODE_CHANGED, a too-early danmaku SLOW_MODE_WAIT.",
+    ok: ok200("`{ ok: true, moderation }`: the room's moderation after it", ModerationAnswer),
+    errors: { 404: ACTIVITY_404 },
+    example: { seconds: 10 },
+  },
+  "PUT /api/rooms/:id/danmaku/words": {
+    summary: "Replace the room's own blocked words",
+    description:
+      "At most 200 words of 1–50 characters; the room filters with these and the platform's list, from the next danmaku on.",
+    ok: ok200("`{ ok: true, moderation }`: the room's moderation after it", ModerationAnswer),
+    errors: { 400: "MODERATION_BAD_REQUEST", 404: ACTIVITY_404 },
+    example: { words: ["spoiler"] },
+  },
+  "GET /api/rooms/:id/moderation": {
+    summary: "The room's moderation now",
+    description:
+      "Slow mode, the mutes in force (`untilMs` null: for the show), the shadow mutes, the room's own words.",
+    ok: ok200("`{ ok: true, moderation }`", ModerationAnswer),
+    errors: { 404: ACTIVITY_404 },
   },
 
   "GET /api/me/balance": {

@@ -4,11 +4,17 @@
 import type { Phase } from "../quiz/state";
 import type { DanmakuConfig } from "./config";
 import { blockedWord, type WordFilter } from "./filter";
+import { SHOW_MUTE_UNTIL_MS, slowModeWait } from "./moderation";
 import { type PlayerBuckets, takeFor } from "./rate";
 import { checkDanmakuText, type TextRejectCode } from "./text";
 
 /** Why a danmaku is refused and never stored (a `liveroom.Code` name). BLOCKED is separate: it counts as in. */
-export type DanmakuRefuseCode = "NOT_ALLOWED_NOW" | "MUTED" | TextRejectCode | "DANMAKU_RATE_LIMITED";
+export type DanmakuRefuseCode =
+  | "NOT_ALLOWED_NOW"
+  | "MUTED"
+  | TextRejectCode
+  | "SLOW_MODE_WAIT"
+  | "DANMAKU_RATE_LIMITED";
 
 export interface DanmakuInput {
   userId: string;
@@ -16,6 +22,9 @@ export interface DanmakuInput {
   phase: Phase;
   /** Until when the sender is muted (room clock), or null. */
   mutedUntilMs: number | null;
+  /** Slow mode: one danmaku per this many seconds per player (0 or absent: off), and the sender's last one. */
+  slowModeSec?: number;
+  lastSentMs?: number | null;
   nowMs: number;
   buckets: PlayerBuckets;
   filter: WordFilter;
@@ -29,9 +38,10 @@ export type DanmakuDecision =
 
 /**
  * Decides a danmaku: room ended → NOT_ALLOWED_NOW; sender muted → MUTED; bad text → its code
- * (nothing counted against the sender's rate); over the sender's rate → DANMAKU_RATE_LIMITED; a
- * blocked word → blocked (it used a token, so probing the filter is rate limited too); else accepted
- * with the normalised text.
+ * (nothing counted against the sender's rate); in slow mode and sooner than the interval after the
+ * sender's last one → SLOW_MODE_WAIT (its message ends "wait <ms> ms"); over the sender's rate →
+ * DANMAKU_RATE_LIMITED; a blocked word → blocked (it used a token, so probing the filter is rate
+ * limited too, and it starts the slow-mode interval); else accepted with the normalised text.
  */
 export function decideDanmaku(input: DanmakuInput): DanmakuDecision {
   const { buckets, config, nowMs } = input;
@@ -39,15 +49,29 @@ export function decideDanmaku(input: DanmakuInput): DanmakuDecision {
     return { kind: "refused", code: "NOT_ALLOWED_NOW", message: "the activity has ended", buckets };
   }
   if (input.mutedUntilMs !== null && input.mutedUntilMs > nowMs) {
+    const left = input.mutedUntilMs - nowMs;
     return {
       kind: "refused",
       code: "MUTED",
-      message: `muted by the host for ${Math.ceil((input.mutedUntilMs - nowMs) / 1000)} s more`,
+      message:
+        input.mutedUntilMs === SHOW_MUTE_UNTIL_MS
+          ? "muted by the host for the rest of the show"
+          : `muted by the host for ${Math.ceil(left / 1000)} s more`,
       buckets,
     };
   }
   const text = checkDanmakuText(input.text, config);
   if (!text.ok) return { kind: "refused", code: text.code, message: text.message, buckets };
+  const slow = input.slowModeSec ?? 0;
+  const wait = slowModeWait({ seconds: slow, lastAtMs: input.lastSentMs ?? null, nowMs });
+  if (wait > 0) {
+    return {
+      kind: "refused",
+      code: "SLOW_MODE_WAIT",
+      message: `slow mode: one danmaku per ${slow} s; wait ${wait} ms`,
+      buckets,
+    };
+  }
   const took = takeFor(buckets, input.userId, { capacity: config.burst, ratePerSec: config.perSec }, nowMs);
   if (!took.ok) {
     return {

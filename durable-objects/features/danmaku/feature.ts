@@ -2,13 +2,14 @@
 // shard: DANMAKU and LIKE (per-user limits, text checks, mutes, the word filter), collected into a
 // batch that the `danmakuForward` task hands to the coordinator once a tick (`danmaku.accept`). At the
 // coordinator: the waiting pool those batches merge into, the tick that shows at most `showPerSec`
-// a second and the likes total, the room's totals, and the host's DELETE_DANMAKU and MUTE (the mutes
-// are pushed to every shard). One shard is the same code: shard 0 asks itself.
+// a second and the likes total, the room's totals, and the host's moderation: DELETE_DANMAKU, and
+// MUTE, SHADOW_MUTE, SLOW_MODE and SET_WORDS, whose state is pushed to every shard (`danmaku.mutes`),
+// where each player's danmaku is decided. One shard is the same code: shard 0 asks itself.
 import { liveroom } from "../../../schema/proto";
 import { loadDanmakuWords } from "../../../schema/queries/danmaku-words";
 import type { RoomStatsView } from "../../../schema/room-stats";
 import type { ModerationOp } from "../../control";
-import { type Effect, notify, refuse, reply } from "../../kernel/effects";
+import { broadcast, type Effect, notify, refuse, reply } from "../../kernel/effects";
 import { type Feature, frames } from "../../kernel/feature";
 import type { RoomServices } from "../../kernel/services";
 import { senderStreamTs } from "../replay/stream-clock";
@@ -17,7 +18,14 @@ import { type DanmakuConfig, danmakuConfig, poolCap } from "./config";
 import { decideDanmaku, decideLike } from "./decide";
 import { compileFilter, type WordFilter } from "./filter";
 import { mergeSamples } from "./merge";
-import { decideDelete, decideMute } from "./moderation";
+import {
+  decideDelete,
+  decideMute,
+  decideShadow,
+  decideSlowMode,
+  decideWords,
+  SHOW_MUTE_UNTIL_MS,
+} from "./moderation";
 import { type PlayerBuckets, pruneBuckets } from "./rate";
 import { cryptoRng, offer } from "./sampler";
 import { type DanmakuItem, type DanmakuState, DanmakuStore, type MuteList, type ShardState } from "./store";
@@ -80,7 +88,10 @@ export class DanmakuFeature implements Feature {
   // extra burst through; nothing stored depends on them.
   #buckets: PlayerBuckets = new Map();
   #likeBuckets: PlayerBuckets = new Map();
-  #filter: { value: WordFilter; atMs: number } | null = null;
+  /** The platform's words (D1), read again after CACHE_MS. */
+  #platform: { words: string[]; atMs: number } | null = null;
+  /** The filter compiled from the platform's words and the room's, for the moderation version `v`. */
+  #filter: { value: WordFilter; v: number; platformAtMs: number } | null = null;
   readonly #rng = cryptoRng();
   /** The coordinator's ticks of the last second (`tickShowCap`); read from storage after a restart. */
   #recent: RecentTick[] | null = null;
@@ -102,25 +113,29 @@ export class DanmakuFeature implements Feature {
       scope: "player",
       role: "viewer",
       prepare: async (_req, ctx) => {
-        if (this.#filter !== null && ctx.nowMs - this.#filter.atMs < CACHE_MS) return;
-        const value = compileFilter(await loadDanmakuWords(this.#s.env.DB));
-        this.#filter = { value, atMs: this.#s.clock.now() };
+        if (this.#platform !== null && ctx.nowMs - this.#platform.atMs < CACHE_MS) return;
+        const words = await loadDanmakuWords(this.#s.env.DB);
+        this.#platform = { words, atMs: this.#s.clock.now() };
       },
       handle: (req, ctx) => {
         const now = ctx.nowMs;
+        const slowSec = this.#shard.slowSec;
         const d = decideDanmaku({
           userId: ctx.userId,
           text: req.text,
           phase: this.#s.room().phase,
           mutedUntilMs: this.#store.mutedUntil(ctx.userId),
+          slowModeSec: slowSec,
+          lastSentMs: slowSec > 0 ? this.#store.lastSent(ctx.userId) : null,
           nowMs: now,
           buckets: this.#buckets,
-          filter: this.#filter!.value,
+          filter: this.#wordFilter(),
           config: this.#config,
         });
         this.#buckets = d.buckets;
         const sh = this.#shard;
         const c = sh.counters;
+        if (d.kind !== "refused" && slowSec > 0) this.#store.setLastSent(ctx.userId, now);
         switch (d.kind) {
           case "refused":
             // Not stored on its own: the count rides along with this object's next write.
@@ -132,6 +147,21 @@ export class DanmakuFeature implements Feature {
           case "accepted": {
             const id = danmakuId(sh.nextLocal, this.#s.shards.index(), this.#s.shards.count());
             const streamTsMs = senderStreamTs(req.streamTsMs, this.#stream(now));
+            if (this.#store.isShadowMuted(ctx.userId)) {
+              // Shadow muted: answered as usual and echoed to the sender's own sockets; never
+              // forwarded, so no tick, count or replay of anyone else's has it.
+              this.#commitShard({ ...sh, nextLocal: sh.nextLocal + 1 });
+              const item = { id, userId: ctx.userId, text: d.text, streamTsMs };
+              return [
+                reply({ danmaku: { id, text: d.text, streamTsMs } }),
+                {
+                  kind: "sendUser",
+                  userId: ctx.userId,
+                  type: T.DANMAKU_TICK,
+                  event: { danmakuTick: { tick: 0, streamTsMs, items: [item], dropped: 0 } },
+                },
+              ];
+            }
             const o = offer({ seen: sh.seen, slots: this.#slots }, id, this.#keep, this.#rng);
             if (o.slot !== null)
               this.#store.putOutgoing(o.slot, {
@@ -182,9 +212,30 @@ export class DanmakuFeature implements Feature {
       handle: (req, ctx) =>
         this.moderate(
           ctx.userId,
-          { kind: "mute", userId: req.userId, durationMs: req.durationMs },
+          { kind: "mute", userId: req.userId, durationMs: req.durationMs, forShow: req.forShow },
           ctx.nowMs,
         ),
+    },
+    [T.SLOW_MODE]: {
+      scope: "room",
+      role: "host",
+      handle: (req, ctx) => this.moderate(ctx.userId, { kind: "slowMode", seconds: req.seconds }, ctx.nowMs),
+    },
+    [T.SHADOW_MUTE]: {
+      scope: "room",
+      role: "host",
+      handle: (req, ctx) =>
+        this.moderate(ctx.userId, { kind: "shadow", userId: req.userId, on: req.on }, ctx.nowMs),
+    },
+    [T.SET_WORDS]: {
+      scope: "room",
+      role: "host",
+      handle: (req, ctx) => this.moderate(ctx.userId, { kind: "words", words: req.words }, ctx.nowMs),
+    },
+    [T.MODERATION]: {
+      scope: "room",
+      role: "host",
+      handle: (_req, ctx) => this.moderate(ctx.userId, { kind: "read" }, ctx.nowMs),
     },
   });
 
@@ -217,12 +268,14 @@ export class DanmakuFeature implements Feature {
 
   /** What a shard does for its coordinator. */
   readonly shardOps = {
-    /** Takes the room's mutes, if newer than the copy here. */
+    /** Takes the room's moderation (mutes, shadow mutes, slow mode, words), if newer than the copy here. */
     mutes: (arg: unknown) => {
       const list = arg as MuteList;
       if (list.v > this.#shard.mutesV) {
         this.#store.replaceMutes(list.mutes);
-        this.#commitShard({ ...this.#shard, mutesV: list.v });
+        this.#store.replaceShadow(list.shadow ?? []);
+        this.#store.replaceRoomWords(list.words ?? []);
+        this.#commitShard({ ...this.#shard, mutesV: list.v, slowSec: list.slowSec ?? 0 });
       }
       return { result: null, effects: [] };
     },
@@ -232,27 +285,93 @@ export class DanmakuFeature implements Feature {
   onDeleted: (nowMs: number) => Effect[] = () => [];
 
   /**
-   * Host moderation at the coordinator, the same for host frames and the HTTP API: mute a player
-   * (pushed to every shard before the answer), or delete a shown danmaku from every screen and from
-   * the replay. Ends with a reply or a refusal.
+   * Host moderation at the coordinator, the same for host frames and the HTTP API: mute a player for a
+   * while or the show, shadow mute, slow mode, the room's words (each pushed to every shard, which
+   * decides its players' danmaku with it), read the state, or delete a shown danmaku from every screen
+   * and from the replay. Ends with a reply (the moderation state after it, but for mute and delete)
+   * or a refusal.
    */
   moderate(hostId: string, op: ModerationOp, nowMs: number): Effect[] {
-    if (op.kind === "mute") {
-      const d = decideMute({ hostId, userId: op.userId, durationMs: op.durationMs, nowMs });
-      if (!d.ok) return [refuse(d.code, d.message)];
-      this.#store.setMute(op.userId, d.untilMs, nowMs);
-      this.#commitShard({ ...this.#shard, mutesV: this.#shard.mutesV + 1 });
-      // Every shard has the mute before the host is answered; one that could not be reached gets it
-      // from the task's retries.
-      return [{ kind: "runTask", task: MUTES_TASK }, reply()];
+    switch (op.kind) {
+      case "mute": {
+        const d = decideMute({
+          hostId,
+          userId: op.userId,
+          durationMs: op.durationMs,
+          forShow: op.forShow,
+          nowMs,
+        });
+        if (!d.ok) return [refuse(d.code, d.message)];
+        this.#store.setMute(op.userId, d.untilMs, nowMs);
+        return [...this.#pushModeration(this.#shard), reply()];
+      }
+      case "shadow": {
+        const d = decideShadow({ hostId, userId: op.userId });
+        if (!d.ok) return [refuse(d.code, d.message)];
+        this.#store.setShadow(op.userId, op.on);
+        return [...this.#pushModeration(this.#shard), reply({ moderation: this.moderation(nowMs) })];
+      }
+      case "slowMode": {
+        const d = decideSlowMode(op.seconds);
+        if (!d.ok) return [refuse(d.code, d.message)];
+        const changed = d.seconds !== this.#shard.slowSec;
+        const effects = this.#pushModeration({ ...this.#shard, slowSec: d.seconds });
+        if (changed) effects.push(broadcast(T.SLOW_MODE_CHANGED, { slowMode: { seconds: d.seconds } }));
+        return [...effects, reply({ moderation: this.moderation(nowMs) })];
+      }
+      case "words": {
+        const d = decideWords(op.words);
+        if (!d.ok) return [refuse(d.code, d.message)];
+        this.#store.replaceRoomWords(d.words);
+        return [...this.#pushModeration(this.#shard), reply({ moderation: this.moderation(nowMs) })];
+      }
+      case "read":
+        return [reply({ moderation: this.moderation(nowMs) })];
+      case "delete":
+        return this.#delete(op.id, nowMs);
     }
-    const d = decideDelete(this.#store.shownState(op.id));
-    if (d.kind === "unknown") return [refuse("DANMAKU_UNKNOWN", `no shown danmaku ${op.id}`)];
+  }
+
+  /** The room's moderation now (the coordinator's): what MODERATION and the HTTP API answer. */
+  moderation(nowMs: number): liveroom.Moderation.$Properties {
+    return {
+      slowModeSeconds: this.#shard.slowSec,
+      mutes: this.#store
+        .mutes()
+        .filter((m) => m.untilMs > nowMs)
+        .map((m) =>
+          m.untilMs === SHOW_MUTE_UNTIL_MS
+            ? { userId: m.userId, untilMs: 0, forShow: true }
+            : { userId: m.userId, untilMs: m.untilMs, forShow: false },
+        ),
+      shadowMuted: this.#store.shadowMuted(),
+      words: this.#store.roomWords(),
+    };
+  }
+
+  /** Slow mode on this object's copy (the welcome's `slow_mode_seconds`). */
+  slowModeSeconds(): number {
+    return this.#shard.slowSec;
+  }
+
+  /**
+   * A new version of the room's moderation, stored with `state`: every shard has it before the host
+   * is answered; one that could not be reached gets it from the task's retries.
+   */
+  #pushModeration(state: ShardState): Effect[] {
+    this.#commitShard({ ...state, mutesV: state.mutesV + 1 });
+    return [{ kind: "runTask", task: MUTES_TASK }];
+  }
+
+  /** Deletes a shown danmaku from every screen and from the replay (a second delete is a no-op success). */
+  #delete(id: number, nowMs: number): Effect[] {
+    const d = decideDelete(this.#store.shownState(id));
+    if (d.kind === "unknown") return [refuse("DANMAKU_UNKNOWN", `no shown danmaku ${id}`)];
     if (d.kind === "already") return [reply()];
     const c = this.#room.counters;
-    this.#store.markDeleted(op.id);
+    this.#store.markDeleted(id);
     this.#commitRoom({ ...this.#room, counters: { ...c, deleted: c.deleted + 1 } });
-    return [...this.onDeleted(nowMs), notify(T.DANMAKU_DELETED, { danmakuDeleted: { id: op.id } }), reply()];
+    return [...this.onDeleted(nowMs), notify(T.DANMAKU_DELETED, { danmakuDeleted: { id } }), reply()];
   }
 
   likesTotal(): number {
@@ -284,7 +403,23 @@ export class DanmakuFeature implements Feature {
   }
 
   #muteList(): MuteList {
-    return { v: this.#shard.mutesV, mutes: this.#store.mutes() };
+    return {
+      v: this.#shard.mutesV,
+      mutes: this.#store.mutes(),
+      shadow: this.#store.shadowMuted(),
+      slowSec: this.#shard.slowSec,
+      words: this.#store.roomWords(),
+    };
+  }
+
+  /** The platform's words and the room's, compiled again when either changed. */
+  #wordFilter(): WordFilter {
+    const platform = this.#platform ?? { words: [], atMs: 0 };
+    const f = this.#filter;
+    if (f !== null && f.v === this.#shard.mutesV && f.platformAtMs === platform.atMs) return f.value;
+    const value = compileFilter([...platform.words, ...this.#store.roomWords()]);
+    this.#filter = { value, v: this.#shard.mutesV, platformAtMs: platform.atMs };
+    return value;
   }
 
   // ---- a shard's side ----
@@ -337,6 +472,7 @@ export class DanmakuFeature implements Feature {
       this.#store.dropOutgoing(sealed.batch);
       this.#commitShard({ ...this.#shard, sealed: null });
       this.#buckets = pruneBuckets(this.#buckets, now);
+      this.#store.pruneLastSent(now - this.#shard.slowSec * 1000);
       this.#likeBuckets = pruneBuckets(this.#likeBuckets, now);
       const more = this.#shard.seen > 0 || this.#shard.likes > 0;
       return more && this.#shard.forwardAtMs === null ? this.#ensureForward(now) : [];

@@ -101,4 +101,13 @@ export const danmakuMigrations: readonly Migration[] = [
       );
     },
   },
+  {
+    id: 3,
+    name: "moderation: shadow mutes, the room's own words, each player's last danmaku for slow mode",
+    up: (sql) => {
+      sql.exec("CREATE TABLE danmaku_shadow (user_id TEXT PRIMARY KEY)");
+      sql.exec("CREATE TABLE danmaku_room_words (word TEXT PRIMARY KEY)");
+      sql.exec("CREATE TABLE danmaku_slow (user_id TEXT PRIMARY KEY, at_ms INTEGER NOT NULL)");
+    },
+  },
 ];

@@ -34,8 +34,10 @@ export interface ShardState {
   forwardAtMs: number | null;
   /** When the last forward that sent something was due: the next is due a tick later. */
   lastForwardMs: number | null;
-  /** The version of the room's mutes this object holds (the coordinator's own is the room's). */
+  /** The version of the room's moderation this object holds (the coordinator's own is the room's). */
   mutesV: number;
+  /** Slow mode at that version: one danmaku per this many seconds per player (0: off). */
+  slowSec: number;
 }
 
 /** A danmaku on its way to a tick: accepted by a shard, waiting in a batch or in the coordinator's pool. */
@@ -47,10 +49,17 @@ export interface DanmakuItem {
   atMs: number;
 }
 
-/** The room's mutes at version `v`: user id and until when (room clock). */
+/**
+ * The room's moderation at version `v`, as the coordinator pushes it to every shard: mutes (user id
+ * and until when, room clock), shadow mutes, slow mode and the room's own words. The last three are
+ * absent in a list pushed before they existed.
+ */
 export interface MuteList {
   v: number;
   mutes: { userId: string; untilMs: number }[];
+  shadow?: string[];
+  slowSec?: number;
+  words?: string[];
 }
 
 const INITIAL: DanmakuState = { counters: ZERO_COUNTERS, droppedSince: 0, tickAtMs: null, lastTickMs: null };
@@ -64,6 +73,7 @@ export const INITIAL_SHARD: ShardState = {
   forwardAtMs: null,
   lastForwardMs: null,
   mutesV: 0,
+  slowSec: 0,
 };
 /** Versions of the stored values; another version is refused, never cast (migration 2 wrote version 2). */
 export const STATE_VERSION = 2;
@@ -278,5 +288,61 @@ export class DanmakuStore {
     this.sql.exec("DELETE FROM mutes");
     for (const m of mutes)
       this.sql.exec("INSERT INTO mutes (user_id, until_ms) VALUES (?, ?)", m.userId, m.untilMs);
+  }
+
+  // ---- shadow mutes and the room's words: the coordinator's are the room's; a shard holds a copy ----
+
+  isShadowMuted(userId: string): boolean {
+    return this.sql.exec("SELECT 1 FROM danmaku_shadow WHERE user_id = ?", userId).toArray().length > 0;
+  }
+
+  setShadow(userId: string, on: boolean): void {
+    if (on) this.sql.exec("INSERT OR IGNORE INTO danmaku_shadow (user_id) VALUES (?)", userId);
+    else this.sql.exec("DELETE FROM danmaku_shadow WHERE user_id = ?", userId);
+  }
+
+  shadowMuted(): string[] {
+    return this.sql
+      .exec<Row>("SELECT user_id FROM danmaku_shadow ORDER BY user_id")
+      .toArray()
+      .map((r) => String(r.user_id));
+  }
+
+  replaceShadow(userIds: readonly string[]): void {
+    this.sql.exec("DELETE FROM danmaku_shadow");
+    for (const u of userIds) this.sql.exec("INSERT OR IGNORE INTO danmaku_shadow (user_id) VALUES (?)", u);
+  }
+
+  /** The room's own blocked words, sorted. */
+  roomWords(): string[] {
+    return this.sql
+      .exec<Row>("SELECT word FROM danmaku_room_words ORDER BY word")
+      .toArray()
+      .map((r) => String(r.word));
+  }
+
+  replaceRoomWords(words: readonly string[]): void {
+    this.sql.exec("DELETE FROM danmaku_room_words");
+    for (const w of words) this.sql.exec("INSERT OR IGNORE INTO danmaku_room_words (word) VALUES (?)", w);
+  }
+
+  // ---- slow mode: a shard's players' last danmaku ----
+
+  lastSent(userId: string): number | null {
+    const row = this.sql.exec<Row>("SELECT at_ms FROM danmaku_slow WHERE user_id = ?", userId).toArray()[0];
+    return row === undefined ? null : Number(row.at_ms);
+  }
+
+  setLastSent(userId: string, atMs: number): void {
+    this.sql.exec(
+      "INSERT INTO danmaku_slow (user_id, at_ms) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET at_ms = excluded.at_ms",
+      userId,
+      atMs,
+    );
+  }
+
+  /** Forgets the last danmaku older than `beforeMs` (they no longer hold anyone back). */
+  pruneLastSent(beforeMs: number): void {
+    this.sql.exec("DELETE FROM danmaku_slow WHERE at_ms < ?", beforeMs);
   }
 }
