@@ -53,6 +53,8 @@ import type { ClientRequest } from "./protocol/decode";
 import type { FrameContext } from "./kernel/feature";
 import { shardOf } from "../schema/shards";
 import type { RoomStatsView } from "../schema/room-stats";
+import type { RoomHealthView } from "../schema/room-health";
+import type { HealthAsk } from "./features/health/feature";
 
 /** Log entries one catch-up page carries. */
 const LOG_PAGE = 500;
@@ -253,6 +255,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
     const att: Attachment = { u: user, r: user === null ? null : role, c: now, x: user === null ? 0 : expMs };
     // Recorded (and the user's cap kept) before the transaction: it may close older sockets.
     const guarded = this.#guard.accepted(server, att);
+    if (user !== null) this.#f.health.connected(user, now);
     const sweep = this.#scheduler.has("sweep")
       ? []
       : [{ kind: "schedule" as const, task: "sweep", atMs: now + SWEEP_EVERY_MS }];
@@ -299,6 +302,22 @@ export class LiveRoom extends DurableObject<RoomEnv> {
     )
       throw new Error(`moderation: ${out.code}`);
     return { ok: false, code: out.code, message: out.message };
+  }
+
+  /**
+   * The room's health for the operator and monitoring (RPC; docs/live-room.md, "Show health"): every
+   * shard's part comes with its stats row (one `kernel.figures` call per shard). Null: no such activity.
+   */
+  async health(activityId: string): Promise<RoomHealthView | null> {
+    if (!(await this.#activity.ensure(activityId))) return null;
+    const ask = this.#f.health.ask();
+    const rows = await this.#net.each<ShardRow>("kernel.figures", ask);
+    const facts = { activityId, nowMs: this.#clock.now(), online: this.#online(), roomSeq: this.#effects.seq };
+    return this.#f.health.view(
+      facts,
+      ask,
+      rows.map((r) => ({ figures: r.figures, health: r.health! })),
+    );
   }
 
   /** What this room says it paid, for reconciliation (RPC): its outbox rows in key order, a page at a time. */
@@ -449,6 +468,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
         return sendQuietly(ws, failure(decoded.type, decoded.seq, decoded.code, decoded.message));
       }
       ({ type, seq } = decoded.request);
+      if (type === T.RESUME) this.#f.health.resumed(this.#clock.now());
       await this.#frames.frame(ws, att, decoded.request);
     } catch (err) {
       // A bug: log it with the room's context and answer; never let it escape the handler.
@@ -508,7 +528,11 @@ export class LiveRoom extends DurableObject<RoomEnv> {
    * in a transaction with its effects.
    */
   async #runOp(op: string, arg: unknown, side: "shard" | "coordinator" = "shard"): Promise<unknown> {
-    if (op === "kernel.figures" && side === "shard") return this.#figures();
+    if (op === "kernel.figures" && side === "shard") {
+      const row = this.#figures();
+      if (arg === null) return row;
+      return { ...row, health: await this.#f.health.shardPart(arg as HealthAsk, this.#clock.now()) };
+    }
     const dot = op.indexOf(".");
     const feature = this.#f.all.find((f) => f.name === op.slice(0, dot));
     const ops = side === "shard" ? feature?.shardOps : feature?.coordinatorOps;

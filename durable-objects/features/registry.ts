@@ -16,6 +16,8 @@ import { DanmakuFeature } from "./danmaku/feature";
 import { danmakuMigrations } from "./danmaku/migrations";
 import type { ShardCounters } from "./danmaku/tick";
 import { GiftsFeature } from "./gifts/feature";
+import { HealthFeature, type ShardHealthPart } from "./health/feature";
+import { healthMigrations } from "./health/migrations";
 import { giftMigrations } from "./gifts/migrations";
 import { PollFeature } from "./poll/feature";
 import { pollMigrations } from "./poll/migrations";
@@ -41,6 +43,7 @@ export const ROOM_MIGRATIONS: readonly MigrationList[] = [
   { feature: "replay", migrations: replayMigrations },
   { feature: "settlement", migrations: settlementMigrations },
   { feature: "poll", migrations: pollMigrations },
+  { feature: "health", migrations: healthMigrations },
 ];
 
 /** The room's features, built over the kernel's services. */
@@ -54,6 +57,7 @@ export function createFeatures(s: RoomServices) {
   const gifts = new GiftsFeature(s, stream);
   const settlement = new SettlementFeature(s);
   const poll = new PollFeature(s);
+  const health = new HealthFeature(s, quiz, settlement);
   const frames = {
     ...quiz.frames,
     ...rain.frames,
@@ -61,8 +65,8 @@ export function createFeatures(s: RoomServices) {
     ...gifts.frames,
     ...poll.frames,
   } satisfies FrameTable;
-  const all: readonly Feature[] = [quiz, rain, danmaku, gifts, replay, settlement, poll];
-  return { quiz, rain, replay, danmaku, gifts, settlement, poll, frames, all };
+  const all: readonly Feature[] = [quiz, rain, danmaku, gifts, replay, settlement, poll, health];
+  return { quiz, rain, replay, danmaku, gifts, settlement, poll, health, frames, all };
 }
 
 export type Features = ReturnType<typeof createFeatures>;
@@ -83,6 +87,8 @@ export interface ShardRow {
   quiz: QuizShardFigures;
   rain: RainShardFigures;
   danmaku: ShardCounters;
+  /** Only when the health asked for it (`kernel.figures` with a HealthAsk). */
+  health?: ShardHealthPart;
 }
 
 /**

@@ -62,6 +62,14 @@ describe("every route declares who may call it", () => {
     }
   });
 
+  // A valid body for each host route that reads one (matched by the end of its path).
+  const HOST_BODIES: [string, unknown][] = [
+    ["/mutes", { userId: "someone", durationMs: 1000 }],
+    ["/shadow-mutes", { userId: "someone", on: true }],
+    ["/slow-mode", { seconds: 10 }],
+    ["/danmaku/words", { words: ["spam"] }],
+  ];
+
   it("answers 403 for a host on every host route of an activity it does not host, after validation", async () => {
     const host = await tokenFor("host", { sub: "host-of-nothing" });
     const hostRoutes = table.filter((e) => e.role === "host");
@@ -70,7 +78,7 @@ describe("every route declares who may call it", () => {
       expect([r, activityHost]).toEqual([r, "id"]);
       const [method, pattern] = r.split(" ") as [string, string];
       // A valid body where the route reads one: the scope is the last check before the handler.
-      const body = pattern.endsWith("/mutes") ? { userId: "someone", durationMs: 1000 } : undefined;
+      const body = HOST_BODIES.find(([end]) => pattern.endsWith(end))?.[1];
       const res = await call(method, urlOf(pattern), { token: host, body });
       expect([r, res]).toEqual([
         r,

@@ -6,6 +6,7 @@ import { MuteInput, RoomWordsInput, ShadowMuteInput, SlowModeInput } from "../in
 import { DanmakuParams, QuestionParams, RainParams, RoomParams } from "../rooms/control";
 import { roomDanmakuDelete } from "../routes/room-danmaku-delete";
 import { roomEnd } from "../routes/room-end";
+import { roomHealth } from "../routes/room-health";
 import { roomModeration } from "../routes/room-moderation";
 import { roomMute } from "../routes/room-mute";
 import { roomOpen } from "../routes/room-open";
@@ -47,6 +48,7 @@ route(
 );
 route(roomsArea, "post", "/:id/end", { role: "host", activityHost: "id", param: RoomParams }, roomEnd);
 route(roomsArea, "get", "/:id/stats", { role: "host", activityHost: "id", param: RoomParams }, roomStats);
+route(roomsArea, "get", "/:id/health", { role: "host", activityHost: "id", param: RoomParams }, roomHealth);
 
 // Moderation (docs/live-room.md).
 route(

@@ -92,25 +92,19 @@ export const ListLimitQuery = z.object({
 const DURATION = "must be an integer from 0 (unmute) to 86400000 ms";
 /**
  * The body of `POST /api/rooms/:id/mutes`: `durationMs` (0 lifts the mute), or `forShow: true` for the
- * rest of the show (then `durationMs` may be left out).
+ * rest of the show (then `durationMs` is ignored).
  */
-export const MuteInput = z
-  .strictObject(
-    {
-      userId: UserId,
-      durationMs: z
-        .int({ error: must(DURATION) })
-        .min(0, { error: DURATION })
-        .max(86_400_000, { error: DURATION })
-        .optional(),
-      forShow: z.boolean({ error: must("must be true or false") }).default(false),
-    },
-    { error: must("must be a JSON object") },
-  )
-  .refine((m) => m.forShow || m.durationMs !== undefined, {
-    error: "give durationMs, or forShow: true",
-    path: ["durationMs"],
-  });
+export const MuteInput = z.strictObject(
+  {
+    userId: UserId,
+    durationMs: z
+      .int({ error: must(DURATION) })
+      .min(0, { error: DURATION })
+      .max(86_400_000, { error: DURATION }),
+    forShow: z.boolean({ error: must("must be true or false") }).default(false),
+  },
+  { error: must("must be a JSON object") },
+);
 
 const SLOW = `must be an integer from 0 (off) to ${MAX_SLOW_MODE_SEC} seconds`;
 /** The body of `POST /api/rooms/:id/slow-mode`. */

@@ -4,6 +4,7 @@
 // they cannot drift; test/workers/http-openapi.test.ts fails on a route missing here or an entry that is
 // no route.
 import { z } from "zod";
+import { RoomHealth } from "../../schema/room-health";
 import { BANK_OPERATIONS } from "./bank-operations";
 import type { OperationDoc, SuccessDoc } from "./operation-doc";
 
@@ -212,6 +213,13 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     ok: ok200(STATS),
     errors: { 404: ACTIVITY_404 },
   },
+  "GET /api/rooms/:id/health": {
+    summary: "The room's health, for the console and monitoring",
+    description:
+      'Per question: answers, answers per second, peak and lag percentiles after the push; fan-out to the last socket; per shard: online, outbox backlog, settlement lag, reconnects (docs/live-room.md, "Show health").',
+    ok: ok200("`{ health }`", z.strictObject({ health: RoomHealth })),
+    errors: { 404: ACTIVITY_404 },
+  },
   "POST /api/rooms/:id/danmaku/:danmakuId/delete": {
     summary: "Delete a shown danmaku",
     description: "Removes it from every screen and from the replay.",
@@ -219,8 +227,9 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     errors: { 404: "ACTIVITY_NOT_FOUND; DANMAKU_UNKNOWN" },
   },
   "POST /api/rooms/:id/mutes": {
-    summary: "Mute a player's danmaku for a while",
-    description: "`durationMs: 0` lifts the mute.",
+    summary: "Mute a player's danmaku for a while or for the show",
+    description:
+      "`durationMs: 0` lifts the mute; `forShow: true` mutes until the show ends (`durationMs` is then ignored).",
     ok: ok200("`{ ok: true }`", z.strictObject({ ok: z.literal(true) })),
     errors: { 400: "MUTE_BAD_REQUEST", 404: ACTIVITY_404 },
     example: { userId: "bob", durationMs: 600000 },

@@ -388,6 +388,11 @@ export class QuizFeature implements Feature {
     };
   }
 
+  /** This shard's answers to question q by lag after its push (the health's intake; health/intake.ts). */
+  lagHistogram(q: number, pushedAtMs: number, bucketMs: number): [number, number][] {
+    return this.#store.lagHistogram(q, pushedAtMs, bucketMs);
+  }
+
   /** Every shard's counts for question q, summed (every shard closes q to answers first). */
   async #gatherCounts(q: number): Promise<Gathered> {
     const parts = await this.#s.shards.each<number[]>("quiz.close", q);

@@ -49,6 +49,22 @@ export class QuizStore {
     return row === undefined ? null : { player: toPlayer(row), answered: row.answered_outcome !== null };
   }
 
+  /**
+   * Question q's answers by lag bucket: ⌊(at − pushedAtMs) / bucketMs⌋ (0 for an answer stamped
+   * before the push), ascending, as [bucket, count] (the health's answer intake).
+   */
+  lagHistogram(question: number, pushedAtMs: number, bucketMs: number): [number, number][] {
+    return this.sql
+      .exec<Row>(
+        "SELECT MAX(0, at_ms - ?) / ? AS b, COUNT(*) AS n FROM answers WHERE question = ? GROUP BY b ORDER BY b",
+        pushedAtMs,
+        bucketMs,
+        question,
+      )
+      .toArray()
+      .map((r) => [Number(r.b), Number(r.n)]);
+  }
+
   /** Creates the player's row if missing; an existing row (and its cards) is kept. */
   ensurePlayer(userId: string, revivalCards: number): void {
     this.sql.exec(

@@ -5,7 +5,7 @@ import type { Effect, OutboxEvent } from "../../kernel/effects";
 import type { Feature } from "../../kernel/feature";
 import type { RoomServices } from "../../kernel/services";
 import { drainOutbox, planNextDrain } from "./outbox-drain";
-import { DRAIN_TASK, OutboxStore } from "./outbox-store";
+import { DRAIN_TASK, type OutboxMark, OutboxStore } from "./outbox-store";
 import { RECORD_PAGE_LIMIT, type RoomSettlementPage, toEntry } from "./record";
 
 export class SettlementFeature implements Feature {
@@ -60,6 +60,16 @@ export class SettlementFeature implements Feature {
   /** Settlement events not yet accepted by the Queue (the stats' outbox backlog). */
   backlog(): number {
     return this.#outbox.unsentCount();
+  }
+
+  /** When the oldest event not yet accepted by the Queue was written; null when none (the health). */
+  oldestUnsentMs(): number | null {
+    return this.#outbox.oldestUnsentMs();
+  }
+
+  /** Sent events after `after`, oldest first, for the health's check against D1. */
+  sentAfter(after: OutboxMark | null, limit: number): OutboxMark[] {
+    return this.#outbox.sentAfter(after, limit);
   }
 
   /** What this room says it paid, a page at a time in key order (pass back `nextAfterKey`). */

@@ -14,6 +14,12 @@ export interface OutboxRow {
   sentMs: number | null;
 }
 
+/** An outbox row's key and when it was written. */
+export interface OutboxMark {
+  key: string;
+  createdMs: number;
+}
+
 type Row = Record<string, SqlStorageValue>;
 
 export class OutboxStore {
@@ -79,6 +85,26 @@ export class OutboxStore {
   /** How many rows wait to be sent. */
   unsentCount(): number {
     return Number(this.sql.exec<Row>("SELECT COUNT(*) AS n FROM outbox WHERE sent_ms IS NULL").one().n);
+  }
+
+  /** When the oldest unsent row was written (null when none): the outbox's lag (the stats' health). */
+  oldestUnsentMs(): number | null {
+    const row = this.sql.exec<Row>("SELECT MIN(created_ms) AS at FROM outbox WHERE sent_ms IS NULL").one();
+    return row.at === null ? null : Number(row.at);
+  }
+
+  /** Up to `limit` sent rows after `after` in (created_ms, key) order: what the health checks in D1. */
+  sentAfter(after: { createdMs: number; key: string } | null, limit: number): OutboxMark[] {
+    return this.sql
+      .exec<Row>(
+        "SELECT key, created_ms FROM outbox WHERE sent_ms IS NOT NULL AND (created_ms > ? OR (created_ms = ? AND key > ?)) ORDER BY created_ms, key LIMIT ?",
+        after?.createdMs ?? -1,
+        after?.createdMs ?? -1,
+        after?.key ?? "",
+        limit,
+      )
+      .toArray()
+      .map((r) => ({ key: String(r.key), createdMs: Number(r.created_ms) }));
   }
 
   /** Consecutive failed drains, for the backoff. */
