@@ -30,6 +30,33 @@ export default defineConfig(async () => {
             setupFiles: ["test/workers/apply-migrations.ts"],
           },
         },
+        // `npm run sim` (scripts/sim.mjs, issue 14) only: seeds of the fault simulation, passed as bindings.
+        ...(process.env.LIVEROOM_SIM === undefined
+          ? []
+          : [
+              {
+                plugins: [
+                  cloudflareTest({
+                    wrangler: { configPath: "./wrangler.toml" },
+                    miniflare: {
+                      bindings: {
+                        JWT_SECRET: "test-secret",
+                        TEST_MIGRATIONS: migrations,
+                        LIVEROOM_TEST_CLOCK: "1",
+                        SIM_FROM: process.env.SIM_FROM ?? "1",
+                        SIM_SEEDS: process.env.SIM_SEEDS ?? "1",
+                        SIM_SHARDS: process.env.SIM_SHARDS ?? "3",
+                      },
+                    },
+                  }),
+                ],
+                test: {
+                  name: "sim",
+                  include: ["test/sim/**/*.test.ts"],
+                  setupFiles: ["test/workers/apply-migrations.ts"],
+                },
+              },
+            ]),
         {
           // Real Chromium against `wrangler dev` (test/e2e/support): one server for all files, one file at a time.
           test: {
