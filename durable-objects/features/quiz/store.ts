@@ -56,7 +56,8 @@ export class QuizStore {
   lagHistogram(question: number, pushedAtMs: number, bucketMs: number): [number, number][] {
     return this.sql
       .exec<Row>(
-        "SELECT MAX(0, at_ms - ?) / ? AS b, COUNT(*) AS n FROM answers WHERE question = ? GROUP BY b ORDER BY b",
+        // Bound numbers arrive as REAL: cast, so the division is an integer's.
+        "SELECT CAST(MAX(0, at_ms - ?) AS INTEGER) / CAST(? AS INTEGER) AS b, COUNT(*) AS n FROM answers WHERE question = ? GROUP BY b ORDER BY b",
         pushedAtMs,
         bucketMs,
         question,
