@@ -226,6 +226,7 @@ function wire(c: LiveroomClient, target: JoinTarget): void {
     dispatch({ type: "connection", state: e.state === "idle" ? "connecting" : e.state });
   });
   c.on("welcome", welcomed);
+  c.on("onlineCount", (n) => dispatch({ type: "online", online: n.online }));
   c.on("resync", (e) => welcomed(e.welcome));
   c.on("roomOpened", (n) =>
     held({ type: "roomOpened", title: n.title, questionCount: n.questionCount }, null),

@@ -5,7 +5,7 @@ import { byId, h, setText, show } from "../shared/dom";
 import { formatCents } from "../shared/money";
 import { playable } from "../shared/player";
 import type { ViewState } from "./state";
-import { lobbyText, overText, quizNote, STATUS_LABEL } from "./texts";
+import { lobbyText, onlineText, overText, quizNote, STATUS_LABEL } from "./texts";
 
 /** Page-local facts the reducer does not hold: the clock and an answer on its way. */
 export interface Frame {
@@ -38,6 +38,7 @@ export function createViewerView(): ViewerView {
   const $ = {
     title: byId("title", HTMLElement),
     conn: byId("conn", HTMLElement),
+    online: byId("online", HTMLElement),
     banner: byId("banner", HTMLElement),
     game: byId("game", HTMLElement),
     fatal: byId("fatal", HTMLElement),
@@ -140,6 +141,9 @@ export function createViewerView(): ViewerView {
     setText($.title, s.title || "liveroom");
     setText($.conn, CONN_LABEL[s.conn]);
     $.conn.dataset.state = s.conn;
+    // Known from the welcome on; then ONLINE_COUNT keeps it.
+    show($.online, s.userId !== "");
+    setText($.online, onlineText(s.online));
     const lost = s.conn === "reconnecting" || (s.conn === "closed" && !s.fatal && s.wasLost);
     show($.banner, lost);
     if (lost) {

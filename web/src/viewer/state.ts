@@ -75,6 +75,8 @@ export type Action =
   | { type: "fatal"; fatal: Fatal }
   | { type: "welcome"; welcome: Welcome; memo: Memo }
   | { type: "roomOpened"; title: string; questionCount: number }
+  /** The room's online count over every shard (ONLINE_COUNT, at most once a second). */
+  | { type: "online"; online: number }
   | { type: "question"; question: QuestionInfo }
   | { type: "answered"; question: number; option: number }
   | { type: "answerFailed"; question: number; message: string }
@@ -199,6 +201,8 @@ export function reduce(s: ViewState, a: Action): ViewState {
       return { ...s, fatal: a.fatal, conn: "closed" };
     case "welcome":
       return fromWelcome(s, a.welcome, a.memo);
+    case "online":
+      return { ...s, online: a.online };
     case "roomOpened":
       if (s.phase !== liveroom.Phase.CREATED) return s;
       return { ...s, phase: liveroom.Phase.LOBBY, title: a.title, questionCount: a.questionCount };

@@ -11,6 +11,11 @@ export const STATUS_LABEL: Record<MyStatus, string> = {
 };
 
 /** The line under the options: sealed, my result, or why I cannot answer. */
+/** The room's online count, for the top bar. */
+export function onlineText(online: number): string {
+  return `${online.toLocaleString("en-US")} online`;
+}
+
 export function quizNote(s: ViewState, secondsLeft: number): string {
   const q = s.question;
   if (!q) return "";
