@@ -1140,6 +1140,9 @@ export class LiveroomClient {
       case "pollClosed":
         this.#events.emit("pollClosed", n);
         break;
+      case "slowMode":
+        this.#events.emit("slowMode", n);
+        break;
       case "unknown":
         break;
     }

@@ -112,6 +112,8 @@ export interface ClientEvents {
   pollTotals: NotificationOf<"pollTotals">;
   /** The poll closed, by the host or its timer, with its final totals. */
   pollClosed: NotificationOf<"pollClosed">;
+  /** A host set slow mode: one danmaku per `seconds` per player (0: off); the welcome has it on joining. */
+  slowMode: NotificationOf<"slowMode">;
   /** Every delivered notification, after its typed event, including kinds this SDK does not know. */
   notification: RoomNotification;
   /** A socket went away: the close code by name, and whether the client reconnects. */
