@@ -7,6 +7,7 @@ import { formatCents } from "../shared/money";
 import { createActivityForm } from "./activity-form";
 import { type ActivityBody, activityInput } from "./activity-input";
 import { controlsFor } from "./controls";
+import { createModerationPanel } from "./moderation";
 import { createFigures, type QuestionDetail } from "./figures";
 import { toStamp } from "../../../client/stream-time";
 import { attachStream, playable, type StreamPlayer } from "../shared/player";
@@ -77,6 +78,10 @@ let role = "";
 let selected: Selected | undefined;
 let pollTimer: ReturnType<typeof setTimeout> | undefined;
 let busy = false;
+const moderation = createModerationPanel({
+  log: (text, tone) => log(text, tone),
+  failure: (r) => failure(r),
+});
 
 function log(text: string, tone: "info" | "error" = "info"): void {
   const time = new Date().toLocaleTimeString();
@@ -202,6 +207,7 @@ async function select(id: string): Promise<void> {
   for (const tr of $.rows.querySelectorAll("tr"))
     tr.setAttribute("aria-selected", String(tr.dataset.id === id));
   log(`selected ${room.id}`);
+  moderation.select(room.id, token, role === "admin");
   await poll();
 }
 

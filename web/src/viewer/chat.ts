@@ -33,6 +33,12 @@ export function wireChat({ client, social, token, say }: ChatDeps): void {
     social.showGift(n.userId, n.quantity === 1 ? n.giftName : `${n.quantity}× ${n.giftName}`),
   );
   client.on("danmakuDeleted", (n) => social.removeDanmaku(n.id));
+  const slowMode = (seconds: number) =>
+    say(seconds > 0 ? `Slow mode: one comment every ${seconds} s.` : "Slow mode is off.");
+  client.on("slowMode", (n) => slowMode(n.seconds));
+  client.on("welcome", (w) => {
+    if (w.room.slowModeSeconds > 0) slowMode(w.room.slowModeSeconds);
+  });
 
   async function flushLikes(): Promise<void> {
     likeScheduled = false;
@@ -58,7 +64,7 @@ export function wireChat({ client, social, token, say }: ChatDeps): void {
     async danmaku(text) {
       const r = await client.danmaku(text);
       if (!r.ok) {
-        say(socialFailure(r.codeName));
+        say(socialFailure(r.codeName, r.message));
         return;
       }
       mine.add(r.id);
