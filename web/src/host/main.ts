@@ -9,6 +9,7 @@ import { type ActivityBody, activityInput } from "./activity-input";
 import { controlsFor } from "./controls";
 import { createModerationPanel } from "./moderation";
 import { createFigures, type QuestionDetail } from "./figures";
+import { createHealthPanel } from "./health-panel";
 import { toStamp } from "../../../client/stream-time";
 import { attachStream, playable, type StreamPlayer } from "../shared/player";
 import { formatPosition, parseStamp } from "./stream-stamp";
@@ -72,6 +73,7 @@ const $ = {
 };
 
 const figures = createFigures();
+const health = createHealthPanel(byId("health", HTMLElement));
 const form = createActivityForm();
 let token = "";
 let role = "";
@@ -171,6 +173,7 @@ async function loadActivities(): Promise<void> {
 async function select(id: string): Promise<void> {
   stopPolling();
   figures.clear();
+  health.watch(null, token);
   const joined = await api<{ room: JoinedRoom }>("GET", `/api/join/${encodeURIComponent(id)}`, token);
   if (!joined.ok) {
     const text =
@@ -283,6 +286,7 @@ async function poll(): Promise<void> {
   stopPolling();
   const id = selected?.room.id;
   if (!id) return;
+  health.watch(id, token);
   const r = await api<{ stats: HostStats }>("GET", `/api/rooms/${encodeURIComponent(id)}/stats`, token);
   if (selected?.room.id !== id) return;
   if (r.ok) applyStats(r.body.stats);
