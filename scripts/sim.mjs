@@ -12,13 +12,17 @@ const opt = (name, fallback) => {
   if (i < 0) return fallback;
   const v = args[i].includes("=") ? args[i].split("=")[1] : args[i + 1];
   const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`--${name} wants a whole number, got ${v}`);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} wants a number, got ${v}`);
   return n;
 };
-const seeds = opt("seeds", 100);
-const from = opt("from", 1);
-const shards = opt("shards", 3);
-const chunk = Math.max(1, opt("chunk", 50));
+const seeds = Math.floor(opt("seeds", 100));
+const from = Math.floor(opt("from", 1));
+const shards = Math.max(1, Math.floor(opt("shards", 3)));
+const chunk = Math.max(1, Math.floor(opt("chunk", 50)));
+// --minutes M: start no seed after M minutes (the seed running then is stopped, and not counted).
+const budgetMs = opt("minutes", 0) * 60_000;
+let stopped = null;
+let current = null;
 mkdirSync("test-results", { recursive: true });
 const logFile = "test-results/sim.log";
 writeFileSync(logFile, "");
@@ -51,7 +55,17 @@ function runChunk(first, count) {
         FORCE_COLOR: "0",
       },
       stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
     });
+    current = child;
+    const timer =
+      budgetMs > 0
+        ? setInterval(() => {
+            if (Date.now() - started < budgetMs) return;
+            stopped ??= `the ${budgetMs / 60_000}-minute budget ran out`;
+            stop();
+          }, 1_000)
+        : null;
     let buffer = "";
     const onData = (data) => {
       appendFileSync(logFile, data);
@@ -75,18 +89,39 @@ function runChunk(first, count) {
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", (d) => appendFileSync(logFile, d));
-    child.on("close", (code) => resolve(code ?? 1));
+    child.on("close", (code) => {
+      if (timer !== null) clearInterval(timer);
+      current = null;
+      resolve(code ?? 1);
+    });
+  });
+}
+
+/** Ends the running vitest (its whole process group: vitest and its workerd). */
+function stop() {
+  if (current?.pid !== undefined) {
+    try {
+      process.kill(-current.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
+}
+for (const sig of ["SIGINT", "SIGTERM"]) {
+  process.on(sig, () => {
+    stopped ??= `stopped by ${sig}`;
+    stop();
   });
 }
 
 process.stdout.write(
   `fault simulation: seeds ${from}…${from + seeds - 1}, ${shards} shards, ${chunk} seeds per workerd\n`,
 );
-for (let first = from; first < from + seeds && failure === null; first += chunk) {
+for (let first = from; first < from + seeds && failure === null && stopped === null; first += chunk) {
   const count = Math.min(chunk, from + seeds - first);
   const before = done.length;
   const code = await runChunk(first, count);
-  if (failure === null && (code !== 0 || done.length - before !== count)) {
+  if (stopped === null && failure === null && (code !== 0 || done.length - before !== count)) {
     failure = {
       seed: first + (done.length - before),
       shards,
@@ -112,6 +147,7 @@ const rows = [
   ["events", fmt(sum("events"))],
   ["cents moved", fmt(sum("centsMoved"))],
   ["violations", failure === null ? "0" : "1 (stopped)"],
+  ...(stopped === null ? [] : [["stopped early", `${stopped} after ${done.length} of ${seeds} seeds`]]),
   [
     "time",
     `${minutes.toFixed(1)} min (${done.length > 0 ? (sum("ms") / done.length / 1000).toFixed(1) : "-"} s a seed; slowest #${slowest?.seed ?? "-"} ${slowest ? (slowest.ms / 1000).toFixed(1) : "-"} s)`,
@@ -121,7 +157,7 @@ const width = Math.max(...rows.map(([k]) => k.length));
 process.stdout.write(`\n${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n")}\n`);
 writeFileSync(
   "test-results/sim-summary.json",
-  `${JSON.stringify({ from, seeds, shards, done: done.length, faults, minutes, failure, perSeed: done }, null, 1)}\n`,
+  `${JSON.stringify({ from, seeds, shards, done: done.length, faults, minutes, failure, stopped, perSeed: done }, null, 1)}\n`,
 );
 if (failure !== null) {
   process.stdout.write(

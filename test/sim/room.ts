@@ -42,6 +42,13 @@ export class SimRoom {
   /** Players who resumed at least once (dropped or deployed). */
   readonly resumed = new Set<string>();
   readonly faults = new Map<FaultKind, number>();
+  /** Wall-clock marks (label@ms since the room was made), for finding a slow seed's slow part. */
+  readonly marks: string[] = [];
+  readonly #t0 = Date.now();
+  mark(label: string): void {
+    this.marks.push(`${label}@${Date.now() - this.#t0}`);
+  }
+
   /** The faults struck so far, by point, for a violation's message. */
   readonly trace: string[] = [];
   /** Reveals and ends refused SHARD_UNAVAILABLE and retried. */
@@ -152,11 +159,12 @@ export class SimRoom {
    */
   async heal(): Promise<number> {
     await this.rejoin();
+    this.mark("heal");
     for (let round = 0; round < 15; round++) {
       const head = (await this.stats()).roomSeq;
       const has = () => [...this.clients.keys()].every((n) => this.reached(n, head));
       try {
-        await vi.waitUntil(has, { timeout: round === 0 ? 1_500 : 600, interval: 20 });
+        await vi.waitUntil(has, { timeout: round === 0 ? 500 : 300, interval: 20 });
         return head;
       } catch {
         await this.rejoin();
@@ -194,10 +202,16 @@ export class SimRoom {
   }
 
   /**
-   * The faults planned at one point around its step: arming and dropping before, evictions while the
-   * step runs, the coordinator's alarm twice and a commit-then-evict's eviction after.
+   * The faults planned at one point around its step: arming and dropping before (then `ready`),
+   * evictions while the step runs, the coordinator's alarm twice and a commit-then-evict's eviction after.
    */
-  async strike<R>(point: string, faults: readonly Fault[], step: () => Promise<R>): Promise<R> {
+  async strike<R>(
+    point: string,
+    faults: readonly Fault[],
+    step: () => Promise<R>,
+    ready: () => Promise<void> = async () => undefined,
+  ): Promise<R> {
+    this.mark(point);
     if (faults.length > 0) this.trace.push(`${point}: ${faults.map((f) => JSON.stringify(f)).join(" ")}`);
     const during: Promise<void>[] = [];
     const after: (() => Promise<void>)[] = [];
@@ -231,6 +245,8 @@ export class SimRoom {
           break;
       }
     }
+    // Whatever the step needs first (the dropped back on their sockets), then the step with the evictions.
+    await ready();
     const [result] = await Promise.all([step(), ...during]);
     for (const a of after) await a();
     return result;

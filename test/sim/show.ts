@@ -40,6 +40,8 @@ export interface SeedFigures {
   events: number;
   centsMoved: number;
   ms: number;
+  /** Wall time of the show (to every socket closed), the replayed deliveries, and the settling. */
+  phases: { showMs: number; replayMs: number; settleMs: number; marks: string };
 }
 
 /** Plays seed `seed` on a room of `shards` shards; throws a Violation naming what broke. */
@@ -109,14 +111,17 @@ async function play(
   await room.control({ kind: "startRain", rain: 0, streamTsMs: 0 });
   await room.heal();
   for (let r = 0; r < TAP_ROUNDS; r++) {
-    if (r === 2) {
-      await room.strike("rain-mid", at("rain-mid"), async () => undefined);
-      await room.rejoin();
-      // A lost answer's retry: the same grab id gets the same grant, never a second one.
-      const retry = plan.players.find((p) => p.taps > 0);
-      if (retry !== undefined) await tap(room, obs, retry.name, 0);
+    const round = () =>
+      Promise.all(plan.players.filter((p) => p.taps > r).map((p) => tap(room, obs, p.name, r)));
+    if (r !== 2) {
+      await round();
+      continue;
     }
-    await Promise.all(plan.players.filter((p) => p.taps > r).map((p) => tap(room, obs, p.name, r)));
+    // Mid-rain: the evictions strike while this round's taps are in flight.
+    await room.strike("rain-mid", at("rain-mid"), round, () => room.rejoin());
+    // A lost answer's retry: the same grab id gets the same grant, never a second one.
+    const retry = plan.players.find((p) => p.taps > 0);
+    if (retry !== undefined) await tap(room, obs, retry.name, 0);
   }
   await room.strike("rain-end", at("rain-end"), async () => {
     await room.advance(RAIN_MS);
@@ -148,13 +153,16 @@ async function play(
   for (const name of plan.players.map((p) => p.name)) obs.streams.set(name, room.stream(name));
   obs.resumed = room.resumed.size;
   await room.closeAll();
+  const showMs = Date.now() - started;
 
   // Settlement: the real Queue, and beside it the outbox replayed with faults; then a withdrawal and
   // the held-back deliveries.
   const qf: QueueFigures = { deliveries: 0, duplicates: 0, d1Failures: 0, throws: 0, delayed: 0 };
   const bodies = await outboxBodies(room);
   const late = await replayOutbox(bodies, plan.queue, qf);
+  const replayMs = Date.now() - started - showMs;
   const record = await settle(room, plan);
+  const settleMs = Date.now() - started - showMs - replayMs;
   const w = await withdraw(plan, ids, record);
   await deliverLate(late, qf);
   room.count("queue-duplicate", qf.duplicates);
@@ -172,6 +180,7 @@ async function play(
     events: figures.events,
     centsMoved: figures.centsMoved,
     ms: Date.now() - started,
+    phases: { showMs, replayMs, settleMs, marks: room.marks.join(" ") },
   };
 }
 
@@ -241,13 +250,22 @@ async function playQuestion(plan: SimPlan, room: SimRoom, obs: Observed, q: numb
       }),
     );
   await answering(true);
-  await room.strike(`q${q}-mid`, at(`q${q}-mid`), async () => undefined);
-  await room.rejoin();
-  await answering(false);
+  // Mid-question: the evictions strike while the second half's answers are in flight.
+  await room.strike(
+    `q${q}-mid`,
+    at(`q${q}-mid`),
+    () => answering(false),
+    () => room.rejoin(),
+  );
   // The window and its grace pass on the room's clock; the close runs from the coordinator's alarm.
   await room.advance(WINDOW_MS + 1_000);
   await runDurableObjectAlarm(room.stub(0));
-  await room.strike(`q${q}-late`, at(`q${q}-late`), async () => undefined);
+  await room.strike(
+    `q${q}-late`,
+    at(`q${q}-late`),
+    async () => undefined,
+    () => room.rejoin(),
+  );
   await room.rejoin();
   await Promise.all(
     plan.players.map(async (p) => {
