@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { RoomHealth } from "../../schema/room-health";
 import { BANK_OPERATIONS } from "./bank-operations";
+import { AdminActivityReply, StatsReply } from "./room-shapes";
 import type { OperationDoc, SuccessDoc } from "./operation-doc";
 
 const ok200 = (description: string, schema?: z.ZodType): SuccessDoc[] => [
@@ -86,7 +87,13 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   "POST /api/admin/activities": {
     summary: "Create an activity with its questions and rains",
     description: "Stored in one atomic D1 batch; a rain's packets follow from its seed and are never stored.",
-    ok: [{ status: 201, description: "`{ activity }` with its questions and rains" }],
+    ok: [
+      {
+        status: 201,
+        description: "`{ activity }` with its questions and rains",
+        schema: AdminActivityReply,
+      },
+    ],
     errors: { 409: "ACTIVITY_EXISTS (`field: id`): the id is taken" },
     example: {
       id: "friday-quiz",
@@ -103,7 +110,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   },
   "GET /api/admin/activities/:id": {
     summary: "One activity with its questions (correct option included) and rain totals",
-    ok: ok200("`{ activity }`"),
+    ok: ok200("`{ activity }`", AdminActivityReply),
     errors: { 404: ACTIVITY_404 },
   },
   "PUT /api/admin/activities/:id/host": {
@@ -179,38 +186,38 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   "POST /api/rooms/:id/open": {
     summary: "Open the room",
     description: "The room loads its activity and opens the lobby.",
-    ok: ok200(STATS),
+    ok: ok200(STATS, StatsReply),
     errors: { 404: ACTIVITY_404, 409: ROOM_REFUSED },
   },
   "POST /api/rooms/:id/questions/:k/push": {
     summary: "Push question k",
     description: "Its answer window starts now; `streamTsMs` is the stream position the host saw.",
-    ok: ok200(STATS),
+    ok: ok200(STATS, StatsReply),
     errors: { 404: ACTIVITY_404, 409: ROOM_REFUSED },
     example: { streamTsMs: 0 },
   },
   "POST /api/rooms/:id/questions/:k/reveal": {
     summary: "Reveal question k",
     description: "Closes the question if it is still open and broadcasts its key, correct option and counts.",
-    ok: ok200(STATS),
+    ok: ok200(STATS, StatsReply),
     errors: { 404: ACTIVITY_404, 409: ROOM_REFUSED },
     example: { streamTsMs: 0 },
   },
   "POST /api/rooms/:id/rains/:r/start": {
     summary: "Start red-packet rain r",
-    ok: ok200(STATS),
+    ok: ok200(STATS, StatsReply),
     errors: { 404: ACTIVITY_404, 409: ROOM_REFUSED },
     example: { streamTsMs: 0 },
   },
   "POST /api/rooms/:id/end": {
     summary: "End the game",
     description: "Splits the prize pool among the survivors.",
-    ok: ok200(STATS),
+    ok: ok200(STATS, StatsReply),
     errors: { 404: ACTIVITY_404, 409: ROOM_REFUSED },
   },
   "GET /api/rooms/:id/stats": {
     summary: "The room's live figures",
-    ok: ok200(STATS),
+    ok: ok200(STATS, StatsReply),
     errors: { 404: ACTIVITY_404 },
   },
   "GET /api/rooms/:id/health": {
