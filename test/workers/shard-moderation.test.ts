@@ -78,8 +78,16 @@ describe("moderation across three shards", () => {
     const all = [host, A, B, Cc];
     for (const stub of await shardStubs(a.id)) await stub.holdClock(true);
 
-    // A viewer may not moderate.
+    // A viewer may not moderate; a frame without its body is malformed; a shadow mute names someone else.
     expect(codeOf(await A.request(T.SLOW_MODE, { slowMode: { seconds: 5 } }))).toBe("FORBIDDEN");
+    expect(codeOf(await A.request(T.MODERATION, { moderation: {} }))).toBe("FORBIDDEN");
+    expect(codeOf(await host.request(T.SLOW_MODE, { shadowMute: { userId: ann } }))).toBe("MALFORMED");
+    expect(codeOf(await host.request(T.SHADOW_MUTE, { shadowMute: { userId: "", on: true } }))).toBe(
+      "MUTE_BAD_REQUEST",
+    );
+    expect(codeOf(await host.request(T.SHADOW_MUTE, { shadowMute: { userId: hostId, on: true } }))).toBe(
+      "MUTE_BAD_REQUEST",
+    );
 
     // ---- slow mode: 10 s, told to every socket, enforced on each player's shard with the exact wait
     const slow = await host.request(T.SLOW_MODE, { slowMode: { seconds: 10 } });
