@@ -1,6 +1,6 @@
 // The published answer shapes of a real show's routes (docs/openapi.md): an activity created and read
 // back by the admin, every room control's `{ stats }` on a room of two shards with a viewer on each, and
-// the room's health, each checked against the schema the OpenAPI document publishes for it.
+// the room's health, the public page of the activity live and ended, each checked against the schema the OpenAPI document publishes for it.
 import { Validator } from "@cfworker/json-schema";
 import { describe, expect, it, vi } from "vitest";
 import type { OpenApiDocument } from "../../workers/openapi/document";
@@ -68,10 +68,18 @@ describe("published answer shapes", () => {
     await check("post", `/api/rooms/${id}/questions/0/reveal`, "/api/rooms/{id}/questions/{k}/reveal", 200, {
       streamTsMs: 0,
     });
-    await check("post", `/api/rooms/${id}/rains/0/start`, "/api/rooms/{id}/rains/{r}/start", 200, {
-      streamTsMs: 0,
-    });
     await check("post", `/api/rooms/${id}/end`, "/api/rooms/{id}/end", 409);
+    await check("get", `/api/activities/${id}`, "/api/activities/{id}", 200);
+    // The second question, then the end: the public page of an ended activity has its result.
+    for (const op of ["push", "reveal"])
+      await check("post", `/api/rooms/${id}/questions/1/${op}`, `/api/rooms/{id}/questions/{k}/${op}`, 200, {
+        streamTsMs: 0,
+      });
+    await check("post", `/api/rooms/${id}/end`, "/api/rooms/{id}/end", 200);
+    const ended = (await check("get", `/api/activities/${id}`, "/api/activities/{id}", 200)) as {
+      result: unknown;
+    };
+    expect(ended.result).not.toBeNull();
     expect(problems).toEqual([]);
 
     // Nothing between the room's objects outlives the test.

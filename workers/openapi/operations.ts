@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { RoomHealth } from "../../schema/room-health";
 import { BANK_OPERATIONS } from "./bank-operations";
-import { AdminActivityReply, StatsReply } from "./room-shapes";
+import { AdminActivityReply, PublicActivityReply, StatsReply } from "./room-shapes";
 import type { OperationDoc, SuccessDoc } from "./operation-doc";
 
 const ok200 = (description: string, schema?: z.ZodType): SuccessDoc[] => [
@@ -64,7 +64,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     summary: "One activity's public page",
     description:
       "Once ended: its winners as the ledger paid them and whether a replay is ready; always the top gifters.",
-    ok: ok200("`{ activity, result, gifts }`"),
+    ok: ok200("`{ activity, result, gifts }`", PublicActivityReply),
     errors: { 404: ACTIVITY_404 },
   },
   "GET /api/activities/:id/replay": {

@@ -90,6 +90,50 @@ export const AdminActivityShape = z.strictObject({
 /** `{ activity }`: the admin's activity detail (its GET, and the 201 of its creation). */
 export const AdminActivityReply = z.strictObject({ activity: AdminActivityShape });
 
+/** `GET /api/activities/:id`: the public page of one activity (workers/routes/activity-detail.ts). */
+export const PublicActivityReply = z.strictObject({
+  activity: z.strictObject({
+    id: z.string(),
+    title: z.string(),
+    status: z.enum(["scheduled", "live", "ended"]),
+    startAtMs: z.int(),
+    prizePoolCents: count(),
+    streamUrl: z.string(),
+    rainCount: count(),
+    rainTotalCents: count(),
+    rainPackets: count(),
+    questionCount: count(),
+    /** Where the home page lists it; null once it is no longer listed. */
+    section: z.enum(["upcoming", "live", "ended"]).nullable(),
+    hostId: z.string().nullable(),
+    shareUrl: z.string(),
+    replayReady: z.boolean(),
+  }),
+  /** Once ended: the winners as the ledger paid them; null before. */
+  result: z
+    .strictObject({
+      winners: z.array(
+        z.strictObject({ userId: z.string(), name: z.string().nullable(), prizeCents: count() }),
+      ),
+      announcedWinners: count().nullable(),
+      winnersPending: z.boolean(),
+    })
+    .nullable(),
+  gifts: z.strictObject({
+    gifts: count(),
+    coins: count(),
+    gifters: z.array(
+      z.strictObject({
+        rank: z.int().min(1),
+        userId: z.string(),
+        name: z.string().nullable(),
+        coins: count(),
+        gifts: count(),
+      }),
+    ),
+  }),
+});
+
 // Both ways: a field the code returns and the shape lacks (or the reverse) fails to compile.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const statsMatch: Same<z.infer<typeof RoomStatsShape>, RoomStatsView> = true;
