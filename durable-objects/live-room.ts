@@ -39,7 +39,7 @@ import { failure } from "./protocol/encode";
 import type { RoomEnv } from "./room-env";
 import { SocketRegistry } from "./kernel/socket-registry";
 import { AUTH_DEADLINE_TASK, SocketGuard } from "./kernel/socket-guard";
-import { CATCHUP_ALL, CATCHUP_TASK, ShardNet } from "./kernel/shard-net";
+import { CATCHUP_ALL, CATCHUP_TASK, GATHER_DEADLINE_MS, ShardNet } from "./kernel/shard-net";
 import { ShardReplica } from "./kernel/shard-replica";
 import type {
   CoordinatorWelcome,
@@ -60,14 +60,18 @@ import type { HealthAsk } from "./features/health/feature";
 const LOG_PAGE = 500;
 /** A shard's online report that failed is sent again by the `report` task this long after. */
 const REPORT_RETRY_MS = 5_000;
+/** How old the other shards' stats rows in the reply to an operator's step may be. */
+const STATS_ROWS_MAX_AGE_MS = 1_000;
 
 const T = liveroom.Type;
 
 /**
  * The calls a test can make fail once (`failNextCall`): a delivery or a shard operation (on a shard),
- * or the coordinator's whole fan-out of one step, dropped as if it reset after the commit.
+ * an operation a shard asks of the coordinator ("roomOp", on the coordinator), the coordinator's
+ * whole fan-out of one step (dropped as if it reset after the commit), or a shard operation that
+ * answers only after the gather deadline ("stall").
  */
-export type InjectedFault = "deliver" | "op" | "fanout";
+export type InjectedFault = "deliver" | "op" | "fanout" | "roomOp" | "stall";
 
 export class LiveRoom extends DurableObject<RoomEnv> {
   readonly #store: RoomStore;
@@ -90,6 +94,8 @@ export class LiveRoom extends DurableObject<RoomEnv> {
   /** Tests only: calls still to fail (`failNextCall`). */
   readonly #faults: { kind: InjectedFault; op: string | null }[] = [];
   #reportAgain = false;
+  /** Each other shard's last stats row and when it came (with a delivery or a gather; `#stats`). */
+  readonly #rows = new Map<number, { atMs: number; row: ShardRow }>();
 
   constructor(ctx: DurableObjectState, env: RoomEnv) {
     super(ctx, env);
@@ -124,6 +130,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       local: (op, arg) => this.#runOp(op, arg),
       localCoordinator: (op, arg) => this.#runOp(op, { shard: 0, arg }, "coordinator"),
       effects: async (effects) => void (await this.#effects.run(() => effects, null)),
+      reported: (k, figures) => this.#rows.set(k, { atMs: this.#clock.now(), row: figures as ShardRow }),
       now: () => this.#clock.now(),
     });
     this.#replica = new ShardReplica({
@@ -193,7 +200,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       sockets: this.#sockets,
       db: env.DB,
       clock: this.#clock,
-      stats: () => this.#stats(),
+      stats: (fresh) => this.#stats(fresh),
       activityId: () => this.#activity.get()!.id,
       fanout: async (batch) => {
         if (this.#takeFault("fanout", null)) return;
@@ -272,10 +279,17 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       if (!(await this.#activity.ensure(activityId)))
         return controlRefused("ACTIVITY_NOT_FOUND", "no such activity");
       const req = controlRequest(op);
-      if (req.type === T.STATS) return { ok: true, stats: await this.#stats() };
+      if (req.type === T.STATS) {
+        try {
+          return { ok: true, stats: await this.#stats(true) };
+        } catch (err) {
+          console.error("liveroom stats gather failed", { activityId, err: String(err) });
+          return controlRefused("SHARD_UNAVAILABLE", "a shard did not report its figures: try again");
+        }
+      }
       const out = await this.#frames.request(req, { userId: "", role: "admin", nowMs: this.#clock.now() });
       if (out.kind === "refused") return controlRefused(out.code, out.message);
-      return { ok: true, stats: await this.#stats() };
+      return { ok: true, stats: await this.#stats(false) };
     } catch (err) {
       console.error("liveroom control failed", { activityId, op: op.kind, err: String(err) });
       return controlRefused("INTERNAL", "internal error");
@@ -312,7 +326,12 @@ export class LiveRoom extends DurableObject<RoomEnv> {
     if (!(await this.#activity.ensure(activityId))) return null;
     const ask = this.#f.health.ask();
     const rows = await this.#net.each<ShardRow>("kernel.figures", ask);
-    const facts = { activityId, nowMs: this.#clock.now(), online: this.#online(), roomSeq: this.#effects.seq };
+    const facts = {
+      activityId,
+      nowMs: this.#clock.now(),
+      online: this.#online(),
+      roomSeq: this.#effects.seq,
+    };
     return this.#f.health.view(
       facts,
       ask,
@@ -363,7 +382,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
       if (!(await this.#activity.ensure(activityId)))
         return { kind: "refused", code: "ACTIVITY_NOT_FOUND", message: "no such activity" };
       const out = await this.#frames.request(req, ctx);
-      if (out.kind === "stats") return { kind: "stats", stats: await this.#stats() };
+      if (out.kind === "stats") return { kind: "stats", stats: await this.#stats(out.fresh) };
       return out;
     } catch (err) {
       console.error("liveroom forwarded frame failed", { activityId, type: req.type, err: String(err) });
@@ -387,6 +406,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
 
   /** Coordinator: an operation a shard asks of it (a feature's `coordinatorOps`). */
   async roomOp(activityId: string, shard: number, op: string, arg: unknown): Promise<unknown> {
+    this.#injectedFault("roomOp", op);
     if (!(await this.#activity.ensure(activityId))) throw new Error(`roomOp: no activity ${activityId}`);
     return this.#runOp(op, { shard, arg }, "coordinator");
   }
@@ -398,12 +418,13 @@ export class LiveRoom extends DurableObject<RoomEnv> {
   }
 
   /** Shard: the coordinator's numbered notifications and room-scoped state, applied once and in order. */
-  async shardDeliver(activityId: string, shard: number, d: Delivery): Promise<void> {
+  async shardDeliver(activityId: string, shard: number, d: Delivery): Promise<ShardRow> {
     this.#injectedFault("deliver", null);
     if (!(await this.#activity.ensure(activityId)))
       throw new Error(`shardDeliver: no activity ${activityId}`);
     this.#store.setShard(shard);
     await this.#replica.deliver(d);
+    return this.#figures();
   }
 
   /**
@@ -413,6 +434,7 @@ export class LiveRoom extends DurableObject<RoomEnv> {
    */
   async shardOp(activityId: string, shard: number, op: string, arg: unknown, head = 0): Promise<unknown> {
     this.#injectedFault("op", op);
+    if (this.#takeFault("stall", op)) await new Promise((r) => setTimeout(r, GATHER_DEADLINE_MS + 500));
     if (!(await this.#activity.ensure(activityId))) throw new Error(`shardOp: no activity ${activityId}`);
     this.#store.setShard(shard);
     // Not for the stats' figures: reading them must not change what a shard sent.
@@ -423,15 +445,22 @@ export class LiveRoom extends DurableObject<RoomEnv> {
   }
 
   /**
-   * Tests only (the LIVEROOM_TEST_CLOCK binding): this object's next call of `shardDeliver` ("deliver")
-   * or `shardOp` ("op"; only operation `op` when named) throws before doing anything, as a call that
-   * never reached it; or ("fanout", at the coordinator) its next step's fan-out is never sent, as if
-   * it reset between the commit and the calls. Each call arms one failure. In memory: an eviction
-   * forgets it.
+   * Tests only (the LIVEROOM_TEST_CLOCK binding): this object's next call of `shardDeliver` ("deliver"),
+   * `shardOp` ("op"; only operation `op` when named) or `roomOp` ("roomOp") throws before doing
+   * anything, as a call that never reached it; ("stall") its next `shardOp` answers only after the
+   * coordinator's gather deadline; or ("fanout", at the coordinator) its next step's fan-out is never
+   * sent, as if it reset between the commit and the calls. Each call arms one failure. In memory: an
+   * eviction forgets it.
    */
   async failNextCall(kind: InjectedFault, op: string | null = null): Promise<void> {
     if (this.env.LIVEROOM_TEST_CLOCK !== "1") throw new Error("failNextCall is for tests only");
     this.#faults.push({ kind, op });
+  }
+
+  /** Tests only: how many `failNextCall` failures this object still holds armed. */
+  async faultsArmed(): Promise<number> {
+    if (this.env.LIVEROOM_TEST_CLOCK !== "1") throw new Error("faultsArmed is for tests only");
+    return this.#faults.length;
   }
 
   #injectedFault(kind: InjectedFault, op: string | null): void {
@@ -586,9 +615,32 @@ export class LiveRoom extends DurableObject<RoomEnv> {
     };
   }
 
-  async #stats(): Promise<RoomStatsView> {
-    const rows = await this.#net.each<ShardRow>("kernel.figures", null);
-    return statsOf(this.#f, this.#facts(), rows);
+  /**
+   * The room's stats. Unless `fresh` (an explicit STATS request), another shard's row may be the one
+   * it answered the step's own delivery with (so a push or a reveal costs no call more), or any row
+   * under STATS_ROWS_MAX_AGE_MS old taken at the room's current sequence; only the shards without
+   * one are asked. When that ask fails, their last rows stand in: the reply to an operator's committed
+   * step never turns into an error because a shard was slow to report figures (its row's sequence
+   * shows it is behind). This object's own row is always read now.
+   */
+  async #stats(fresh: boolean): Promise<RoomStatsView> {
+    const now = this.#clock.now();
+    const head = this.#effects.seq;
+    const others = Array.from({ length: this.#net.count() - 1 }, (_, i) => i + 1);
+    const usable = (k: number) => {
+      const r = this.#rows.get(k);
+      return (
+        !fresh && r !== undefined && now - r.atMs < STATS_ROWS_MAX_AGE_MS && r.row.figures.roomSeq === head
+      );
+    };
+    const ask = others.filter((k) => !usable(k));
+    try {
+      const rows = await this.#net.some<ShardRow>(ask, "kernel.figures", null);
+      for (const [i, row] of rows.entries()) this.#rows.set(ask[i]!, { atMs: now, row });
+    } catch (err) {
+      if (fresh || ask.some((k) => !this.#rows.has(k))) throw err;
+    }
+    return statsOf(this.#f, this.#facts(), [this.#figures(), ...others.map((k) => this.#rows.get(k)!.row)]);
   }
 
   async #coordinatorWelcome(userId: string): Promise<CoordinatorWelcome> {

@@ -21,7 +21,7 @@ const MIRROR_RETRY_MS = 5_000;
 /** How a request was answered. */
 export type Outcome =
   | { kind: "replied"; result: ResponseResult }
-  | { kind: "stats" }
+  | { kind: "stats"; fresh: boolean }
   | { kind: "refused"; code: CodeName; message: string }
   | { kind: "none" };
 
@@ -50,7 +50,7 @@ export interface EffectPorts {
   sockets: SocketRegistry;
   db: D1Database;
   clock: Clock;
-  stats(): Promise<RoomStatsView>;
+  stats(fresh: boolean): Promise<RoomStatsView>;
   activityId(): string;
   /** Hands what a committed step sent to the room's other shards (the coordinator only; DESIGN §8). */
   fanout(batch: FanoutBatch): Promise<void>;
@@ -215,10 +215,10 @@ export class EffectRunner {
         return { kind: "replied", result: e.result };
       case "replyStats":
         if (target !== null) {
-          const stats = statsMessage(await this.#p.stats());
+          const stats = statsMessage(await this.#p.stats(e.fresh === true));
           sendQuietly(target.ws, success(target.type, target.seq, { stats }));
         }
-        return { kind: "stats" };
+        return { kind: "stats", fresh: e.fresh === true };
       case "refuse":
         if (target !== null) sendQuietly(target.ws, failure(target.type, target.seq, e.code, e.message));
         return { kind: "refused", code: e.code, message: e.message };

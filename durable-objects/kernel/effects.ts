@@ -17,8 +17,12 @@ export type CoinPosting = CoinPostResult | { status: "unavailable" };
 export type Effect =
   /** Answers the request (a frame, or an operator's RPC) with this result. */
   | { kind: "reply"; result: ResponseResult }
-  /** Answers an operator's request with the room's stats as they stand after the commit. */
-  | { kind: "replyStats" }
+  /**
+   * Answers an operator's request with the room's stats as they stand after the commit. Other
+   * shards' rows may be up to a second old unless `fresh` (an explicit STATS request): an operator's
+   * step does not cost a call to every shard for its figures.
+   */
+  | { kind: "replyStats"; fresh?: true }
   /** Refuses the request with a documented code. */
   | { kind: "refuse"; code: CodeName; message: string }
   /** A numbered notification: stored for RESUME, recorded for the replay, sent to every socket. */

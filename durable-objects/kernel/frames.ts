@@ -91,7 +91,7 @@ export class FrameRouter {
     if ((spec === null || spec.scope === "room") && !this.#p.isCoordinator()) {
       return this.#forwarded(await this.#p.forward(req, ctx), target);
     }
-    if (spec === null) return effects.run(() => [{ kind: "replyStats" }], target);
+    if (spec === null) return effects.run(() => [{ kind: "replyStats", fresh: true }], target);
     await spec.prepare?.(req, ctx);
     return effects.run(() => spec.handle(req, ctx), target);
   }
@@ -109,7 +109,7 @@ export class FrameRouter {
       case "replied":
         return { kind: "replied", result: answer.result };
       case "stats":
-        return { kind: "stats" };
+        return { kind: "stats", fresh: true };
       case "refused":
         return { kind: "refused", code: answer.code, message: answer.message };
       case "none":

@@ -11,6 +11,12 @@ export const CATCHUP_RETRY_MS = 1_000;
 export const CATCHUP_TASK = "catchup";
 /** `catchup:*`: every shard, scheduled with every logged notification (`logged`). */
 export const CATCHUP_ALL = "*";
+/**
+ * A shard that has not answered a gather (`each`) in this long counts as unreachable: the gather is
+ * refused (a reveal with SHARD_UNAVAILABLE, nothing broadcast) and the operator's retry runs it whole.
+ * The late call may still finish on that shard; every gathered operation is idempotent.
+ */
+export const GATHER_DEADLINE_MS = 5_000;
 
 /** What one committed step sent, for the other shards. */
 export interface FanoutBatch {
@@ -34,6 +40,8 @@ export interface ShardNetPorts {
   local(op: string, arg: unknown): Promise<unknown>;
   /** Runs a coordinator operation here (this object is the coordinator). */
   localCoordinator(op: string, arg: unknown): Promise<unknown>;
+  /** Shard k's stats row, as its answer to a delivery carried it. */
+  reported(k: number, figures: unknown): void;
   /** Applies effects in a transaction of their own (the retry task). */
   effects(effects: Effect[]): Promise<void>;
   now(): number;
@@ -69,7 +77,26 @@ export class ShardNet {
    * Rejects when any shard could not be reached: a gather is never answered from part of the room.
    */
   each<T>(op: string, arg: unknown): Promise<T[]> {
-    return Promise.all(Array.from({ length: this.count() }, (_, k) => this.one<T>(k, op, arg)));
+    return this.some(
+      Array.from({ length: this.count() }, (_, k) => k),
+      op,
+      arg,
+    );
+  }
+
+  /** `each` on the listed shards only, their results in the listed order. */
+  some<T>(shards: readonly number[], op: string, arg: unknown): Promise<T[]> {
+    return Promise.all(
+      shards.map((k) =>
+        k === 0
+          ? this.one<T>(k, op, arg)
+          : withDeadline(
+              this.one<T>(k, op, arg),
+              GATHER_DEADLINE_MS,
+              `shard ${k} did not answer ${op} in time`,
+            ),
+      ),
+    );
   }
 
   /** Asks the coordinator to run `op` (a feature's `coordinatorOps`); on shard 0 it runs here. */
@@ -107,7 +134,7 @@ export class ShardNet {
           users: batch.users.filter((u) => shardOf(u.userId, n) === k),
         };
         try {
-          await this.shard(k).shardDeliver(activityId, k, d);
+          this.#p.reported(k, await this.shard(k).shardDeliver(activityId, k, d));
         } catch (err) {
           console.error("liveroom delivery to a shard failed", { activityId, shard: k, err: String(err) });
           failed.push(k);
@@ -157,7 +184,20 @@ export class ShardNet {
       notify: [],
       users: [],
     };
-    await this.shard(k).shardDeliver(activityId, k, d);
+    this.#p.reported(k, await this.shard(k).shardDeliver(activityId, k, d));
     return [];
+  }
+}
+
+/** `p`, or a rejection with `what` if it has not settled within `ms` of wall time. */
+async function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(what)), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

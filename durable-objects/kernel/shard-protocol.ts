@@ -56,7 +56,8 @@ export interface RoomRpc {
   roomReport(activityId: string, shard: number, online: number): Promise<void>;
   roomOp(activityId: string, shard: number, op: string, arg: unknown): Promise<unknown>;
   roomWelcome(activityId: string, userId: string): Promise<CoordinatorWelcome>;
-  shardDeliver(activityId: string, shard: number, d: Delivery): Promise<void>;
+  /** Answers with the shard's stats row after the delivery (its `kernel.figures`): stats ride on deliveries. */
+  shardDeliver(activityId: string, shard: number, d: Delivery): Promise<unknown>;
   /** `head`: the coordinator's sequence; a shard behind it catches up before it runs the operation. */
   shardOp(activityId: string, shard: number, op: string, arg: unknown, head: number): Promise<unknown>;
   advanceClock(ms: number): Promise<number>;
