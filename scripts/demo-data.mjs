@@ -44,5 +44,76 @@ export const DEMO_GIFTS = [
   { id: "castle", name: "Castle", priceCoins: 200 },
 ];
 
+/**
+ * A few question-bank questions (docs/question-bank.md), so the console's bank screen has something to
+ * search and assemble a show from. Each is stored once: seeding again is a 409 per question, kept as is.
+ */
+export const DEMO_BANK = [
+  {
+    text: "Which planet has the most moons known today?",
+    options: ["Jupiter", "Saturn", "Uranus", "Neptune"],
+    correct: 1,
+    tags: ["space", "science"],
+    difficulty: "medium",
+    source: "demo",
+  },
+  {
+    text: "How many minutes is a football match's regular time?",
+    options: ["80", "90", "100"],
+    correct: 1,
+    tags: ["sport"],
+    difficulty: "easy",
+    source: "demo",
+  },
+  {
+    text: "Which element has the chemical symbol Fe?",
+    options: ["Fluorine", "Iron", "Lead", "Tin"],
+    correct: 1,
+    tags: ["science", "chemistry"],
+    difficulty: "easy",
+    source: "demo",
+  },
+  {
+    text: "In which year did the first person walk on the Moon?",
+    options: ["1965", "1969", "1972"],
+    correct: 1,
+    tags: ["space", "history"],
+    difficulty: "medium",
+    source: "demo",
+  },
+  {
+    text: "Which river flows through Vienna, Budapest and Belgrade?",
+    options: ["Rhine", "Danube", "Elbe", "Vistula"],
+    correct: 1,
+    tags: ["geography"],
+    difficulty: "medium",
+    source: "demo",
+  },
+  {
+    text: "What is the smallest prime number greater than 100?",
+    options: ["101", "103", "107", "109"],
+    correct: 0,
+    tags: ["maths"],
+    difficulty: "hard",
+    source: "demo",
+  },
+  {
+    text: "Who painted the ceiling of the Sistine Chapel?",
+    options: ["Raphael", "Leonardo da Vinci", "Michelangelo"],
+    correct: 2,
+    tags: ["art", "history"],
+    difficulty: "easy",
+    source: "demo",
+  },
+  {
+    text: "How many bytes are in a kibibyte?",
+    options: ["1000", "1024", "1048"],
+    correct: 1,
+    tags: ["computing", "maths"],
+    difficulty: "hard",
+    source: "demo",
+  },
+];
+
 /** Coins each demo viewer starts with, granted once (the key makes a re-seed a no-op). */
 export const DEMO_COINS = 500;

@@ -5,7 +5,15 @@ import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sign } from "hono/jwt";
-import { DEMO_ADMIN, DEMO_COINS, DEMO_GIFTS, DEMO_HOST, DEMO_USERS, demoActivity } from "./demo-data.mjs";
+import {
+  DEMO_ADMIN,
+  DEMO_BANK,
+  DEMO_COINS,
+  DEMO_GIFTS,
+  DEMO_HOST,
+  DEMO_USERS,
+  demoActivity,
+} from "./demo-data.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const wrangler = join(root, "node_modules", ".bin", "wrangler");
@@ -95,6 +103,15 @@ async function seed(adminToken) {
     if (res.status >= 300) fail(`seeding ${path}: ${res.status} ${JSON.stringify(res.body)}`);
   }
   step(`gift catalog, demo host and ${DEMO_COINS} coins per demo viewer ready`);
+  // The question bank: each question once (409: an earlier run stored it).
+  let added = 0;
+  for (const question of DEMO_BANK) {
+    const res = await api("POST", "/api/admin/bank/questions", adminToken, question);
+    if (res.status !== 201 && res.status !== 409)
+      fail(`seeding the question bank: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status === 201) added++;
+  }
+  step(`question bank: ${DEMO_BANK.length} demo questions (${added} added now)`);
 }
 
 async function tokens(secret) {
