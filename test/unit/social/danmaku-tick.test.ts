@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_DANMAKU_CONFIG, poolCap, tickCap } from "../../../durable-objects/features/danmaku/config";
+import { DEFAULT_DANMAKU_CONFIG, poolCap } from "../../../durable-objects/features/danmaku/config";
 import { decideDanmaku } from "../../../durable-objects/features/danmaku/decide";
 import { compileFilter } from "../../../durable-objects/features/danmaku/filter";
 import { mergeSamples } from "../../../durable-objects/features/danmaku/merge";
