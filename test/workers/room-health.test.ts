@@ -1,6 +1,7 @@
 // The room's health (GET /api/rooms/:id/health, docs/live-room.md "Show health") and the viewers'
 // online count (ONLINE_COUNT) in a room of three shards whose clocks are held: every figure is exact.
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import type { RoomHealthView } from "../../schema/room-health";
 import { liveroom } from "../../schema/proto";
@@ -161,6 +162,87 @@ describe("show health", () => {
       (await call("GET", `/api/rooms/no-such-room/health`, { token: await tokenFor("admin") })).status,
     ).toBe(404);
     for (const c of clients.values()) c.close();
+    await waitOnline(a.id, 0);
+  }, 30_000);
+});
+
+describe("outbox and settlement lag", () => {
+  it("settled prizes leave no lag; an event sent but not in D1 and one not sent are aged exactly", async () => {
+    const a = await createActivity({
+      questions: [{ text: "q", options: ["a", "b"], correct: 0 }],
+      answerWindowMs: 10_000,
+      prizePoolCents: 1_000,
+      shards: 2,
+    });
+    const stubs = await shardStubs(a.id);
+    await Promise.all(stubs.map((s) => s.holdClock(false)));
+    await Promise.all(stubs.map((s) => s.holdClock(true)));
+    const p = uniqueId("st");
+    const byShard = [0, 1].map(
+      (k) => Array.from({ length: 40 }, (_, i) => `${p}-${i}`).find((u) => shardOf(u, 2) === k)!,
+    );
+    const clients = await Promise.all(byShard.map((u) => RawClient.join(a.id, u)));
+    await control(a.id, { kind: "open" });
+    await control(a.id, { kind: "push", question: 0, streamTsMs: 0 });
+    for (const c of clients) expect((await c.answer(0, 0)).status).toBe(OK);
+    await control(a.id, { kind: "reveal", question: 0, streamTsMs: 0 });
+    await control(a.id, { kind: "end" });
+    // Each shard writes its winner's prize, drains it to the Queue, and the consumer applies it in D1.
+    await vi.waitUntil(
+      async () => {
+        const s = (await health(a.id)).settlement;
+        const paid = await env.DB.prepare(
+          "SELECT COUNT(*) AS n FROM ledger_transfers WHERE activity_id = ? AND kind = 'prize'",
+        )
+          .bind(a.id)
+          .first<{ n: number }>();
+        return paid?.n === 2 && s.outboxBacklog === 0 && s.unapplied === 0;
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    expect((await health(a.id)).settlement).toEqual({
+      outboxBacklog: 0,
+      oldestUnsentAgeMs: null,
+      unapplied: 0,
+      oldestUnappliedAgeMs: null,
+    });
+
+    // On the coordinator's shard: one event marked sent that D1 never got, and one not sent yet; 5 s later.
+    const now = (await health(a.id)).nowMs;
+    const ghost = `zz-ghost:${a.id}`;
+    await runInDurableObject(roomStub(a.id), (_room, state) => {
+      state.storage.sql.exec(
+        "INSERT INTO outbox (key, body, created_ms, sent_ms) VALUES (?, '{}', ?, ?), (?, '{}', ?, NULL)",
+        ghost,
+        now,
+        now,
+        `${ghost}:unsent`,
+        now,
+      );
+    });
+    await advanceClock(a.id, 5_000);
+    const lagging = await health(a.id);
+    expect(lagging.settlement).toEqual({
+      outboxBacklog: 1,
+      oldestUnsentAgeMs: 5_000,
+      unapplied: 1,
+      oldestUnappliedAgeMs: 5_000,
+    });
+    expect(lagging.shards.map((s) => [s.outboxBacklog, s.unapplied])).toEqual([
+      [1, 1],
+      [0, 0],
+    ]);
+    // Acknowledged by the consumer as an issue: settled, as far as the room's lag goes.
+    await env.DB.prepare(
+      "INSERT INTO settlement_issues (code, key, activity_id, detail, body, first_seen_at, last_seen_at, seen_count) VALUES ('INVALID_EVENT', ?, ?, '{}', ?, 0, 0, 1)",
+    )
+      .bind(ghost, a.id, ghost)
+      .run();
+    expect((await health(a.id)).settlement).toMatchObject({ unapplied: 0, oldestUnappliedAgeMs: null });
+    await runInDurableObject(roomStub(a.id), (_room, state) => {
+      state.storage.sql.exec("DELETE FROM outbox WHERE key LIKE 'zz-ghost:%'");
+    });
+    for (const c of clients) c.close();
     await waitOnline(a.id, 0);
   }, 30_000);
 });
