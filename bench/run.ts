@@ -1,5 +1,6 @@
 // `npm run bench` (quick pass) and `npm run bench -- --full`: one workerd through miniflare, the
 // scenarios in order, then docs/benchmarks/results.md, chart.svg and results.json.
+// --soak: the soak alone (issue 14; --n=5000 --shards=4 --soak-seconds=65), docs/benchmarks/soak.md.
 // Options: --only=fanout,answers,rain,storm,probe,danmaku,settlement,settle-rain,wake,flood,shards  --runs=3  --concurrency=64
 //          --n=2000 (one size for every scenario, for development)  --settle-events=10000 (scenario 6)
 //          --out=docs/benchmarks  --report (re-render the markdown and chart from results.json)
@@ -22,6 +23,7 @@ import { connectProbe, fanoutProbe } from "./scenarios/probe";
 import { redPacketStorm } from "./scenarios/rain";
 import { settlementRain, settlementScenario } from "./scenarios/settlement";
 import { type ShardsPlan, shardsScenario } from "./scenarios/shards";
+import { soakMarkdown, soakScenario } from "./scenarios/soak";
 import { connectStorm } from "./scenarios/storm";
 import { idleWakeups } from "./scenarios/wakeups";
 import { wireSizes } from "./scenarios/wire";
@@ -104,7 +106,8 @@ progress.scope("setup");
 progress.step("bundling the Worker");
 const script = await bundleWorker();
 progress.step("starting workerd through miniflare");
-const rt = await startRuntime(script, { logFile });
+// The soak settles through the real Queue consumer; the other scenarios of this runtime do not need it.
+const rt = await startRuntime(script, { logFile, consumers: args.includes("--soak") });
 const ctx: Ctx = {
   rt,
   api: await Api.create(rt.base),
@@ -114,6 +117,32 @@ const ctx: Ctx = {
   runs: Math.max(3, Number(flag("runs") ?? 3)),
   concurrency: Number(flag("concurrency") ?? 64),
 };
+// --soak (issue 14): the soak scenario alone, reported in docs/benchmarks/soak.md and soak.json.
+if (args.includes("--soak")) {
+  const machine = describeMachine();
+  try {
+    const soak = await soakScenario(ctx, {
+      n: SIZES?.[0] ?? 5000,
+      shards: Number(flag("shards") ?? 4),
+      questions: 3,
+      windowMs: 10_000,
+      rainMs: 10_000,
+      packets: 5_000,
+      danmakuMs: Number(flag("soak-seconds") ?? 65) * 1000,
+    });
+    mkdirSync(outDir, { recursive: true });
+    const where = `${machine.cores} cores (${machine.cpu}), Node ${machine.node}, workerd ${machine.workerd}, load ${machine.loadAtStart.join(" / ")} at the start`;
+    writeFileSync(join(outDir, "soak.md"), soakMarkdown(soak, where, new Date(started).toISOString()));
+    writeFileSync(join(outDir, "soak.json"), `${JSON.stringify({ machine, soak }, null, 1)}\n`);
+    progress.done(
+      `${soak.seconds.toFixed(0)} s; settlement lost ${soak.settlement.lost}, reconciliation ${soak.settlement.ok ? "ok" : "NOT ok"}; wrote ${outDir}/soak.md`,
+    );
+  } finally {
+    await rt.dispose();
+  }
+  process.exit(0);
+}
+
 const results: AllResults = {
   pass: full ? "full" : "quick",
   startedAt: new Date(started).toISOString(),
