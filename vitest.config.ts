@@ -46,6 +46,19 @@ export default defineConfig(async () => {
                         SIM_FROM: process.env.SIM_FROM ?? "1",
                         SIM_SEEDS: process.env.SIM_SEEDS ?? "1",
                         SIM_SHARDS: process.env.SIM_SHARDS ?? "3",
+                        SIM_PARALLEL: process.env.SIM_PARALLEL ?? "1",
+                      },
+                      // The settlement Queue as wrangler.toml has it, but a batch waits 50 ms, not 1 s, to fill:
+                      // a seed spends its time on faults, not on the Queue's timer.
+                      queueConsumers: {
+                        "liveroom-settlement": {
+                          maxBatchSize: 100,
+                          maxBatchTimeout: 0.05,
+                          maxRetries: 10,
+                          retryDelay: 2,
+                          deadLetterQueue: "liveroom-settlement-dlq",
+                        },
+                        "liveroom-settlement-dlq": { maxBatchSize: 100, maxBatchTimeout: 0.05 },
                       },
                     },
                   }),

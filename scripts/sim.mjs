@@ -1,4 +1,4 @@
-// `npm run sim -- --seeds 1000 [--from S] [--shards N] [--chunk C]`: the fault simulation (issue 14,
+// `npm run sim -- --seeds 1000 [--from S] [--shards N] [--chunk C] [--parallel P] [--minutes M]`: the fault simulation (issue 14,
 // docs/reliability.md). Runs seeds S … S+seeds−1 in workerd (vitest project "sim", test/sim), `chunk`
 // seeds per workerd process so memory stays flat; shows progress, stops at the first violation with
 // the seed and its replay command, and ends with a summary table (also written to
@@ -19,6 +19,8 @@ const seeds = Math.floor(opt("seeds", 100));
 const from = Math.floor(opt("from", 1));
 const shards = Math.max(1, Math.floor(opt("shards", 3)));
 const chunk = Math.max(1, Math.floor(opt("chunk", 50)));
+// Seeds played at once in one workerd (each its own room); a replay of one seed plays it alone.
+const parallel = Math.max(1, Math.floor(opt("parallel", 3)));
 // --minutes M: start no seed after M minutes (the seed running then is stopped, and not counted).
 const budgetMs = opt("minutes", 0) * 60_000;
 let stopped = null;
@@ -52,6 +54,7 @@ function runChunk(first, count) {
         SIM_FROM: String(first),
         SIM_SEEDS: String(count),
         SIM_SHARDS: String(shards),
+        SIM_PARALLEL: String(parallel),
         FORCE_COLOR: "0",
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -115,7 +118,7 @@ for (const sig of ["SIGINT", "SIGTERM"]) {
 }
 
 process.stdout.write(
-  `fault simulation: seeds ${from}…${from + seeds - 1}, ${shards} shards, ${chunk} seeds per workerd\n`,
+  `fault simulation: seeds ${from}…${from + seeds - 1}, ${shards} shards, ${chunk} seeds per workerd, ${parallel} at a time\n`,
 );
 for (let first = from; first < from + seeds && failure === null && stopped === null; first += chunk) {
   const count = Math.min(chunk, from + seeds - first);

@@ -1,7 +1,7 @@
 // The simulated show's view of its room (issue 14): the players' sockets (dropped, rejoined, resumed),
 // what each socket was sent, and the faults a plan aims at the room's objects. Every wait is bounded;
 // a wait that runs out is a violation of the seed, not a flaky test.
-import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { vi } from "vitest";
 import type { ControlOp } from "../../durable-objects/control";
 import { CATCHUP_RETRY_MS } from "../../durable-objects/kernel/shard-net";
@@ -197,8 +197,20 @@ export class SimRoom {
 
   /** Every object evicted with its sockets closed, as a deploy does; everyone rejoins at the next heal. */
   async deploy(): Promise<void> {
-    for (let k = 0; k < this.shards; k++) await this.evict(k, true);
-    await until("every socket closed by the deploy", () => this.connected().length === 0);
+    // Evicting an object that is not running closes nothing (its sockets are hibernated): each object
+    // is woken first, as a deploy reaches every object whether it runs or not.
+    for (let attempt = 0; attempt < 5 && this.connected().length > 0; attempt++) {
+      for (let k = 0; k < this.shards; k++) {
+        await runInDurableObject(this.stub(k), () => undefined);
+        await this.evict(k, true);
+      }
+      try {
+        await vi.waitUntil(() => this.connected().length === 0, { timeout: 2_000, interval: 20 });
+      } catch {
+        // Some socket still open: its object again.
+      }
+    }
+    await until("every socket closed by the deploy", () => this.connected().length === 0, 1_000);
   }
 
   /**
@@ -213,13 +225,13 @@ export class SimRoom {
   ): Promise<R> {
     this.mark(point);
     if (faults.length > 0) this.trace.push(`${point}: ${faults.map((f) => JSON.stringify(f)).join(" ")}`);
-    const during: Promise<void>[] = [];
+    const during: (() => Promise<void>)[] = [];
     const after: (() => Promise<void>)[] = [];
     for (const f of faults) {
       this.count(f.kind);
       switch (f.kind) {
         case "evict":
-          during.push(this.evict(f.shard));
+          during.push(() => this.evict(f.shard));
           break;
         case "fail-deliver":
           await this.stub(f.shard).failNextCall("deliver");
@@ -238,7 +250,7 @@ export class SimRoom {
           });
           break;
         case "drop":
-          this.drop([...this.clients.keys()][f.player]!);
+          this.drop([...this.ids.keys()][f.player]!);
           break;
         case "deploy":
           await this.deploy();
@@ -247,7 +259,7 @@ export class SimRoom {
     }
     // Whatever the step needs first (the dropped back on their sockets), then the step with the evictions.
     await ready();
-    const [result] = await Promise.all([step(), ...during]);
+    const [result] = await Promise.all([step(), ...during.map((evict) => evict())]);
     for (const a of after) await a();
     return result;
   }
