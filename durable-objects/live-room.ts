@@ -53,8 +53,7 @@ import type { ClientRequest } from "./protocol/decode";
 import type { FrameContext } from "./kernel/feature";
 import { shardOf } from "../schema/shards";
 import type { RoomStatsView } from "../schema/room-stats";
-import type { RoomHealthView } from "../schema/room-health";
-import type { HealthAsk } from "./features/health/feature";
+import type { HealthAsk, HealthResult } from "./features/health/feature";
 
 /** Log entries one catch-up page carries. */
 const LOG_PAGE = 500;
@@ -320,23 +319,36 @@ export class LiveRoom extends DurableObject<RoomEnv> {
 
   /**
    * The room's health for the operator and monitoring (RPC; docs/live-room.md, "Show health"): every
-   * shard's part comes with its stats row (one `kernel.figures` call per shard). Null: no such activity.
+   * shard's part comes with its stats row (one `kernel.figures` call per shard). Refused when there is
+   * no such activity, or a shard did not answer within the gather deadline (never part of the room).
    */
-  async health(activityId: string): Promise<RoomHealthView | null> {
-    if (!(await this.#activity.ensure(activityId))) return null;
+  async health(activityId: string): Promise<HealthResult> {
+    if (!(await this.#activity.ensure(activityId)))
+      return { ok: false, code: "ACTIVITY_NOT_FOUND", message: "no such activity" };
     const ask = this.#f.health.ask();
-    const rows = await this.#net.each<ShardRow>("kernel.figures", ask);
+    let rows: ShardRow[];
+    try {
+      rows = await this.#net.each<ShardRow>("kernel.figures", ask);
+    } catch (err) {
+      console.error("liveroom health gather failed", { activityId, err: String(err) });
+      return {
+        ok: false,
+        code: "SHARD_UNAVAILABLE",
+        message: "a shard did not report its health: try again",
+      };
+    }
     const facts = {
       activityId,
       nowMs: this.#clock.now(),
       online: this.#online(),
       roomSeq: this.#effects.seq,
     };
-    return this.#f.health.view(
+    const health = this.#f.health.view(
       facts,
       ask,
       rows.map((r) => ({ figures: r.figures, health: r.health! })),
     );
+    return { ok: true, health };
   }
 
   /** What this room says it paid, for reconciliation (RPC): its outbox rows in key order, a page at a time. */

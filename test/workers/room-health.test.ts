@@ -161,6 +161,13 @@ describe("show health", () => {
     expect(
       (await call("GET", `/api/rooms/no-such-room/health`, { token: await tokenFor("admin") })).status,
     ).toBe(404);
+    // A shard that does not answer: refused whole (409 SHARD_UNAVAILABLE), never part of the room.
+    await stubs[2]!.failNextCall("op", "kernel.figures");
+    const refused = await call<{ error: { code: string } }>("GET", `/api/rooms/${a.id}/health`, {
+      token: await tokenFor("admin"),
+    });
+    expect([refused.status, refused.body.error.code]).toEqual([409, "SHARD_UNAVAILABLE"]);
+    expect((await health(a.id)).shardCount).toBe(SHARDS);
     for (const c of clients.values()) c.close();
     await waitOnline(a.id, 0);
   }, 30_000);

@@ -225,7 +225,10 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     description:
       'Per question: answers, answers per second, peak and lag percentiles after the push; fan-out to the last socket; per shard: online, outbox backlog, settlement lag, reconnects (docs/live-room.md, "Show health").',
     ok: ok200("`{ health }`", z.strictObject({ health: RoomHealth })),
-    errors: { 404: ACTIVITY_404 },
+    errors: {
+      404: ACTIVITY_404,
+      409: "SHARD_UNAVAILABLE: a shard did not answer within the gather deadline (nothing is answered from part of the room)",
+    },
   },
   "POST /api/rooms/:id/danmaku/:danmakuId/delete": {
     summary: "Delete a shown danmaku",

@@ -35,6 +35,11 @@ export interface HealthAsk {
   questions: QuestionRecord[];
 }
 
+/** The health RPC's answer. */
+export type HealthResult =
+  | { ok: true; health: RoomHealthView }
+  | { ok: false; code: "ACTIVITY_NOT_FOUND" | "SHARD_UNAVAILABLE"; message: string };
+
 /** One shard's part of the health. */
 export interface ShardHealthPart {
   /** Per asked question, in the asked order. */
@@ -134,13 +139,18 @@ export class HealthFeature implements Feature {
     for (let round = 0; round < PROBE_ROUNDS; round++) {
       const probe = this.#settlement.sentAfter(this.#settledThrough, PROBE_LIMIT);
       if (probe.length === 0) break;
-      const r = confirmed(
-        probe,
-        await appliedKeys(
+      let applied: Set<string>;
+      try {
+        applied = await appliedKeys(
           this.#s.env.DB,
           probe.map((m) => m.key),
-        ),
-      );
+        );
+      } catch (err) {
+        // D1 did not answer: nothing is known past the mark this time (the next call checks again).
+        console.error("liveroom health: settlement check failed", { err: String(err) });
+        break;
+      }
+      const r = confirmed(probe, applied);
       if (r.through !== null) this.#settledThrough = r.through;
       if (r.unapplied > 0) return { unapplied: r.unapplied, oldestUnappliedMs: r.oldestUnappliedMs };
       if (probe.length < PROBE_LIMIT) break;
