@@ -147,6 +147,8 @@ const rows = [
     .map(([k, n]) => [`faults: ${k}`, fmt(n)]),
   ["faults in all", fmt(Object.values(faults).reduce((s, n) => s + n, 0))],
   ["gathers refused SHARD_UNAVAILABLE and retried", fmt(sum("refusals"))],
+  ["players resumed after a drop or a deploy", fmt(sum("resumes"))],
+  ["replayed notifications already received live (dropped by the SDK's sequence)", fmt(sum("overlaps"))],
   ["events", fmt(sum("events"))],
   ["cents moved", fmt(sum("centsMoved"))],
   ["violations", failure === null ? "0" : "1 (stopped)"],

@@ -12,6 +12,7 @@ import { prizePoolAccount, userAccount } from "../../workers/ledger/accounts";
 import { wonByUser } from "../workers/support/game";
 import { balance, keyCounts, sumOfBalances } from "../workers/support/ledger";
 import { GRAB_CAP, type SimPlan } from "./plan";
+import type { RawClient } from "../workers/support/raw-client";
 import { type SimRoom, Violation } from "./room";
 import type { Withdrawn } from "./settle";
 
@@ -31,6 +32,8 @@ export interface Observed {
   streams: Map<string, [number, number][]>;
   head: number;
   resumed: number;
+  /** Replayed notifications a socket had already received live (around a RESUME; the SDK drops them). */
+  overlaps: number;
   answers: number;
   grabs: number;
 }
@@ -77,8 +80,49 @@ async function checkAnswers({ plan, room, obs }: CheckInput): Promise<void> {
   }
 }
 
-/** Every socket, resumed or not, has 1..head once and in order, and the same stream as every other. */
-function checkStreams({ obs }: CheckInput): void {
+/**
+ * On each socket, the live notifications arrive in increasing order, never twice, and a RESUME's
+ * answer is followed by exactly the frames it announced, `from_seq` to `to_seq`. Returns how many
+ * replayed frames the socket had already received live (the overlap the SDK drops).
+ */
+function checkSocket(name: string, c: RawClient): number {
+  let live = 0;
+  let replay: number[] = [];
+  let overlap = 0;
+  const seenHere = new Set<number>();
+  for (const f of c.frames) {
+    if (f.response?.resumed) {
+      const from = f.response.resumed.fromSeq ?? 0;
+      const to = f.response.resumed.toSeq ?? 0;
+      replay = to >= from ? Array.from({ length: to - from + 1 }, (_, i) => from + i) : [];
+      continue;
+    }
+    const seq = f.notification?.roomSeq ?? 0;
+    if (seq === 0) continue;
+    if (replay.length > 0) {
+      const want = replay.shift()!;
+      if (seq !== want) throw new Violation(`${name}: a RESUME's replay sent ${seq} where ${want} was due`);
+      if (seenHere.has(seq)) overlap += 1;
+      seenHere.add(seq);
+      live = Math.max(live, seq);
+      continue;
+    }
+    if (seq <= live) throw new Violation(`${name}: live notification ${seq} after ${live} on one socket`);
+    live = seq;
+    seenHere.add(seq);
+  }
+  if (replay.length > 0) throw new Violation(`${name}: a RESUME's replay stopped before ${replay[0]}`);
+  return overlap;
+}
+
+/**
+ * Every player, resumed or not, applied 1..head once and in order (as the SDK applies what its
+ * sockets received), with the same notifications as every other player; and each socket kept order.
+ */
+function checkStreams({ obs, room }: CheckInput): void {
+  for (const [name, sockets] of room.sockets) for (const c of sockets) obs.overlaps += checkSocket(name, c);
+  for (const name of room.sockets.keys())
+    if (room.applied(name).hole) throw new Violation(`${name}: notifications held behind a hole`);
   const want = Array.from({ length: obs.head }, (_, i) => i + 1);
   let first: [string, number[]] | null = null;
   for (const [name, stream] of obs.streams) {

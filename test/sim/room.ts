@@ -7,6 +7,7 @@ import type { ControlOp } from "../../durable-objects/control";
 import { CATCHUP_RETRY_MS } from "../../durable-objects/kernel/shard-net";
 import type { LiveRoom } from "../../durable-objects/live-room";
 import { HEARTBEAT_TEXT } from "../../durable-objects/protocol/decode";
+import { SeqTracker } from "../../client/sequence";
 import type { RoomStatsView } from "../../schema/room-stats";
 import { liveroom } from "../../schema/proto";
 import { advanceClock, RawClient, roomStub, shardStub } from "../workers/support/raw-client";
@@ -39,6 +40,8 @@ export class SimRoom {
   readonly clients = new Map<string, RawClient | null>();
   /** What each player's earlier sockets were sent, numbered notifications only, before their last RESUME. */
   readonly seen = new Map<string, [number, number][]>();
+  /** Every socket each player had, in order (the last one current). */
+  readonly sockets = new Map<string, RawClient[]>();
   /** Players who resumed at least once (dropped or deployed). */
   readonly resumed = new Set<string>();
   readonly faults = new Map<FaultKind, number>();
@@ -90,8 +93,21 @@ export class SimRoom {
     return c !== null && c !== undefined && c.closed === null && this.stream(name).some(([s]) => s === seq);
   }
 
+  /**
+   * What the SDK would have applied from everything a player's sockets received, in arrival order
+   * (client/sequence.ts: a live notification and the RESUME replay overlap around a reconnect; each
+   * number is applied once, in order): the applied (seq, type) and whether a hole is left.
+   */
+  applied(name: string): { delivered: [number, number][]; last: number; hole: boolean } {
+    const t = new SeqTracker<[number, number]>(0);
+    const delivered = this.stream(name).flatMap((e) => t.offer(e[0], e));
+    return { delivered, last: t.last ?? 0, hole: t.hasHole };
+  }
+
   async join(name: string): Promise<void> {
-    this.clients.set(name, await RawClient.join(this.activityId, this.ids.get(name)!));
+    const c = await RawClient.join(this.activityId, this.ids.get(name)!);
+    this.clients.set(name, c);
+    this.sockets.set(name, [...(this.sockets.get(name) ?? []), c]);
   }
 
   drop(name: string): void {
@@ -112,7 +128,7 @@ export class SimRoom {
       }
       await this.join(name);
       this.resumed.add(name);
-      const after = this.seen.get(name)?.at(-1)?.[0] ?? 0;
+      const after = this.applied(name).last;
       const res = await this.client(name).request(T.RESUME, { resume: { afterSeq: after } });
       if (codeOf(res) !== "OK") throw new Violation(`${name}: RESUME after ${after} answered ${codeOf(res)}`);
       if (res.resumed?.gap) throw new Violation(`${name}: RESUME after ${after} reported a gap`);

@@ -37,6 +37,9 @@ export interface SeedFigures {
   players: number;
   faults: Partial<Record<FaultKind, number>>;
   refusals: number;
+  /** Players who came back with a RESUME, and replayed notifications their socket already had live. */
+  resumes: number;
+  overlaps: number;
   events: number;
   centsMoved: number;
   ms: number;
@@ -151,7 +154,7 @@ async function play(
 
   await room.strike("end", at("end"), () => room.control({ kind: "end" }));
   obs.head = await room.heal();
-  for (const name of plan.players.map((p) => p.name)) obs.streams.set(name, room.stream(name));
+  for (const name of plan.players.map((p) => p.name)) obs.streams.set(name, room.applied(name).delivered);
   obs.resumed = room.resumed.size;
   await room.closeAll();
   const showMs = Date.now() - started;
@@ -178,6 +181,8 @@ async function play(
     players: plan.players.length,
     faults: Object.fromEntries(room.faults),
     refusals: room.refusals,
+    resumes: obs.resumed,
+    overlaps: obs.overlaps,
     events: figures.events,
     centsMoved: figures.centsMoved,
     ms: Date.now() - started,
@@ -197,6 +202,7 @@ function newObserved(plan: SimPlan): Observed {
     streams: new Map(),
     head: 0,
     resumed: 0,
+    overlaps: 0,
     answers: 0,
     grabs: 0,
   };
