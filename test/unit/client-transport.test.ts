@@ -248,6 +248,7 @@ describe("decodeInbound", () => {
           online: 3,
           gameOver: undefined,
           likes: 0,
+          slowModeSeconds: 0,
         },
         player: {
           status: 1,
