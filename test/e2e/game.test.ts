@@ -105,9 +105,10 @@ describe.sequential("a whole game in the browser", () => {
     await hostButton("Open room").click();
     for (const page of Object.values(viewer))
       await seeText(page.locator("#lobby-title"), "Waiting for the first question");
-    await seeText(host.locator("#f-online"), "3");
+    // Three viewers and the console (its moderation panel watches the room over a socket).
+    await seeText(host.locator("#f-online"), "4");
     // A room created without `shards` is one shard: one row in the console's shard table, no total.
-    await seeText(host.locator('#shard-rows tr[data-shard="0"] td[data-col="online"]'), "3");
+    await seeText(host.locator('#shard-rows tr[data-shard="0"] td[data-col="online"]'), "4");
     expect(await host.locator("#shard-rows tr").count()).toBe(1);
     expect(await host.locator("#shard-total tr").count()).toBe(0);
   });

@@ -138,6 +138,8 @@ describe("security headers and the token in the link", () => {
       "content-security-policy": PAGE_CSP,
       ...common,
     });
-    expect(await page.evaluate("window.__cspViolations")).toEqual([]);
+    // The console watches the room over a socket too (its moderation panel): the same long.js probe.
+    const violations = (await page.evaluate("window.__cspViolations")) as string[];
+    expect(violations.filter((v) => v !== "script-src wasm-eval")).toEqual([]);
   });
 });
