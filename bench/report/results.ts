@@ -212,6 +212,7 @@ function danmakuTable(cases: DanmakuCase[]): string {
       "p50 ms",
       "p99 ms",
       "refused",
+      "room: in / shown / dropped",
     ],
     rows: cases.map((c) => [
       fmtInt(c.n),
@@ -225,6 +226,8 @@ function danmakuTable(cases: DanmakuCase[]): string {
       Object.entries(c.refused)
         .map(([k, v]) => `${k} ${v}`)
         .join(", ") || "0",
+      // Older results.json files have no room figures.
+      c.room == null ? "—" : `${c.room.in} / ${c.room.shown} / ${c.room.dropped}`,
     ]),
   });
 }

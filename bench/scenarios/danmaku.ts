@@ -28,6 +28,8 @@ export interface DanmakuCase {
   p99: Over;
   sentPerSec: Over;
   refused: Record<string, number>;
+  /** The room's own counters after every run (liveroom only): accepted, shown, let go by sampling. */
+  room: { in: number; shown: number; dropped: number } | null;
 }
 
 export async function danmakuScenario(ctx: Ctx, ns: readonly number[]): Promise<DanmakuCase[]> {
@@ -38,6 +40,7 @@ export async function danmakuScenario(ctx: Ctx, ns: readonly number[]): Promise<
       ctx.progress.scope(`danmaku · ${mode} · N=${n}`);
       const pool = ClientPool.start(clientProcesses(n));
       const runs: DanmakuResult[] = [];
+      let room: DanmakuCase["room"] = null;
       try {
         const tag = `${n}-${Date.now().toString(36)}`;
         const id = `dm-${tag}`;
@@ -71,6 +74,12 @@ export async function danmakuScenario(ctx: Ctx, ns: readonly number[]): Promise<
           const parts = await pool.all<"danmakuWait">(() => ({ cmd: "danmakuWait", timeoutMs: 1500 }));
           runs.push(merge(parts));
         }
+        if (live) {
+          const { stats } = (await ctx.api.stats(id)) as {
+            stats: { danmakuIn: number; danmakuShown: number; danmakuDropped: number };
+          };
+          room = { in: stats.danmakuIn, shown: stats.danmakuShown, dropped: stats.danmakuDropped };
+        }
         await closeAll(pool);
       } finally {
         await pool.stop();
@@ -90,10 +99,11 @@ export async function danmakuScenario(ctx: Ctx, ns: readonly number[]): Promise<
         p99: overRuns(runs.map((r) => percentile(r.latencies, 99))),
         sentPerSec: overRuns(runs.map((r) => r.sent / secs)),
         refused,
+        room,
       };
       cases.push(c);
       ctx.progress.done(
-        `${c.framesPerSocketPerSec.median.toFixed(1)} frames/s and ${c.bytesPerSocketPerSec.median.toFixed(0)} B/s per socket, p99 ${c.p99.median.toFixed(0)} ms`,
+        `${c.framesPerSocketPerSec.median.toFixed(1)} frames/s and ${c.bytesPerSocketPerSec.median.toFixed(0)} B/s per socket, p99 ${c.p99.median.toFixed(0)} ms${room === null ? "" : `; the room: ${room.in} in, ${room.shown} shown, ${room.dropped} dropped`}`,
       );
     }
   }

@@ -71,11 +71,21 @@ export function tickCap(config: Pick<DanmakuConfig, "showPerSec" | "tickMs">): n
 }
 
 /**
- * Danmaku a pool keeps: two ticks' worth. A shard's batch and the coordinator's waiting pool each keep
- * this many, so a tick that got a few more than its cap (arrivals are never evenly spread over ticks)
- * hands them to the next tick instead of dropping them; only a room over its show rate drops.
- * @example poolCap({ showPerSec: 20, tickMs: 200 }) // → 8
+ * Danmaku a pool keeps: a second's worth. A shard's batch and the coordinator's waiting pool each keep
+ * this many, so arrivals that bunch (they never spread evenly over ticks) and a cadence that slips on a
+ * loaded coordinator (a forward or a tick late by a few hundred ms) leave them waiting for the next
+ * ticks instead of dropped; only a room over its show rate drops. (Two ticks' worth, 8, dropped 5 % of
+ * a room sent exactly 20 a second at 5,000 sockets on a busy machine: bench §5.)
+ * @example poolCap({ showPerSec: 20, tickMs: 200 }) // → 20
  */
 export function poolCap(config: Pick<DanmakuConfig, "showPerSec" | "tickMs">): number {
+  return Math.max(2 * tickCap(config), config.showPerSec);
+}
+
+/**
+ * The most one tick shows, making up owed slots (`tickShowCap`): two ticks' worth.
+ * @example tickMax({ showPerSec: 20, tickMs: 200 }) // → 8
+ */
+export function tickMax(config: Pick<DanmakuConfig, "showPerSec" | "tickMs">): number {
   return 2 * tickCap(config);
 }

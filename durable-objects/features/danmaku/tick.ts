@@ -1,7 +1,7 @@
 // The room's danmaku and likes counters, the cadence of ticks and forwards, and what closing a tick
 // does. Pure: the room keeps the counters in storage and sends the frames.
 
-import { type DanmakuConfig, poolCap, tickCap } from "./config";
+import { type DanmakuConfig, tickCap, tickMax } from "./config";
 
 /**
  * The coordinator's figures. With every shard's `ShardCounters`, at any moment
@@ -129,7 +129,7 @@ export interface RecentTick {
  * room earns `showPerSec` slots a second from one tick length before the oldest of those ticks; a
  * slot a tick could not use (its pool was short because the shards' forwards arrived unevenly, or
  * it ran late and the cadence slipped) is owed to the next ones, so a room sent 20 a second shows
- * 20 a second. Never more than the pool keeps (`poolCap`), and never more than `showPerSec` in any
+ * 20 a second. Never more than two ticks' worth (`tickMax`), and never more than `showPerSec` in any
  * second of due times. A tick after a quiet second shows `tickCap`, so a burst starts at the usual pace.
  * @example tickShowCap([{ atMs: 800, shown: 3 }], 1000, { showPerSec: 20, tickMs: 200 }) // → 5
  * @example tickShowCap([], 1000, { showPerSec: 20, tickMs: 200 }) // → 4
@@ -144,7 +144,7 @@ export function tickShowCap(
   const shown = inSecond.reduce((n, t) => n + t.shown, 0);
   const since = Math.min(...inSecond.map((t) => t.atMs)) - config.tickMs;
   const owed = Math.floor((config.showPerSec * (dueMs - since)) / 1000) - shown;
-  return Math.max(0, Math.min(owed, poolCap(config), config.showPerSec - shown));
+  return Math.max(0, Math.min(owed, tickMax(config), config.showPerSec - shown));
 }
 
 /** The ticks `tickShowCap` still reads after one due at `dueMs`: those of the last second. */
