@@ -14,22 +14,12 @@ import {
   roomStub,
   shardStubs,
   uniqueId,
+  usersByShard,
 } from "./support/raw-client";
 
 const T = liveroom.Type;
 const OK = liveroom.Status.OK;
 const SHARDS = 3;
-
-/** `per` users on each shard, shard 0's first. */
-function usersPerShard(prefix: string, per: number): string[][] {
-  const byShard: string[][] = Array.from({ length: SHARDS }, () => []);
-  for (let i = 0; byShard.some((u) => u.length < per); i++) {
-    const u = `${prefix}-${i}`;
-    const k = shardOf(u, SHARDS);
-    if (byShard[k]!.length < per) byShard[k]!.push(u);
-  }
-  return byShard;
-}
 
 async function health(activityId: string): Promise<RoomHealthView> {
   const r = await call<{ health: RoomHealthView }>("GET", `/api/rooms/${activityId}/health`, {
@@ -70,7 +60,7 @@ describe("show health", () => {
     const stubs = await shardStubs(a.id);
     await Promise.all(stubs.map((s) => s.holdClock(false)));
     await Promise.all(stubs.map((s) => s.holdClock(true)));
-    const users = usersPerShard(uniqueId("hl"), 2);
+    const users = usersByShard(uniqueId("hl"), SHARDS, 2);
     const clients = new Map<string, RawClient>();
     for (const u of users.flat()) clients.set(u, await RawClient.join(a.id, u));
     await waitOnline(a.id, 6);
@@ -261,7 +251,7 @@ describe("the viewers' online count", () => {
       shards: SHARDS,
     });
     for (const stub of await shardStubs(a.id)) await stub.holdClock(true);
-    const [s0, s1, s2] = usersPerShard(uniqueId("on"), 2);
+    const [s0, s1, s2] = usersByShard(uniqueId("on"), SHARDS, 2);
     const v0 = await RawClient.join(a.id, s0![0]!);
     // The first change goes out at once.
     await vi.waitUntil(() => onlineCounts(v0).length === 1, { timeout: 10_000, interval: 20 });

@@ -15,23 +15,13 @@ import {
   roomStub,
   shardStubs,
   uniqueId,
+  usersByShard,
 } from "./support/raw-client";
 
 const T = liveroom.Type;
 const C = liveroom.Code;
 const OK = liveroom.Status.OK;
 const SHARDS = 4;
-
-/** `per` users on each shard, shard 0's first. */
-function usersPerShard(prefix: string, per: number): string[][] {
-  const byShard: string[][] = Array.from({ length: SHARDS }, () => []);
-  for (let i = 0; byShard.some((u) => u.length < per); i++) {
-    const u = `${prefix}-${i}`;
-    const k = shardOf(u, SHARDS);
-    if (byShard[k]!.length < per) byShard[k]!.push(u);
-  }
-  return byShard;
-}
 
 function say(client: RawClient, text: string) {
   return client.request(T.DANMAKU, { danmaku: { text, streamTsMs: 0 } });
@@ -61,8 +51,8 @@ describe("danmaku and likes across four shards", () => {
       shards: SHARDS,
     });
     const p = uniqueId("sdm");
-    const users = usersPerShard(p, 3);
-    const host = await RawClient.join(a.id, usersPerShard(`${p}-host`, 1)[1]![0]!, "host");
+    const users = usersByShard(p, SHARDS, 3);
+    const host = await RawClient.join(a.id, usersByShard(`${p}-host`, SHARDS, 1)[1]![0]!, "host");
     // Opened: the stream clock runs from here, so each tick's stamp is its due time on the room's clock.
     expect((await host.request(T.OPEN, { open: {} })).status).toBe(OK);
     const clients = new Map<string, RawClient>();

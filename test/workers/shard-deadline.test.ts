@@ -7,9 +7,16 @@ import { describe, expect, it, vi } from "vitest";
 import { CATCHUP_RETRY_MS, GATHER_DEADLINE_MS } from "../../durable-objects/kernel/shard-net";
 import { HEARTBEAT_TEXT } from "../../durable-objects/protocol/decode";
 import { liveroom } from "../../schema/proto";
-import { shardOf } from "../../schema/shards";
 import { control } from "./support/game";
-import { advanceClock, createActivity, RawClient, roomStub, shardStub, uniqueId } from "./support/raw-client";
+import {
+  advanceClock,
+  createActivity,
+  RawClient,
+  roomStub,
+  shardStub,
+  uniqueId,
+  usersByShard,
+} from "./support/raw-client";
 
 const T = liveroom.Type;
 const OK = liveroom.Status.OK;
@@ -22,16 +29,6 @@ const numbered = (c: RawClient) =>
   c.frames
     .filter((f) => (f.notification?.roomSeq ?? 0) > 0)
     .map((f): [number, number] => [f.notification!.roomSeq!, f.type]);
-
-/** One user id on each shard, shard 0's first. */
-function onePerShard(prefix: string): string[] {
-  const byShard: (string | undefined)[] = Array.from({ length: N }, () => undefined);
-  for (let i = 0; byShard.some((u) => u === undefined); i++) {
-    const u = `${prefix}-${i}`;
-    byShard[shardOf(u, N)] ??= u;
-  }
-  return byShard as string[];
-}
 
 async function stats(activityId: string) {
   const r = await roomStub(activityId).control(activityId, { kind: "stats" });
@@ -49,7 +46,7 @@ async function threeShardRoom() {
     shards: N,
   });
   const a = activity.id;
-  const users = onePerShard(uniqueId("dl"));
+  const users = usersByShard(uniqueId("dl"), N, 1).map(([u]) => u!);
   const clients = await Promise.all(users.map((u) => RawClient.join(a, u)));
   await vi.waitUntil(async () => (await stats(a)).online === N, { timeout: 10_000 });
   return { a, users, clients };

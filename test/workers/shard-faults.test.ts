@@ -28,22 +28,12 @@ import {
   shardStubs,
   token,
   uniqueId,
+  usersByShard,
 } from "./support/raw-client";
 
 const T = liveroom.Type;
 const C = liveroom.Code;
 const OK = liveroom.Status.OK;
-
-/** `perShard` user ids on each of the `n` shards, shard 0's first. */
-function usersByShard(prefix: string, n: number, perShard: number): string[][] {
-  const byShard: string[][] = Array.from({ length: n }, () => []);
-  for (let i = 0; byShard.some((s) => s.length < perShard); i++) {
-    const u = `${prefix}-${i}`;
-    const s = byShard[shardOf(u, n)]!;
-    if (s.length < perShard) s.push(u);
-  }
-  return byShard;
-}
 
 /** The numbered notifications a socket received, as (seq, type), in arrival order. */
 const numbered = (c: RawClient) =>
@@ -832,7 +822,7 @@ describe("bad input on every shard", () => {
     const back = await RawClient.join(a, resumerId);
     const res = await back.request(T.RESUME, { resume: { afterSeq: 4 } });
     got.resume = `${codeOf(res)} ${res.resumed?.fromSeq}..${res.resumed?.toSeq} gap ${res.resumed?.gap}`;
-    await vi.waitUntil(() => back.notifications().length === 2, { timeout: 5_000 });
+    await vi.waitUntil(() => numbered(back).length === 2, { timeout: 5_000 });
     await back.flush();
     got.resumed = JSON.stringify(numbered(back));
     for (const c of [host, live, out, late, anon, back]) c.close();

@@ -4,9 +4,8 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { liveroom } from "../../schema/proto";
-import { shardOf } from "../../schema/shards";
 import { activityBody, call, tokenFor, uniqueId } from "./http-helpers";
-import { createActivity, hostActivity, RawClient } from "./support/raw-client";
+import { createActivity, hostActivity, RawClient, usersByShard } from "./support/raw-client";
 
 const T = liveroom.Type;
 
@@ -21,16 +20,6 @@ async function connect(activityId: string, sub: string, role: "viewer" | "host" 
   const welcome = await client.request(T.AUTH, { auth: { token } });
   expect(welcome.status).toBe(liveroom.Status.OK);
   return { client, welcome: welcome.welcome! };
-}
-
-/** Users whose sockets reach each of the n shards: one per shard. */
-function onePerShard(prefix: string, n: number): string[] {
-  const users: string[] = [];
-  for (let i = 0; users.length < n; i++) {
-    const u = `${prefix}-${i}`;
-    if (shardOf(u, n) === users.length) users.push(u);
-  }
-  return users;
 }
 
 describe("the shard count", () => {
@@ -69,7 +58,7 @@ describe("a room of four shards", () => {
       shards: 4,
     });
     const a = activity.id;
-    const users = onePerShard(uniqueId("route"), 4);
+    const users = usersByShard(uniqueId("route"), 4, 1).map(([u]) => u!);
     const viewers = await Promise.all(users.map((u) => connect(a, u)));
     viewers.forEach((v, k) => {
       expect(v.welcome.shard).toBe(k);
@@ -77,7 +66,7 @@ describe("a room of four shards", () => {
       expect(v.welcome.reconnectWindowMs).toBe(1_000);
     });
     // The host's socket lands on a shard other than the coordinator's; its frames still operate the room.
-    const hostId = onePerShard(uniqueId("host"), 4)[2]!;
+    const hostId = usersByShard(uniqueId("host"), 4, 1).map(([u]) => u!)[2]!;
     await hostActivity(a, hostId);
     const host = await connect(a, hostId, "host");
     expect(host.welcome.shard).toBe(2);
@@ -123,7 +112,7 @@ describe("a room of four shards", () => {
       questions: [{ text: "2 + 2?", options: ["3", "4"], correct: 1 }],
       shards: 4,
     });
-    const other = onePerShard(uniqueId("wrong"), 4)[3]!;
+    const other = usersByShard(uniqueId("wrong"), 4, 1).map(([u]) => u!)[3]!;
     // Tokenless: the test joins shard 0 directly (the Worker picks a random shard).
     const anonymous = await RawClient.join(activity.id, null);
     const token = await tokenFor("viewer", { sub: other });

@@ -159,3 +159,14 @@ export class RawClient {
     }
   }
 }
+
+/** `per` user ids `${prefix}-${i}` on each of a room's `n` shards (`shardOf`): `[shard][i]`, shard 0's first. */
+export function usersByShard(prefix: string, n: number, per: number): string[][] {
+  const byShard: string[][] = Array.from({ length: n }, () => []);
+  for (let i = 0; byShard.some((u) => u.length < per); i++) {
+    const u = `${prefix}-${i}`;
+    const users = byShard[shardOf(u, n)]!;
+    if (users.length < per) users.push(u);
+  }
+  return byShard;
+}
