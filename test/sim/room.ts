@@ -10,6 +10,7 @@ import { HEARTBEAT_TEXT } from "../../durable-objects/protocol/decode";
 import { SeqTracker } from "../../client/sequence";
 import type { RoomStatsView } from "../../schema/room-stats";
 import { liveroom } from "../../schema/proto";
+import { shardOf } from "../../schema/shards";
 import { advanceClock, RawClient, roomStub, shardStub } from "../workers/support/raw-client";
 import type { Fault, FaultKind } from "./plan";
 
@@ -188,14 +189,25 @@ export class SimRoom {
         await runDurableObjectAlarm(roomStub(this.activityId));
       }
     }
-    const head = (await this.stats()).roomSeq;
+    const stats = await this.stats();
+    const head = stats.roomSeq;
+    // For the report: each shard's last applied notification and the coordinator's schedule.
+    const shardSeqs = stats.shards.map((r) => `${r.shard}:${r.roomSeq}`).join(",");
+    const schedule = await runInDurableObject(this.stub(0), (_r: LiveRoom, state) =>
+      state.storage.sql
+        .exec<{ name: string; at_ms: number }>("SELECT name, at_ms FROM schedule ORDER BY at_ms")
+        .toArray()
+        .map((t) => `${t.name}@${t.at_ms}`)
+        .join(","),
+    );
+    const where = ` (shards' roomSeq ${shardSeqs}; coordinator schedule ${schedule || "empty"}; players' shards ${[...this.ids].map(([n, id]) => `${n}:${shardOf(id, this.shards)}`).join(",")})`;
     const behind = [...this.clients]
       .filter(([n]) => !this.reached(n, head))
       .map(
         ([n, c]) =>
           `${n} ${c === null ? "no socket" : c.closed !== null ? "closed" : "open"} ${JSON.stringify(this.stream(n).map(([s]) => s))}`,
       );
-    throw new Violation(`head ${head} never reached every socket: ${behind.slice(0, 4).join("; ")}`);
+    throw new Violation(`head ${head} never reached every socket: ${behind.slice(0, 4).join("; ")}${where}`);
   }
 
   stub(k: number): DurableObjectStub<LiveRoom> {
