@@ -3,6 +3,7 @@
 // its own object), and retries a shard it could not reach until that shard caught up. A shard's side
 // is ./shard-replica.ts; what they exchange is ./shard-protocol.ts.
 import { shardObjectName, shardOf } from "../../schema/shards";
+import { withDeadline } from "./deadline";
 import type { Effect } from "./effects";
 import type { Delivery, LogEntry, Replica, RoomRpc } from "./shard-protocol";
 
@@ -186,18 +187,5 @@ export class ShardNet {
     };
     this.#p.reported(k, await this.shard(k).shardDeliver(activityId, k, d));
     return [];
-  }
-}
-
-/** `p`, or a rejection with `what` if it has not settled within `ms` of wall time. */
-async function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(what)), ms);
-  });
-  try {
-    return await Promise.race([p, late]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -1,7 +1,16 @@
 // A shard's side of a split room (DESIGN §8, docs/scale.md): it applies the coordinator's numbered
 // notifications exactly once and in order — pulling what it missed before sending anything newer —
 // keeps them for RESUME, takes the room-scoped state its players' frames are decided with, and sends.
+import { withDeadline } from "./deadline";
 import type { Delivery, LogEntry, LogPage, Replica } from "./shard-protocol";
+
+/**
+ * A pull from the coordinator that has not answered in this long fails the delivery that needed it:
+ * deliveries wait on each other (`#chain`), so one pull that never settles (a call caught in the
+ * coordinator's eviction) would hold every later one here for ever. The coordinator's catch-up task
+ * delivers again and the next pull starts afresh.
+ */
+export const PULL_DEADLINE_MS = 10_000;
 
 export interface ShardReplicaPorts {
   /** The last numbered notification applied here. */
@@ -49,7 +58,11 @@ export class ShardReplica {
   /** Pulls pages from the coordinator until this shard holds every entry up to `through`. */
   async #catchUp(through: number): Promise<void> {
     while (this.#p.seq() < through) {
-      const page = await this.#p.pull(this.#p.seq());
+      const page = await withDeadline(
+        this.#p.pull(this.#p.seq()),
+        PULL_DEADLINE_MS,
+        "the coordinator did not answer a pull in time",
+      );
       if (page.oldest > this.#p.seq() + 1) this.#p.forgetBefore(page.oldest);
       if (page.entries.length === 0) {
         this.#applyAndSend([], page.replica);

@@ -1,13 +1,13 @@
 // A shard applies its coordinator's log exactly once and in order, whatever order deliveries arrive
 // in, pulling what it missed before it sends anything newer (kernel/shard-replica.ts).
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Delivery, LogEntry, LogPage, Replica } from "../../../durable-objects/kernel/shard-protocol";
-import { ShardReplica } from "../../../durable-objects/kernel/shard-replica";
+import { PULL_DEADLINE_MS, ShardReplica } from "../../../durable-objects/kernel/shard-replica";
 
 const entry = (seq: number): LogEntry => ({ seq, bytes: Uint8Array.of(seq) });
 
 /** A coordinator's log of `head` entries, and a shard wired to it with what it sent recorded. */
-function setup(head: number, opts: { oldest?: number; failPulls?: number } = {}) {
+function setup(head: number, opts: { oldest?: number; failPulls?: number; hangPulls?: number } = {}) {
   const log = Array.from({ length: head }, (_, i) => entry(i + 1));
   const state = {
     seq: 0,
@@ -15,6 +15,7 @@ function setup(head: number, opts: { oldest?: number; failPulls?: number } = {})
     parts: {} as Record<string, unknown>,
     pulls: 0,
     failPulls: opts.failPulls ?? 0,
+    hangPulls: opts.hangPulls ?? 0,
   };
   const sent: number[] = [];
   const users: string[] = [];
@@ -40,6 +41,10 @@ function setup(head: number, opts: { oldest?: number; failPulls?: number } = {})
       if (state.failPulls > 0) {
         state.failPulls -= 1;
         throw new Error("coordinator unreachable");
+      }
+      if (state.hangPulls > 0) {
+        state.hangPulls -= 1;
+        return new Promise<LogPage>(() => {});
       }
       const oldest = opts.oldest ?? 1;
       const entries = log.filter((e) => e.seq > after && e.seq >= oldest).slice(0, 2);
@@ -111,6 +116,27 @@ describe("ShardReplica", () => {
     expect(sent).toEqual([]);
     await shard.deliver(delivery([3], 3));
     expect(sent).toEqual([1, 2, 3]);
+  });
+
+  it("fails a delivery whose pull never answers at the deadline; the deliveries after it are not held", async () => {
+    vi.useFakeTimers();
+    try {
+      const { shard, sent, delivery } = setup(3, { hangPulls: 1 });
+      const stuck = shard.deliver(delivery([3], 3)).then(
+        () => "delivered",
+        (err: unknown) => String(err),
+      );
+      const next = shard.deliver(delivery([3], 3));
+      await vi.advanceTimersByTimeAsync(PULL_DEADLINE_MS - 1);
+      expect(await Promise.race([stuck, Promise.resolve("waiting")])).toBe("waiting");
+      expect(sent).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await stuck).toBe("Error: the coordinator did not answer a pull in time");
+      await next;
+      expect(sent).toEqual([1, 2, 3]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("skips what the coordinator no longer keeps, so RESUME answers gap for it", async () => {
