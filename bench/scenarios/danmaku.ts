@@ -72,7 +72,7 @@ export async function danmakuScenario(ctx: Ctx, ns: readonly number[]): Promise<
             };
           });
           const parts = await pool.all<"danmakuWait">(() => ({ cmd: "danmakuWait", timeoutMs: 1500 }));
-          runs.push(merge(parts));
+          runs.push(mergeDanmaku(parts));
         }
         if (live) {
           const { stats } = (await ctx.api.stats(id)) as {
@@ -110,7 +110,8 @@ export async function danmakuScenario(ctx: Ctx, ns: readonly number[]): Promise<
   return cases;
 }
 
-function merge(parts: DanmakuResult[]): DanmakuResult {
+/** One run's figures over every client process. */
+export function mergeDanmaku(parts: DanmakuResult[]): DanmakuResult {
   const refused: Record<string, number> = {};
   for (const p of parts) for (const [k, v] of Object.entries(p.refused)) refused[k] = (refused[k] ?? 0) + v;
   return {

@@ -8,8 +8,9 @@
 import { benchActivity } from "../admin";
 import { closeAll, openAll, sum } from "../clients/ops";
 import { ClientPool } from "../clients/pool";
-import type { AnswerRecord, DanmakuResult, GrabRecord } from "../clients/protocol";
+import type { AnswerRecord, GrabRecord } from "../clients/protocol";
 import { type Ctx, clientProcesses, userIds } from "../context";
+import { mergeDanmaku } from "./danmaku";
 import { liveroom } from "../../schema/proto";
 import { percentile } from "../stats";
 
@@ -303,21 +304,6 @@ const pick = (t: SoakResult["settlement"]["room"]) => ({
   redPacketCents: t.redPacketCents,
   redPacketCount: t.redPacketCount,
 });
-
-function mergeDanmaku(parts: DanmakuResult[]): DanmakuResult {
-  const refused: Record<string, number> = {};
-  for (const p of parts) for (const [k, v] of Object.entries(p.refused)) refused[k] = (refused[k] ?? 0) + v;
-  return {
-    sockets: sum(parts.map((p) => p.sockets)),
-    frames: sum(parts.map((p) => p.frames)),
-    bytes: sum(parts.map((p) => p.bytes)),
-    items: sum(parts.map((p) => p.items)),
-    sent: sum(parts.map((p) => p.sent)),
-    acked: sum(parts.map((p) => p.acked)),
-    refused,
-    latencies: parts.flatMap((p) => p.latencies),
-  };
-}
 
 /** The soak's page in docs/benchmarks. */
 export function soakMarkdown(r: SoakResult, machine: string, when: string): string {

@@ -4,7 +4,7 @@
 // a few messages held back and delivered late. Every fault is drawn from the plan's numbers.
 import { env } from "cloudflare:workers";
 import { randomInt, seededRng } from "../../durable-objects/features/rain/prng";
-import { deliver, flakyDb } from "../workers/support/ledger";
+import { batchDeliverer, deliver } from "../workers/support/ledger";
 import { type QueuePlan, shuffled } from "./plan";
 
 export interface QueueFigures {
@@ -41,7 +41,7 @@ export async function replayOutbox(
   let pending = shuffled(withDuplicates, q.shuffle);
   const late = bodies.filter(() => randomInt(rng, 1000) < 100).slice(0, q.delayed);
   let throwsLeft = q.throws;
-  let flip = false;
+  const send = batchDeliverer();
   let batches = 0;
   while (pending.length > 0) {
     if (++batches > 5_000) throw new Error("the replayed queue never drained");
@@ -61,20 +61,7 @@ export async function replayOutbox(
     }
     const failing = randomInt(rng, 1000) < q.d1FailPerMille;
     if (failing) figures.d1Failures += 1;
-    const handlerEnv = failing
-      ? {
-          ...env,
-          DB: flakyDb(env.DB, () => {
-            flip = !flip;
-            return flip ? "before" : "after";
-          }),
-        }
-      : env;
-    const result = await deliver(batch, { env: handlerEnv });
-    const acked = new Set(result.ackAll ? result.ids : result.explicitAcks);
-    result.ids.forEach((id, i) => {
-      if (!acked.has(id)) pending.push(batch[i]);
-    });
+    pending.push(...(await send(batch, failing)));
   }
   return late;
 }

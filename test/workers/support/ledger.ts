@@ -93,6 +93,29 @@ export function flakyDb(db: D1Database, fault: () => Fault): D1Database {
   });
 }
 
+/**
+ * Delivers batches to the real queue handler, each with D1 working or, when `failing`, failing every
+ * write — alternately before and after committing, across the batches this deliverer sends. Answers
+ * the messages of the batch the handler did not acknowledge (a Queue would deliver them again).
+ */
+export function batchDeliverer(): <T>(batch: T[], failing: boolean) => Promise<T[]> {
+  let flip = false;
+  return async (batch, failing) => {
+    const handlerEnv = failing
+      ? {
+          ...env,
+          DB: flakyDb(env.DB, () => {
+            flip = !flip;
+            return flip ? "before" : "after";
+          }),
+        }
+      : env;
+    const result = await deliver(batch, { env: handlerEnv });
+    const acked = new Set(result.ackAll ? result.ids : result.explicitAcks);
+    return batch.filter((_, i) => !acked.has(result.ids[i]!));
+  };
+}
+
 /** What a simulated Queue did to deliver everything. */
 export interface QueueRun {
   batches: number;
@@ -113,7 +136,7 @@ export async function runQueue(
 ): Promise<QueueRun> {
   let pending = bodies.flatMap((body, i) => (opts.duplicate?.(i) ? [body, body] : [body]));
   const run: QueueRun = { batches: 0, deliveries: 0, retries: 0, failedBatches: 0 };
-  let flip = false;
+  const send = batchDeliverer();
   while (pending.length > 0) {
     if (run.batches > 10_000) throw new Error("the queue never drained");
     const batch = pending.slice(0, opts.batchSize);
@@ -122,23 +145,9 @@ export async function runQueue(
     run.batches += 1;
     run.deliveries += batch.length;
     if (failing) run.failedBatches += 1;
-    const handlerEnv = failing
-      ? {
-          ...env,
-          DB: flakyDb(env.DB, () => {
-            flip = !flip;
-            return flip ? "before" : "after";
-          }),
-        }
-      : env;
-    const result = await deliver(batch, { env: handlerEnv });
-    const acked = new Set(result.ackAll ? result.ids : result.explicitAcks);
-    result.ids.forEach((id, i) => {
-      if (!acked.has(id)) {
-        run.retries += 1;
-        pending.push(batch[i]);
-      }
-    });
+    const unacked = await send(batch, failing);
+    run.retries += unacked.length;
+    pending.push(...unacked);
   }
   return run;
 }
